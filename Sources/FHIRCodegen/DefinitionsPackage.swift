@@ -1,0 +1,64 @@
+import Foundation
+
+/// The parts of an `hl7.fhir.r4.core` package folder that the catalogue is generated from.
+///
+/// Only specialisations (the base types themselves, not profiles on them) contribute types;
+/// ValueSets and CodeSystems are indexed by canonical URL so required bindings can be expanded.
+public struct DefinitionsPackage {
+    public typealias JSONObject = [String: Any]
+
+    public let version: String
+    public let structureDefinitions: [JSONObject]
+    public let valueSets: [String: JSONObject]
+    public let codeSystems: [String: JSONObject]
+
+    public enum LoadError: Error, CustomStringConvertible {
+        case missingPackageManifest(String)
+        case unreadable(String)
+
+        public var description: String {
+            switch self {
+            case .missingPackageManifest(let folder): "no package.json in \(folder): not an FHIR package folder"
+            case .unreadable(let file): "cannot read \(file) as JSON"
+            }
+        }
+    }
+
+    public init(folder: URL) throws {
+        let fileManager = FileManager.default
+        let manifestURL = folder.appendingPathComponent("package.json")
+        guard let manifest = try? Self.readObject(manifestURL) else {
+            throw LoadError.missingPackageManifest(folder.path)
+        }
+        version = manifest["version"] as? String ?? "unknown"
+
+        var structures: [JSONObject] = []
+        var valueSets: [String: JSONObject] = [:]
+        var codeSystems: [String: JSONObject] = [:]
+        let names = try fileManager.contentsOfDirectory(atPath: folder.path).sorted()
+        for name in names where name.hasSuffix(".json") {
+            let isStructure = name.hasPrefix("StructureDefinition-")
+            let isValueSet = name.hasPrefix("ValueSet-")
+            let isCodeSystem = name.hasPrefix("CodeSystem-")
+            guard isStructure || isValueSet || isCodeSystem else { continue }
+            let url = folder.appendingPathComponent(name)
+            guard let object = try? Self.readObject(url) else { throw LoadError.unreadable(name) }
+            if isStructure {
+                structures.append(object)
+            } else if let canonical = object["url"] as? String {
+                if isValueSet { valueSets[canonical] = object } else { codeSystems[canonical] = object }
+            }
+        }
+        self.structureDefinitions = structures
+        self.valueSets = valueSets
+        self.codeSystems = codeSystems
+    }
+
+    private static func readObject(_ url: URL) throws -> JSONObject {
+        let data = try Data(contentsOf: url)
+        guard let object = try JSONSerialization.jsonObject(with: data) as? JSONObject else {
+            throw LoadError.unreadable(url.lastPathComponent)
+        }
+        return object
+    }
+}
