@@ -1,0 +1,54 @@
+/// The elements a JSON object or XML element may contain at one place in a resource: the root
+/// of a type (`Patient`, `HumanName`, `string` for a primitive's `id`/`extension`) or a
+/// backbone element (`Patient.contact`), also reached through `contentReference`.
+public final class ElementContext: Sendable {
+    /// A name an object may carry, resolved: `valueQuantity` is `value[x]` as a `Quantity`.
+    public struct Member: Sendable {
+        public enum ValueType: Sendable {
+            case primitive(PrimitiveKind)
+            case complex(contextID: Int)
+            case resource
+        }
+
+        /// The name as written in JSON and XML.
+        public let name: String
+        public let elementIndex: Int
+        /// Definition order of the element within this context (choice members share it).
+        public let position: Int32
+        public let valueType: ValueType
+        /// The FHIR type name: `Quantity`, `string`, `BackboneElement`, `Resource`.
+        public let typeName: String
+        /// The FHIRPath name: the element name without `[x]`.
+        public let pathName: String
+        public let isChoice: Bool
+        public let max: Int
+        /// Everything a node needs to be written again: primitive, list, JSON form, attribute.
+        public let form: FHIRElement.Form
+
+        public var isList: Bool { form.contains(.list) }
+    }
+
+    public let id: Int
+    public let path: String
+    public let members: [Member]
+    /// Positions of the elements with `min` of 1 or more, with their FHIRPath names.
+    public let required: [(position: Int32, pathName: String)]
+    private let table: NameTable
+
+    init(id: Int, path: String, members: [Member], required: [(position: Int32, pathName: String)]) {
+        self.id = id
+        self.path = path
+        self.members = members
+        self.required = required
+        self.table = NameTable(members.enumerated().map { ($0.element.name, Int32($0.offset)) })
+    }
+
+    /// The member for a name given as UTF-8 bytes, with its precomputed `NameTable.hash`.
+    public func memberIndex(forKey key: UnsafeRawBufferPointer, hash: UInt32) -> Int? {
+        table.value(for: key, hash: hash).map(Int.init)
+    }
+
+    public func member(named name: String) -> Member? {
+        table.value(for: name).map { members[Int($0)] }
+    }
+}

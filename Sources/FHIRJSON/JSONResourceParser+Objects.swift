@@ -1,0 +1,523 @@
+import FHIRCore
+
+/// What one JSON object being read has seen so far.
+struct ObjectState {
+    let childBase: Int
+    let keyBase: Int
+    var sawNull = false
+}
+
+extension JSONResourceParser {
+    /// Reads a resource object at `{`; `nil` (with an issue) when its type cannot be known.
+    mutating func parseResource(name: String?, form: FHIRElement.Form) throws(ParseStop) -> FHIRElement? {
+        let objectStart = position
+        guard let contextID = try resolveResourceType() else {
+            try skipValue()
+            return nil
+        }
+        let typeName = contexts[contextID].path
+        let isRoot = path.isEmpty
+        if isRoot { path.push(typeName) }
+        var node = FHIRElement(name: name ?? typeName, resourceType: typeName, form: form)
+        try parseObject(contextID: contextID, into: &node, isResource: true, objectStart: objectStart)
+        if isRoot { path.pop() }
+        return node
+    }
+
+    /// Finds `resourceType` in the object at `{` without consuming it: usually the first key,
+    /// but JSON key order is free, so it may be anywhere. Recoverable syntax problems met on
+    /// the way are left for the real read to report, so they are reported once.
+    private mutating func resolveResourceType() throws(ParseStop) -> Int? {
+        let objectStart = position
+        let savedDepth = depth
+        let savedIssueCount = issues.count
+        enum Lookup {
+            case found(StringToken, valueOffset: Int)
+            case notString(valueOffset: Int)
+            case missing
+        }
+        var lookup = Lookup.missing
+        position += 1
+        while true {
+            skipWhitespace()
+            if current == UInt8(ascii: "}") || position >= input.count { break }
+            let key = try readKey()
+            let isTypeKey = !key.escaped
+                && UnsafeRawBufferPointer(rebasing: input[key.start..<key.end]).elementsEqual("resourceType".utf8)
+            try expect(UInt8(ascii: ":"), "':' after a property name")
+            skipWhitespace()
+            if isTypeKey {
+                let valueOffset = position
+                lookup = current == UInt8(ascii: "\"")
+                    ? .found(try readString(), valueOffset: valueOffset) : .notString(valueOffset: valueOffset)
+                break
+            }
+            try skipValue()
+            skipWhitespace()
+            if current == UInt8(ascii: ",") { position += 1 }
+        }
+        issues.removeSubrange(savedIssueCount...)
+        defer {
+            position = objectStart
+            depth = savedDepth
+        }
+        switch lookup {
+        case .missing:
+            try error(.required, "a resource must have a resourceType", at: objectStart)
+            return nil
+        case .notString(let valueOffset):
+            try error(.structure, "resourceType must be a string", at: valueOffset, child: "resourceType")
+            return nil
+        case .found(let token, let valueOffset):
+            if let contextID = unescapedOrInput(token, { catalogue.resourceContextID(forName: $0) }) {
+                return contextID
+            }
+            let name = makeString(token)
+            let isAbstract = catalogue.types[name].map { $0.kind == .resource } ?? false
+            try error(
+                .notSupported,
+                isAbstract ? "resourceType names an abstract type" : "resourceType is not an R4 resource type",
+                at: valueOffset, child: "resourceType")
+            return nil
+        }
+    }
+
+    func unescapedOrInput<R>(_ token: StringToken, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        if token.escaped { return unescaped.withUnsafeBytes(body) }
+        return body(UnsafeRawBufferPointer(rebasing: input[token.start..<token.end]))
+    }
+
+    /// Reads an object at `{` whose members are those of `contextID`, into `node.children`.
+    mutating func parseObject(
+        contextID: Int, into node: inout FHIRElement, isResource: Bool, objectStart: Int
+    ) throws(ParseStop) {
+        let context = contexts[contextID]
+        try enterContainer()
+        position += 1
+        skipWhitespace()
+        if current == UInt8(ascii: "}") {
+            position += 1
+            depth -= 1
+            try error(.structure, "an object must not be empty", at: objectStart)
+            return
+        }
+        var state = ObjectState(childBase: childStack.count, keyBase: keyStack.count)
+        while true {
+            skipWhitespace()
+            let keyOffset = position
+            let keyToken = try readKey()
+            var ownedKey: UnsafeMutableRawBufferPointer?
+            if keyToken.escaped {
+                // Escapes in a key are legal JSON, if odd; keep the decoded bytes for the lookup.
+                ownedKey = .allocate(byteCount: unescaped.count, alignment: 1)
+                unescaped.withUnsafeBytes { ownedKey!.copyMemory(from: $0) }
+            }
+            defer { ownedKey?.deallocate() }
+            let key = ownedKey.map(UnsafeRawBufferPointer.init)
+                ?? UnsafeRawBufferPointer(rebasing: input[keyToken.start..<keyToken.end])
+            try expect(UInt8(ascii: ":"), "':' after a property name")
+            skipWhitespace()
+            try readMember(key: key, rawKey: keyToken, keyOffset: keyOffset, context: context,
+                           isResource: isResource, state: &state)
+            skipWhitespace()
+            if current == UInt8(ascii: ",") {
+                position += 1
+                skipWhitespace()
+                if current == UInt8(ascii: "}") {
+                    try error(.structure, "an extra comma at the end of an object", at: position)
+                    position += 1
+                    break
+                }
+                continue
+            }
+            if current == UInt8(ascii: "}") {
+                position += 1
+                break
+            }
+            if position >= input.count { try fail(.structure, "the document ends inside an object", at: position) }
+            if current == UInt8(ascii: "\"") || isNameByte(current) {
+                try error(.structure, "a comma is missing between two properties", at: position)
+                continue
+            }
+            try fail(.structure, "expected ',' or '}' after a property", at: position)
+        }
+        depth -= 1
+        try finishObject(context: context, into: &node, state: state, objectStart: objectStart)
+    }
+
+    private mutating func readMember(
+        key: UnsafeRawBufferPointer, rawKey: StringToken, keyOffset: Int, context: ElementContext,
+        isResource: Bool, state: inout ObjectState
+    ) throws(ParseStop) {
+        let isExtensionKey = key.count > 1 && key[0] == UInt8(ascii: "_")
+        let name = isExtensionKey ? UnsafeRawBufferPointer(rebasing: key[1...]) : key
+        let hash = NameTable.hash(name)
+        let memberIndex = context.memberIndex(forKey: name, hash: hash)
+
+        // Duplicate keys: JSON leaves them undefined, FHIR forbids them (json.html §2.6.2).
+        for record in keyStack[state.keyBase...] where record.hash == hash && record.isExtensionKey == isExtensionKey {
+            let same = record.member >= 0
+                ? record.member == memberIndex ?? -1
+                : record.start >= 0 && !rawKey.escaped
+                    && UnsafeRawBufferPointer(rebasing: input[record.start..<record.start + record.count]).elementsEqual(key)
+            if same {
+                try error(.structure, "a property appears twice in one object", at: keyOffset, child: displayName(key))
+                try skipValue()
+                return
+            }
+        }
+        keyStack.append(KeyRecord(
+            hash: hash, start: rawKey.escaped ? -1 : rawKey.start, count: key.count,
+            member: memberIndex ?? -1, isExtensionKey: isExtensionKey))
+
+        if isResource && !isExtensionKey && name.elementsEqual("resourceType".utf8) {
+            try skipValue()  // read and checked by `resolveResourceType`
+            return
+        }
+        guard let memberIndex else {
+            try readUnknown(key: key, keyOffset: keyOffset, state: &state)
+            return
+        }
+        let member = context.members[memberIndex]
+        if isExtensionKey {
+            guard case .primitive(let kind) = member.valueType else {
+                try readUnknown(key: key, keyOffset: keyOffset, state: &state)
+                return
+            }
+            try readPrimitiveExtras(member: member, kind: kind, state: &state)
+        } else {
+            try readMemberValue(member: member, state: &state)
+        }
+    }
+
+    /// A name the catalogue does not know: an error in strict mode, kept with a warning in
+    /// lenient mode.
+    private mutating func readUnknown(key: UnsafeRawBufferPointer, keyOffset: Int, state: inout ObjectState) throws(ParseStop) {
+        let name = displayName(key)
+        switch mode {
+        case .strict:
+            try error(.structure, "unknown element '\(name)'", at: keyOffset, child: name)
+            try skipValue()
+        case .lenient:
+            try report(.warning, .structure, "unknown element '\(name)' kept as read", at: keyOffset, child: name)
+            try readUnknownValue(name: String(decoding: key, as: UTF8.self), form: .unknown)
+        }
+    }
+
+    /// A key as it may appear in an issue: element-like names only, since anything else could
+    /// be data that was put where a name belongs.
+    func displayName(_ key: UnsafeRawBufferPointer) -> String {
+        let plausible = key.count <= 64 && key.allSatisfy {
+            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == UInt8(ascii: "_")
+        }
+        return plausible ? String(decoding: key, as: UTF8.self) : "(a property whose name is not an element name)"
+    }
+
+    /// The FHIRPath step for a member: `value.ofType(Quantity)` for a choice.
+    func step(_ member: ElementContext.Member) -> String {
+        member.isChoice ? "\(member.pathName).ofType(\(member.typeName))" : member.pathName
+    }
+
+    private mutating func readMemberValue(member: ElementContext.Member, state: inout ObjectState) throws(ParseStop) {
+        let valueOffset = position
+        let region = state.childBase..<childStack.count
+        if member.isChoice, let other = region.first(where: {
+            positionStack[$0] == member.position && childStack[$0].name != member.name
+        }) {
+            _ = other
+            try error(.structure, "only one type of \(member.pathName)[x] may be present", at: valueOffset, child: step(member))
+            try skipValue()
+            return
+        }
+        // Values may already exist when `_name` came before `name`.
+        let twin = primitiveRun(named: member.name, in: region)
+
+        guard member.isList else {
+            if current == UInt8(ascii: "[") {
+                try error(.structure, "must not be an array: the element has at most one value", at: valueOffset, child: step(member))
+                try skipValue()
+                return
+            }
+            path.push(member.pathName, ofType: member.isChoice ? member.typeName : nil)
+            try readSingleValue(member: member, listIndex: 0, twin: twin, state: &state)
+            path.pop()
+            return
+        }
+        guard current == UInt8(ascii: "[") else {
+            try error(.structure, "must be an array: the element repeats", at: valueOffset, child: step(member))
+            try skipValue()
+            return
+        }
+        try enterContainer()
+        position += 1
+        skipWhitespace()
+        if current == UInt8(ascii: "]") {
+            position += 1
+            depth -= 1
+            try error(.structure, "an array must not be empty", at: valueOffset, child: step(member))
+            return
+        }
+        path.push(member.pathName, index: 0)
+        var count = 0
+        while true {
+            path.setIndex(count)
+            skipWhitespace()
+            try readSingleValue(member: member, listIndex: count, twin: twin, state: &state)
+            count += 1
+            skipWhitespace()
+            if current == UInt8(ascii: ",") {
+                position += 1
+                skipWhitespace()
+                if current == UInt8(ascii: "]") {
+                    try error(.structure, "an extra comma at the end of an array", at: position)
+                    position += 1
+                    break
+                }
+                continue
+            }
+            if current == UInt8(ascii: "]") {
+                position += 1
+                break
+            }
+            if position >= input.count { try fail(.structure, "the document ends inside an array", at: position) }
+            if atValueStart {
+                try error(.structure, "a comma is missing between two array items", at: position)
+                continue
+            }
+            try fail(.structure, "expected ',' or ']' after an array item", at: position)
+        }
+        depth -= 1
+        path.pop()
+        if let twin, twin.count != count {
+            try error(.structure, "\(member.name) and _\(member.name) must have the same number of items", at: valueOffset, child: step(member))
+        }
+        if member.max != Int.max && count > member.max {
+            try error(.structure, "has more than the \(member.max) values allowed", at: valueOffset, child: step(member))
+        }
+    }
+
+    /// The nodes named `name` already in the object (made by a `_name` key that came first).
+    private func primitiveRun(named name: String, in region: Range<Int>) -> Range<Int>? {
+        guard let first = region.first(where: { childStack[$0].name == name }) else { return nil }
+        var end = first + 1
+        while end < region.upperBound && childStack[end].name == name { end += 1 }
+        return first..<end
+    }
+
+    private mutating func readSingleValue(
+        member: ElementContext.Member, listIndex: Int, twin: Range<Int>?, state: inout ObjectState
+    ) throws(ParseStop) {
+        switch member.valueType {
+        case .primitive(let kind):
+            guard let value = try readPrimitive(member: member, kind: kind, state: &state) else { return }
+            if let twin {
+                if listIndex < twin.count { childStack[twin.lowerBound + listIndex].value = value }
+                // A longer value array is reported once the array ends.
+            } else {
+                append(FHIRElement(name: member.name, value: value, form: member.form), at: member.position)
+            }
+        case .complex(let contextID):
+            let objectStart = position
+            guard current == UInt8(ascii: "{") else {
+                try error(.structure, "expected an object", at: objectStart)
+                try skipValue()
+                return
+            }
+            var node = FHIRElement(name: member.name, form: member.form)
+            try parseObject(contextID: contextID, into: &node, isResource: false, objectStart: objectStart)
+            append(node, at: member.position)
+        case .resource:
+            guard current == UInt8(ascii: "{") else {
+                try error(.structure, "expected a resource object", at: position)
+                try skipValue()
+                return
+            }
+            if let node = try parseResource(name: member.name, form: member.form) {
+                append(node, at: member.position)
+            }
+        }
+    }
+
+    /// Reads a primitive value; `.some(nil)` is a `null` placeholder in an array, `nil` an error.
+    private mutating func readPrimitive(
+        member: ElementContext.Member, kind: PrimitiveKind, state: inout ObjectState
+    ) throws(ParseStop) -> String?? {
+        let offset = position
+        switch current {
+        case UInt8(ascii: "\""):
+            let token = try readString()
+            guard member.form.isDisjoint(with: [.number, .boolean]) else {
+                try error(.structure, "expected \(jsonDescription(member.form)), not a string", at: offset)
+                return nil
+            }
+            if let problem = unescapedOrInput(token, kind.check) {
+                try formatError(problem, kind, at: offset)
+                return nil
+            }
+            return .some(makeString(token))
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let range = try readNumber()
+            let bytes = UnsafeRawBufferPointer(rebasing: input[range])
+            guard member.form.contains(.number) else {
+                try error(.structure, "expected \(jsonDescription(member.form)), not a number", at: offset)
+                return nil
+            }
+            if let problem = kind.check(bytes) {
+                try formatError(problem, kind, at: offset)
+                return nil
+            }
+            return .some(String(decoding: bytes, as: UTF8.self))
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            try error(.structure, "expected \(jsonDescription(member.form)), not an object or array", at: offset)
+            try skipValue()
+            return nil
+        default:
+            let literal = try readLiteral()
+            if literal == .bareword { return nil }
+            if literal == .null {
+                guard member.isList else {
+                    try error(.structure, "null is only allowed inside arrays of primitive values", at: offset)
+                    return nil
+                }
+                state.sawNull = true
+                return .some(nil)
+            }
+            guard member.form.contains(.boolean) else {
+                try error(.structure, "expected \(jsonDescription(member.form)), not true or false", at: offset)
+                return nil
+            }
+            return .some(literal == .true ? "true" : "false")
+        }
+    }
+
+    private func jsonDescription(_ form: FHIRElement.Form) -> String {
+        form.contains(.number) ? "a JSON number" : form.contains(.boolean) ? "true or false" : "a JSON string"
+    }
+
+    private mutating func formatError(_ problem: FormatProblem, _ kind: PrimitiveKind, at offset: Int) throws(ParseStop) {
+        switch problem {
+        case .empty: try error(.value, "a value must not be empty", at: offset)
+        case .syntax: try error(.value, "not a valid \(kind.rawValue): expected \(kind.expectedForm)", at: offset)
+        case .outOfRange: try error(.value, "out of range for \(kind.rawValue): expected \(kind.expectedForm)", at: offset)
+        }
+    }
+
+    /// `_name`: the `id` and `extension` of a primitive, or of each item of a primitive array.
+    private mutating func readPrimitiveExtras(
+        member: ElementContext.Member, kind: PrimitiveKind, state: inout ObjectState
+    ) throws(ParseStop) {
+        let valueOffset = position
+        let primitiveContext = catalogue.types[kind.rawValue]!.contextID
+        let region = state.childBase..<childStack.count
+        let twin = primitiveRun(named: member.name, in: region)
+
+        func readExtras(into index: Int, _ parser: inout JSONResourceParser) throws(ParseStop) {
+            let objectStart = parser.position
+            var holder = FHIRElement(name: member.name, form: member.form)
+            if parser.current == UInt8(ascii: "{") {
+                try parser.parseObject(contextID: primitiveContext, into: &holder, isResource: false, objectStart: objectStart)
+            } else {
+                try parser.error(.structure, "expected an object with id or extension", at: objectStart)
+                try parser.skipValue()
+            }
+            if let twin {
+                if index < twin.count { parser.childStack[twin.lowerBound + index].children = holder.children }
+            } else {
+                parser.append(holder, at: member.position)
+            }
+        }
+
+        guard member.isList else {
+            if current == UInt8(ascii: "[") {
+                try error(.structure, "must not be an array: the element has at most one value", at: valueOffset, child: "_" + member.name)
+                try skipValue()
+                return
+            }
+            path.push(member.pathName, ofType: member.isChoice ? member.typeName : nil)
+            try readExtras(into: 0, &self)
+            path.pop()
+            return
+        }
+        guard current == UInt8(ascii: "[") else {
+            try error(.structure, "must be an array: the element repeats", at: valueOffset, child: "_" + member.name)
+            try skipValue()
+            return
+        }
+        try enterContainer()
+        position += 1
+        path.push(member.pathName, index: 0)
+        var count = 0
+        while true {
+            path.setIndex(count)
+            skipWhitespace()
+            if current == UInt8(ascii: "n") {
+                _ = try readLiteral()
+                state.sawNull = true
+                if twin == nil { append(FHIRElement(name: member.name, form: member.form), at: member.position) }
+            } else {
+                try readExtras(into: count, &self)
+            }
+            count += 1
+            skipWhitespace()
+            if current == UInt8(ascii: ",") {
+                position += 1
+                continue
+            }
+            if current == UInt8(ascii: "]") {
+                position += 1
+                break
+            }
+            try fail(.structure, "expected ',' or ']' after an array item", at: position)
+        }
+        depth -= 1
+        path.pop()
+        if let twin, twin.count != count {
+            try error(.structure, "\(member.name) and _\(member.name) must have the same number of items", at: valueOffset, child: "_" + member.name)
+        }
+    }
+
+    mutating func append(_ node: FHIRElement, at definitionPosition: Int32) {
+        childStack.append(node)
+        positionStack.append(definitionPosition)
+    }
+
+    /// Checks what can only be checked once the whole object is read, then moves its children
+    /// into `node` in definition order.
+    private mutating func finishObject(
+        context: ElementContext, into node: inout FHIRElement, state: ObjectState, objectStart: Int
+    ) throws(ParseStop) {
+        let region = state.childBase..<childStack.count
+        if state.sawNull {
+            var index = -1
+            var previousName = ""
+            for slot in region where childStack[slot].isPrimitive {
+                index = childStack[slot].name == previousName ? index + 1 : 0
+                previousName = childStack[slot].name
+                if childStack[slot].value == nil && childStack[slot].children.isEmpty {
+                    try error(.structure, "a null value needs an id or extension at the same index of the _ array",
+                              at: objectStart, child: "\(childStack[slot].name)[\(index)]")
+                }
+            }
+        }
+        for (requiredPosition, pathName) in context.required
+        where !positionStack[region].contains(requiredPosition) {
+            try error(.required, "missing required element '\(pathName)'", at: objectStart, child: pathName)
+        }
+        var sorted = true
+        var previous: Int32 = .min
+        for slot in region {
+            if positionStack[slot] < previous { sorted = false; break }
+            previous = positionStack[slot]
+        }
+        if sorted {
+            node.children = Array(childStack[region])
+        } else {
+            // A stable sort keeps each repeating element's items in their order.
+            let order = region.sorted { (positionStack[$0], $0) < (positionStack[$1], $1) }
+            node.children = order.map { childStack[$0] }
+        }
+        childStack.removeSubrange(region)
+        positionStack.removeSubrange(region)
+        keyStack.removeSubrange(state.keyBase...)
+    }
+}

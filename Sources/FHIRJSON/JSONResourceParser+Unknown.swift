@@ -1,0 +1,89 @@
+import FHIRCore
+
+extension JSONResourceParser {
+    /// Reads any JSON value the catalogue does not describe, for lenient mode: objects become
+    /// nodes with children, arrays become repeated siblings, scalars keep their JSON form. It
+    /// still enforces FHIR's JSON rules (no empty values, no nulls, no arrays of arrays).
+    mutating func readUnknownValue(name: String, form: FHIRElement.Form) throws(ParseStop) {
+        let offset = position
+        switch current {
+        case UInt8(ascii: "["):
+            guard !form.contains(.list) else {
+                try error(.structure, "arrays of arrays are not FHIR", at: offset)
+                try skipValue()
+                return
+            }
+            try enterContainer()
+            position += 1
+            skipWhitespace()
+            if current == UInt8(ascii: "]") {
+                position += 1
+                depth -= 1
+                try error(.structure, "an array must not be empty", at: offset)
+                return
+            }
+            while true {
+                skipWhitespace()
+                try readUnknownValue(name: name, form: form.union(.list))
+                skipWhitespace()
+                if current == UInt8(ascii: ",") { position += 1; continue }
+                if current == UInt8(ascii: "]") { position += 1; break }
+                try fail(.structure, "expected ',' or ']' after an array item", at: position)
+            }
+            depth -= 1
+        case UInt8(ascii: "{"):
+            try enterContainer()
+            position += 1
+            skipWhitespace()
+            if current == UInt8(ascii: "}") {
+                position += 1
+                depth -= 1
+                try error(.structure, "an object must not be empty", at: offset)
+                return
+            }
+            let childBase = childStack.count
+            var names: Set<String> = []
+            while true {
+                skipWhitespace()
+                guard current == UInt8(ascii: "\"") else { try fail(.structure, "expected a property name in double quotes", at: position) }
+                let keyOffset = position
+                let key = makeString(try readString())
+                try expect(UInt8(ascii: ":"), "':' after a property name")
+                skipWhitespace()
+                if names.insert(key).inserted {
+                    try readUnknownValue(name: key, form: .unknown)
+                } else {
+                    try error(.structure, "a property appears twice in one object", at: keyOffset)
+                    try skipValue()
+                }
+                skipWhitespace()
+                if current == UInt8(ascii: ",") { position += 1; continue }
+                if current == UInt8(ascii: "}") { position += 1; break }
+                try fail(.structure, "expected ',' or '}' after a property", at: position)
+            }
+            depth -= 1
+            let node = FHIRElement(name: name, children: Array(childStack[childBase...]), form: form)
+            childStack.removeSubrange(childBase...)
+            positionStack.removeSubrange(childBase...)
+            append(node, at: .max)
+        case UInt8(ascii: "\""):
+            let token = try readString()
+            if token.end == token.start && !token.escaped {
+                try error(.value, "a value must not be empty", at: offset)
+                return
+            }
+            append(FHIRElement(name: name, value: makeString(token), form: form.union(.primitive)), at: .max)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let range = try readNumber()
+            let lexeme = String(decoding: UnsafeRawBufferPointer(rebasing: input[range]), as: UTF8.self)
+            append(FHIRElement(name: name, value: lexeme, form: form.union([.primitive, .number])), at: .max)
+        default:
+            switch try readLiteral() {
+            case .null: try error(.structure, "null is not allowed here", at: offset)
+            case .bareword: break
+            case .true: append(FHIRElement(name: name, value: "true", form: form.union([.primitive, .boolean])), at: .max)
+            case .false: append(FHIRElement(name: name, value: "false", form: form.union([.primitive, .boolean])), at: .max)
+            }
+        }
+    }
+}
