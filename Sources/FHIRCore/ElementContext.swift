@@ -3,7 +3,10 @@
 /// backbone element (`Patient.contact`), also reached through `contentReference`.
 public final class ElementContext: Sendable {
     /// A name an object may carry, resolved: `valueQuantity` is `value[x]` as a `Quantity`.
-    public struct Member: Sendable {
+    ///
+    /// A class, not a struct: readers fetch one per JSON key, and handing out one reference
+    /// costs a single retain where a struct of strings would retain each of them.
+    public final class Member: Sendable {
         public enum ValueType: Sendable {
             case primitive(PrimitiveKind)
             case complex(contextID: Int)
@@ -26,6 +29,21 @@ public final class ElementContext: Sendable {
         public let form: FHIRElement.Form
 
         public var isList: Bool { form.contains(.list) }
+
+        init(
+            name: String, elementIndex: Int, position: Int32, valueType: ValueType, typeName: String,
+            pathName: String, isChoice: Bool, max: Int, form: FHIRElement.Form
+        ) {
+            self.name = name
+            self.elementIndex = elementIndex
+            self.position = position
+            self.valueType = valueType
+            self.typeName = typeName
+            self.pathName = pathName
+            self.isChoice = isChoice
+            self.max = max
+            self.form = form
+        }
     }
 
     public let id: Int

@@ -1,10 +1,14 @@
 import FHIRCore
 
-/// What one JSON object being read has seen so far.
+/// One JSON object being read: where its children start on the parser's stacks, and what it
+/// has seen.
 struct ObjectState {
+    /// Where this object's entries start in `scratch` and `positionStack` (kept in step).
     let childBase: Int
     let keyBase: Int
     var sawNull = false
+    /// A `_name` key was seen: only then can values already exist for a name.
+    var sawExtensionKey = false
 }
 
 extension JSONResourceParser {
@@ -17,7 +21,7 @@ extension JSONResourceParser {
         }
         let typeName = contexts[contextID].path
         let isRoot = path.isEmpty
-        if isRoot { path.push(typeName) }
+        if isRoot { path.pushRoot(contextID: contextID) }
         var node = FHIRElement(name: name ?? typeName, resourceType: typeName, form: form)
         try parseObject(contextID: contextID, into: &node, isResource: true, objectStart: objectStart)
         if isRoot { path.pop() }
@@ -101,7 +105,7 @@ extension JSONResourceParser {
             try error(.structure, "an object must not be empty", at: objectStart)
             return
         }
-        var state = ObjectState(childBase: childStack.count, keyBase: keyStack.count)
+        var state = ObjectState(childBase: scratch.count, keyBase: keyStack.count)
         while true {
             skipWhitespace()
             let keyOffset = position
@@ -117,8 +121,8 @@ extension JSONResourceParser {
                 ?? UnsafeRawBufferPointer(rebasing: input[keyToken.start..<keyToken.end])
             try expect(UInt8(ascii: ":"), "':' after a property name")
             skipWhitespace()
-            try readMember(key: key, rawKey: keyToken, keyOffset: keyOffset, context: context,
-                           isResource: isResource, state: &state)
+            try readMember(key: key, rawKey: keyToken, keyOffset: keyOffset, contextID: contextID,
+                           context: context, isResource: isResource, state: &state)
             skipWhitespace()
             if current == UInt8(ascii: ",") {
                 position += 1
@@ -146,7 +150,7 @@ extension JSONResourceParser {
     }
 
     private mutating func readMember(
-        key: UnsafeRawBufferPointer, rawKey: StringToken, keyOffset: Int, context: ElementContext,
+        key: UnsafeRawBufferPointer, rawKey: StringToken, keyOffset: Int, contextID: Int, context: ElementContext,
         isResource: Bool, state: inout ObjectState
     ) throws(ParseStop) {
         let isExtensionKey = key.count > 1 && key[0] == UInt8(ascii: "_")
@@ -179,14 +183,16 @@ extension JSONResourceParser {
             return
         }
         let member = context.members[memberIndex]
+        let site = MemberSite(contextID: contextID, memberIndex: memberIndex, member: member)
         if isExtensionKey {
             guard case .primitive(let kind) = member.valueType else {
                 try readUnknown(key: key, keyOffset: keyOffset, state: &state)
                 return
             }
-            try readPrimitiveExtras(member: member, kind: kind, state: &state)
+            state.sawExtensionKey = true
+            try readPrimitiveExtras(site, kind: kind, state: &state)
         } else {
-            try readMemberValue(member: member, state: &state)
+            try readMemberValue(site, state: &state)
         }
     }
 
@@ -200,7 +206,7 @@ extension JSONResourceParser {
             try skipValue()
         case .lenient:
             try report(.warning, .structure, "unknown element '\(name)' kept as read", at: keyOffset, child: name)
-            try readUnknownValue(name: String(decoding: key, as: UTF8.self), form: .unknown)
+            try readUnknownValue(name: String(decoding: key, as: UTF8.self), form: .unknown, into: &state)
         }
     }
 
@@ -218,19 +224,16 @@ extension JSONResourceParser {
         member.isChoice ? "\(member.pathName).ofType(\(member.typeName))" : member.pathName
     }
 
-    private mutating func readMemberValue(member: ElementContext.Member, state: inout ObjectState) throws(ParseStop) {
+    private mutating func readMemberValue(_ site: MemberSite, state: inout ObjectState) throws(ParseStop) {
+        let member = site.member
         let valueOffset = position
-        let region = state.childBase..<childStack.count
-        if member.isChoice, let other = region.first(where: {
-            positionStack[$0] == member.position && childStack[$0].name != member.name
-        }) {
-            _ = other
+        if member.isChoice && positionStack[state.childBase...].contains(member.position) {
             try error(.structure, "only one type of \(member.pathName)[x] may be present", at: valueOffset, child: step(member))
             try skipValue()
             return
         }
         // Values may already exist when `_name` came before `name`.
-        let twin = primitiveRun(named: member.name, in: region)
+        let twin = state.sawExtensionKey ? primitiveRun(named: member.name, from: state.childBase) : nil
 
         guard member.isList else {
             if current == UInt8(ascii: "[") {
@@ -238,7 +241,7 @@ extension JSONResourceParser {
                 try skipValue()
                 return
             }
-            path.push(member.pathName, ofType: member.isChoice ? member.typeName : nil)
+            path.push(contextID: site.contextID, memberIndex: site.memberIndex)
             try readSingleValue(member: member, listIndex: 0, twin: twin, state: &state)
             path.pop()
             return
@@ -257,7 +260,7 @@ extension JSONResourceParser {
             try error(.structure, "an array must not be empty", at: valueOffset, child: step(member))
             return
         }
-        path.push(member.pathName, index: 0)
+        path.push(contextID: site.contextID, memberIndex: site.memberIndex, index: 0)
         var count = 0
         while true {
             path.setIndex(count)
@@ -297,10 +300,10 @@ extension JSONResourceParser {
     }
 
     /// The nodes named `name` already in the object (made by a `_name` key that came first).
-    private func primitiveRun(named name: String, in region: Range<Int>) -> Range<Int>? {
-        guard let first = region.first(where: { childStack[$0].name == name }) else { return nil }
+    private func primitiveRun(named name: String, from base: Int) -> Range<Int>? {
+        guard let first = (base..<scratch.count).first(where: { scratch[$0].name == name }) else { return nil }
         var end = first + 1
-        while end < region.upperBound && childStack[end].name == name { end += 1 }
+        while end < scratch.count && scratch[end].name == name { end += 1 }
         return first..<end
     }
 
@@ -311,10 +314,10 @@ extension JSONResourceParser {
         case .primitive(let kind):
             guard let value = try readPrimitive(member: member, kind: kind, state: &state) else { return }
             if let twin {
-                if listIndex < twin.count { childStack[twin.lowerBound + listIndex].value = value }
+                if listIndex < twin.count { scratch[twin.lowerBound + listIndex].value = value }
                 // A longer value array is reported once the array ends.
             } else {
-                append(FHIRElement(name: member.name, value: value, form: member.form), at: member.position)
+                append(FHIRElement(name: member.name, value: value, form: member.form), at: member.position, to: &state)
             }
         case .complex(let contextID):
             let objectStart = position
@@ -325,7 +328,7 @@ extension JSONResourceParser {
             }
             var node = FHIRElement(name: member.name, form: member.form)
             try parseObject(contextID: contextID, into: &node, isResource: false, objectStart: objectStart)
-            append(node, at: member.position)
+            append(consume node, at: member.position, to: &state)
         case .resource:
             guard current == UInt8(ascii: "{") else {
                 try error(.structure, "expected a resource object", at: position)
@@ -333,7 +336,7 @@ extension JSONResourceParser {
                 return
             }
             if let node = try parseResource(name: member.name, form: member.form) {
-                append(node, at: member.position)
+                append(node, at: member.position, to: &state)
             }
         }
     }
@@ -404,14 +407,14 @@ extension JSONResourceParser {
 
     /// `_name`: the `id` and `extension` of a primitive, or of each item of a primitive array.
     private mutating func readPrimitiveExtras(
-        member: ElementContext.Member, kind: PrimitiveKind, state: inout ObjectState
+        _ site: MemberSite, kind: PrimitiveKind, state: inout ObjectState
     ) throws(ParseStop) {
+        let member = site.member
         let valueOffset = position
         let primitiveContext = catalogue.types[kind.rawValue]!.contextID
-        let region = state.childBase..<childStack.count
-        let twin = primitiveRun(named: member.name, in: region)
+        let twin = primitiveRun(named: member.name, from: state.childBase)
 
-        func readExtras(into index: Int, _ parser: inout JSONResourceParser) throws(ParseStop) {
+        func readExtras(into index: Int, _ parser: inout JSONResourceParser, _ state: inout ObjectState) throws(ParseStop) {
             let objectStart = parser.position
             var holder = FHIRElement(name: member.name, form: member.form)
             if parser.current == UInt8(ascii: "{") {
@@ -421,9 +424,9 @@ extension JSONResourceParser {
                 try parser.skipValue()
             }
             if let twin {
-                if index < twin.count { parser.childStack[twin.lowerBound + index].children = holder.children }
+                if index < twin.count { parser.scratch[twin.lowerBound + index].children = holder.children }
             } else {
-                parser.append(holder, at: member.position)
+                parser.append(holder, at: member.position, to: &state)
             }
         }
 
@@ -433,8 +436,8 @@ extension JSONResourceParser {
                 try skipValue()
                 return
             }
-            path.push(member.pathName, ofType: member.isChoice ? member.typeName : nil)
-            try readExtras(into: 0, &self)
+            path.push(contextID: site.contextID, memberIndex: site.memberIndex)
+            try readExtras(into: 0, &self, &state)
             path.pop()
             return
         }
@@ -445,7 +448,7 @@ extension JSONResourceParser {
         }
         try enterContainer()
         position += 1
-        path.push(member.pathName, index: 0)
+        path.push(contextID: site.contextID, memberIndex: site.memberIndex, index: 0)
         var count = 0
         while true {
             path.setIndex(count)
@@ -453,9 +456,9 @@ extension JSONResourceParser {
             if current == UInt8(ascii: "n") {
                 _ = try readLiteral()
                 state.sawNull = true
-                if twin == nil { append(FHIRElement(name: member.name, form: member.form), at: member.position) }
+                if twin == nil { append(FHIRElement(name: member.name, form: member.form), at: member.position, to: &state) }
             } else {
-                try readExtras(into: count, &self)
+                try readExtras(into: count, &self, &state)
             }
             count += 1
             skipWhitespace()
@@ -476,48 +479,56 @@ extension JSONResourceParser {
         }
     }
 
-    mutating func append(_ node: FHIRElement, at definitionPosition: Int32) {
-        childStack.append(node)
+    mutating func append(_ node: consuming FHIRElement, at definitionPosition: Int32, to state: inout ObjectState) {
+        scratch.push(node)
         positionStack.append(definitionPosition)
     }
 
     /// Checks what can only be checked once the whole object is read, then moves its children
     /// into `node` in definition order.
     private mutating func finishObject(
-        context: ElementContext, into node: inout FHIRElement, state: ObjectState, objectStart: Int
+        context: ElementContext, into node: inout FHIRElement, state: consuming ObjectState, objectStart: Int
     ) throws(ParseStop) {
-        let region = state.childBase..<childStack.count
+        let slots = state.childBase..<scratch.count
         if state.sawNull {
             var index = -1
             var previousName = ""
-            for slot in region where childStack[slot].isPrimitive {
-                index = childStack[slot].name == previousName ? index + 1 : 0
-                previousName = childStack[slot].name
-                if childStack[slot].value == nil && childStack[slot].children.isEmpty {
+            for slot in slots where scratch[slot].isPrimitive {
+                index = scratch[slot].name == previousName ? index + 1 : 0
+                previousName = scratch[slot].name
+                if scratch[slot].value == nil && scratch[slot].children.isEmpty {
                     try error(.structure, "a null value needs an id or extension at the same index of the _ array",
-                              at: objectStart, child: "\(childStack[slot].name)[\(index)]")
+                              at: objectStart, child: "\(previousName)[\(index)]")
                 }
             }
         }
         for (requiredPosition, pathName) in context.required
-        where !positionStack[region].contains(requiredPosition) {
+        where !positionStack[slots].contains(requiredPosition) {
             try error(.required, "missing required element '\(pathName)'", at: objectStart, child: pathName)
         }
         var sorted = true
         var previous: Int32 = .min
-        for slot in region {
+        for slot in slots {
             if positionStack[slot] < previous { sorted = false; break }
             previous = positionStack[slot]
         }
-        if sorted {
-            node.children = Array(childStack[region])
-        } else {
+        var permutation: [Int]?
+        if !sorted {
             // A stable sort keeps each repeating element's items in their order.
-            let order = region.sorted { (positionStack[$0], $0) < (positionStack[$1], $1) }
-            node.children = order.map { childStack[$0] }
+            let base = state.childBase
+            permutation = (0..<slots.count).sorted {
+                (positionStack[base + $0], $0) < (positionStack[base + $1], $1)
+            }
         }
-        childStack.removeSubrange(region)
-        positionStack.removeSubrange(region)
+        node.children = scratch.popArray(from: state.childBase, permutation: permutation)
+        positionStack.removeSubrange(slots)
         keyStack.removeSubrange(state.keyBase...)
     }
+}
+
+/// Where a member value sits: enough to name it in a FHIRPath without holding strings.
+struct MemberSite {
+    let contextID: Int
+    let memberIndex: Int
+    let member: ElementContext.Member
 }

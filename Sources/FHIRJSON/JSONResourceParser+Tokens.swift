@@ -20,6 +20,13 @@ extension JSONResourceParser {
         position += 1
         let start = position
         while position < input.count {
+            // Plain text: step over eight bytes at a time.
+            while position + 8 <= input.count
+                && !ByteChunks.needsAttentionInString(input.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            {
+                position += 8
+            }
+            guard position < input.count else { break }
             let byte = input[position]
             if byte == UInt8(ascii: "\"") {
                 let token = StringToken(start: start, end: position, escaped: false)

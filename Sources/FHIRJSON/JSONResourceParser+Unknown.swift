@@ -4,7 +4,7 @@ extension JSONResourceParser {
     /// Reads any JSON value the catalogue does not describe, for lenient mode: objects become
     /// nodes with children, arrays become repeated siblings, scalars keep their JSON form. It
     /// still enforces FHIR's JSON rules (no empty values, no nulls, no arrays of arrays).
-    mutating func readUnknownValue(name: String, form: FHIRElement.Form) throws(ParseStop) {
+    mutating func readUnknownValue(name: String, form: FHIRElement.Form, into state: inout ObjectState) throws(ParseStop) {
         let offset = position
         switch current {
         case UInt8(ascii: "["):
@@ -24,7 +24,7 @@ extension JSONResourceParser {
             }
             while true {
                 skipWhitespace()
-                try readUnknownValue(name: name, form: form.union(.list))
+                try readUnknownValue(name: name, form: form.union(.list), into: &state)
                 skipWhitespace()
                 if current == UInt8(ascii: ",") { position += 1; continue }
                 if current == UInt8(ascii: "]") { position += 1; break }
@@ -41,7 +41,7 @@ extension JSONResourceParser {
                 try error(.structure, "an object must not be empty", at: offset)
                 return
             }
-            let childBase = childStack.count
+            var inner = ObjectState(childBase: scratch.count, keyBase: keyStack.count)
             var names: Set<String> = []
             while true {
                 skipWhitespace()
@@ -51,7 +51,7 @@ extension JSONResourceParser {
                 try expect(UInt8(ascii: ":"), "':' after a property name")
                 skipWhitespace()
                 if names.insert(key).inserted {
-                    try readUnknownValue(name: key, form: .unknown)
+                    try readUnknownValue(name: key, form: .unknown, into: &inner)
                 } else {
                     try error(.structure, "a property appears twice in one object", at: keyOffset)
                     try skipValue()
@@ -62,27 +62,26 @@ extension JSONResourceParser {
                 try fail(.structure, "expected ',' or '}' after a property", at: position)
             }
             depth -= 1
-            let node = FHIRElement(name: name, children: Array(childStack[childBase...]), form: form)
-            childStack.removeSubrange(childBase...)
-            positionStack.removeSubrange(childBase...)
-            append(node, at: .max)
+            let children = scratch.popArray(from: inner.childBase)
+            positionStack.removeSubrange(inner.childBase...)
+            append(FHIRElement(name: name, children: children, form: form), at: .max, to: &state)
         case UInt8(ascii: "\""):
             let token = try readString()
             if token.end == token.start && !token.escaped {
                 try error(.value, "a value must not be empty", at: offset)
                 return
             }
-            append(FHIRElement(name: name, value: makeString(token), form: form.union(.primitive)), at: .max)
+            append(FHIRElement(name: name, value: makeString(token), form: form.union(.primitive)), at: .max, to: &state)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             let range = try readNumber()
             let lexeme = String(decoding: UnsafeRawBufferPointer(rebasing: input[range]), as: UTF8.self)
-            append(FHIRElement(name: name, value: lexeme, form: form.union([.primitive, .number])), at: .max)
+            append(FHIRElement(name: name, value: lexeme, form: form.union([.primitive, .number])), at: .max, to: &state)
         default:
             switch try readLiteral() {
             case .null: try error(.structure, "null is not allowed here", at: offset)
             case .bareword: break
-            case .true: append(FHIRElement(name: name, value: "true", form: form.union([.primitive, .boolean])), at: .max)
-            case .false: append(FHIRElement(name: name, value: "false", form: form.union([.primitive, .boolean])), at: .max)
+            case .true: append(FHIRElement(name: name, value: "true", form: form.union([.primitive, .boolean])), at: .max, to: &state)
+            case .false: append(FHIRElement(name: name, value: "false", form: form.union([.primitive, .boolean])), at: .max, to: &state)
             }
         }
     }

@@ -18,9 +18,9 @@ struct JSONResourceParser: ~Copyable {
     var issues: [Issue] = []
     var path = PathStack()
     var source: SourceText
-    /// Children of the objects being read, innermost last; each object owns the tail from its base.
-    var childStack: [FHIRElement] = []
-    /// Definition-order position of each entry of `childStack`.
+    /// Nodes of the objects being read, innermost last (see `ElementScratch`).
+    var scratch = ElementScratch()
+    /// Definition-order position of each entry of `scratch`.
     var positionStack: [Int32] = []
     /// Keys seen in the objects being read, for duplicate detection.
     var keyStack: [KeyRecord] = []
@@ -44,7 +44,6 @@ struct JSONResourceParser: ~Copyable {
         self.mode = mode
         self.limits = limits
         self.source = SourceText(input)
-        childStack.reserveCapacity(256)
         positionStack.reserveCapacity(256)
         keyStack.reserveCapacity(256)
     }
@@ -92,7 +91,7 @@ struct JSONResourceParser: ~Copyable {
         _ severity: Issue.Severity, _ code: IssueType, _ message: String, at offset: Int, child: String? = nil
     ) {
         guard issues.count < limits.maxIssues else { return }
-        let expression = path.isEmpty && child == nil ? nil : path.expression(appending: child)
+        let expression = path.isEmpty && child == nil ? nil : path.expression(in: catalogue, appending: child)
         issues.append(Issue(severity, code, message, expression: expression, location: source.location(ofOffset: offset)))
     }
 
@@ -117,6 +116,11 @@ struct JSONResourceParser: ~Copyable {
             let byte = input[position]
             if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
                 position += 1
+                while position + 8 <= input.count
+                    && ByteChunks.isAllSpaces(input.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+                {
+                    position += 8
+                }
             } else if byte == UInt8(ascii: "/") && skipComment() {
                 continue
             } else {

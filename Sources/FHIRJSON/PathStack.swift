@@ -1,19 +1,28 @@
-/// The FHIRPath of the reader's position, kept as segments and rendered only for an issue:
-/// `Bundle.entry[2].resource.name[0].given[1]`, `Observation.value.ofType(Quantity)`.
+import FHIRCore
+
+/// The FHIRPath of the reader's position, kept as plain integers (no strings to retain on the
+/// hot path) and rendered only for an issue: `Bundle.entry[2].resource.name[0].given[1]`,
+/// `Observation.value.ofType(Quantity)`.
 struct PathStack {
     private struct Segment {
-        var name: String
-        var index: Int
-        var ofType: String?
+        /// The context the member belongs to, or for a root, the resource's own context.
+        var contextID: Int32
+        /// The member of that context, or -1 for a root resource.
+        var memberIndex: Int32
+        /// The item of a repeating element, or -1.
+        var index: Int32
     }
 
     private var segments: [Segment] = []
 
     var isEmpty: Bool { segments.isEmpty }
 
-    /// `index` is -1 for an element that does not repeat.
-    mutating func push(_ name: String, index: Int = -1, ofType: String? = nil) {
-        segments.append(Segment(name: name, index: index, ofType: ofType))
+    mutating func pushRoot(contextID: Int) {
+        segments.append(Segment(contextID: Int32(contextID), memberIndex: -1, index: -1))
+    }
+
+    mutating func push(contextID: Int, memberIndex: Int, index: Int = -1) {
+        segments.append(Segment(contextID: Int32(contextID), memberIndex: Int32(memberIndex), index: Int32(index)))
     }
 
     mutating func pop() {
@@ -21,15 +30,20 @@ struct PathStack {
     }
 
     mutating func setIndex(_ index: Int) {
-        segments[segments.count - 1].index = index
+        segments[segments.count - 1].index = Int32(index)
     }
 
-    func expression(appending child: String? = nil) -> String {
+    func expression(in catalogue: TypeCatalogue, appending child: String? = nil) -> String {
         var text = ""
         for segment in segments {
-            if !text.isEmpty { text += "." }
-            text += segment.name
-            if let ofType = segment.ofType { text += ".ofType(\(ofType))" }
+            let context = catalogue.contexts[Int(segment.contextID)]
+            if segment.memberIndex < 0 {
+                text += context.path
+            } else {
+                let member = context.members[Int(segment.memberIndex)]
+                text += "." + member.pathName
+                if member.isChoice { text += ".ofType(\(member.typeName))" }
+            }
             if segment.index >= 0 { text += "[\(segment.index)]" }
         }
         if let child { text += text.isEmpty ? child : "." + child }

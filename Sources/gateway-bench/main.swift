@@ -1,1 +1,33 @@
-print("x")
+import Foundation
+
+/// `gateway-bench <suite> [options]`: release-mode benchmarks that print our figures beside a
+/// baseline measured in the same run (ARCHITECTURE.md; STYLE.md habit 7). Not part of `swift test`.
+let arguments = Array(CommandLine.arguments.dropFirst())
+let usage = """
+    usage: swift run -c release gateway-bench <suite> [options]
+
+    suites:
+      json [--corpus DIR]... [--repeat N] [--peers]
+          Parse and emit throughput over Synthea bundles and the official examples, beside
+          Foundation's JSONSerialization on the same bytes; --peers also runs
+          Benchmarks/peers/json_peers.py (fhirkit-rs, fhir.resources) and prints the ratios.
+          Ends with the peak memory of parsing the largest file.
+      json-peak FILE
+          (internal) Parse FILE once in a fresh process and print the peak memory it took.
+    """
+
+switch arguments.first {
+case "json":
+    JSONBenchmark.run(Array(arguments.dropFirst()))
+case "json-peak":
+    guard arguments.count == 2 else { print(usage); exit(2) }
+    PeakMemory.measureParse(of: arguments[1])
+case "json-loop":
+    // (internal) `json-loop parse|emit FILE N`: a steady loop for profilers (callgrind, perf).
+    guard arguments.count == 4, let count = Int(arguments[3]),
+          let data = FileManager.default.contents(atPath: arguments[2]) else { print(usage); exit(2) }
+    ProfileLoop.run(arguments[1], bytes: Array(data), count: count)
+default:
+    print(usage)
+    exit(arguments.isEmpty ? 2 : 0)
+}

@@ -1,0 +1,33 @@
+/// Word-at-a-time tests over eight bytes (the "SWAR" tricks of Hacker's Delight §6.1), so the
+/// reader can step over plain text and indentation eight bytes at a time.
+enum ByteChunks {
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    @inline(__always)
+    static func broadcast(_ byte: UInt8) -> UInt64 { ones &* UInt64(byte) }
+
+    /// Whether any byte of `word` is zero.
+    @inline(__always)
+    static func hasZeroByte(_ word: UInt64) -> Bool {
+        (word &- ones) & ~word & highBits != 0
+    }
+
+    /// Whether any of the eight bytes needs the string reader's attention: `"`, `\`, a control
+    /// character (below 0x20) or a non-ASCII byte (which must be validated as UTF-8).
+    @inline(__always)
+    static func needsAttentionInString(_ word: UInt64) -> Bool {
+        let quote = hasZeroByte(word ^ broadcast(UInt8(ascii: "\"")))
+        let backslash = hasZeroByte(word ^ broadcast(UInt8(ascii: "\\")))
+        // Bytes below 0x20 borrow when 0x20 is subtracted; bytes at or above 0x80 have the high bit.
+        let control = (word &- broadcast(0x20)) & ~word & highBits != 0
+        let nonASCII = word & highBits != 0
+        return quote || backslash || control || nonASCII
+    }
+
+    /// Whether all eight bytes are spaces (the indentation of pretty-printed JSON).
+    @inline(__always)
+    static func isAllSpaces(_ word: UInt64) -> Bool {
+        word == broadcast(0x20)
+    }
+}
