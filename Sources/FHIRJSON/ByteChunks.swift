@@ -25,6 +25,16 @@ enum ByteChunks {
         return quote || backslash || control || nonASCII
     }
 
+    /// Whether any of the eight bytes must be escaped in a JSON string: `"`, `\` or a control
+    /// character. Non-ASCII bytes are written as they are.
+    @inline(__always)
+    static func needsEscapeInString(_ word: UInt64) -> Bool {
+        let quote = hasZeroByte(word ^ broadcast(UInt8(ascii: "\"")))
+        let backslash = hasZeroByte(word ^ broadcast(UInt8(ascii: "\\")))
+        let control = (word &- broadcast(0x20)) & ~word & highBits != 0
+        return quote || backslash || control
+    }
+
     /// Whether all eight bytes are spaces (the indentation of pretty-printed JSON).
     @inline(__always)
     static func isAllSpaces(_ word: UInt64) -> Bool {
