@@ -9,6 +9,12 @@ public struct SourceText: ~Copyable {
 
     public init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
+        skipByteOrderMark()
+    }
+
+    /// Editors do not show a UTF-8 byte order mark, so it takes no column.
+    private mutating func skipByteOrderMark() {
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { scannedTo = 3 }
     }
 
     public mutating func location(ofOffset offset: Int) -> SourceLocation {
@@ -17,6 +23,7 @@ public struct SourceText: ~Copyable {
             scannedTo = 0
             line = 1
             column = 1
+            skipByteOrderMark()
         }
         var index = scannedTo
         while index < target {

@@ -50,7 +50,20 @@ struct JSONOutput {
             if isList {
                 while end < children.count && children[end].name == children[start].name { end += 1 }
             }
-            if children[start].isPrimitive {
+            if children[start].form.contains(.unknown) {
+                // Content kept by a lenient read: each item as it was, a value or an object.
+                writeKey(children[start].name, underscore: false, first: &first, level: level)
+                if isList { openArray() }
+                for index in start..<end {
+                    if isList { nextItem(index > start, level: level) }
+                    if children[index].value != nil {
+                        writePrimitiveValue(children[index].value, form: children[index].form)
+                    } else {
+                        writeObject(resourceType: nil, children: children[index].children, level: isList ? level + 1 : level)
+                    }
+                }
+                if isList { closeArray(level: level) }
+            } else if children[start].isPrimitive {
                 var anyValue = false
                 var anyExtras = false
                 for index in start..<end {

@@ -41,6 +41,7 @@ extension JSONResourceParser {
             case missing
         }
         var lookup = Lookup.missing
+        try enterContainer()  // the object itself counts towards the depth limit
         position += 1
         while true {
             skipWhitespace()
@@ -227,7 +228,9 @@ extension JSONResourceParser {
     private mutating func readMemberValue(_ site: MemberSite, state: inout ObjectState) throws(ParseStop) {
         let member = site.member
         let valueOffset = position
-        if member.isChoice && positionStack[state.childBase...].contains(member.position) {
+        if member.isChoice, (state.childBase..<scratch.count).contains(where: {
+            positionStack[$0] == member.position && scratch[$0].name != member.name
+        }) {
             try error(.structure, "only one type of \(member.pathName)[x] may be present", at: valueOffset, child: step(member))
             try skipValue()
             return
@@ -411,6 +414,13 @@ extension JSONResourceParser {
     ) throws(ParseStop) {
         let member = site.member
         let valueOffset = position
+        if member.isChoice, (state.childBase..<scratch.count).contains(where: {
+            positionStack[$0] == member.position && scratch[$0].name != member.name
+        }) {
+            try error(.structure, "only one type of \(member.pathName)[x] may be present", at: valueOffset, child: step(member))
+            try skipValue()
+            return
+        }
         let primitiveContext = catalogue.types[kind.rawValue]!.contextID
         let twin = primitiveRun(named: member.name, from: state.childBase)
 

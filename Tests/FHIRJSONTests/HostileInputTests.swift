@@ -19,12 +19,9 @@ struct HostileInputTests {
     func millionNestedArrays() {
         let prefix = #"{"resourceType":"Patient","name":"#
         let text = prefix + String(repeating: "[", count: 1_000_000)
-        let clock = ContinuousClock()
-        var result: ReadResult?
-        let elapsed = clock.measure { result = T.read(text) }
-        guard let result else { return }
+        // Speed is measured by gateway-bench, not here: what matters is the refusal and where.
+        let result = T.read(text)
         #expect(result.resource == nil)
-        #expect(elapsed < .seconds(1), "took \(elapsed)")
         // The root object is level 1, so the 100th '[' is the 101st container open at once.
         let limit = ReadLimits().maxDepth
         T.expectIssue(result, .fatal, .tooCostly, at: T.at(prefix.count + limit))
@@ -35,12 +32,9 @@ struct HostileInputTests {
     func millionNestedObjectsLenient() {
         let prefix = #"{"resourceType":"Patient","a":"#
         let text = prefix + String(repeating: #"{"a":"#, count: 1_000_000)
-        let clock = ContinuousClock()
-        var result: ReadResult?
-        let elapsed = clock.measure { result = T.read(text, mode: .lenient) }
-        guard let result else { return }
+        // Speed is measured by gateway-bench, not here: what matters is the refusal and where.
+        let result = T.read(text, mode: .lenient)
         #expect(result.resource == nil)
-        #expect(elapsed < .seconds(1), "took \(elapsed)")
         let limit = ReadLimits().maxDepth
         T.expectIssue(result, .fatal, .tooCostly, at: T.at(prefix.count + 5 * (limit - 1) + 1))
     }
