@@ -21,7 +21,7 @@ extension PrimitiveKind {
         case .unsignedInt:
             return scanner.checkInteger(allowSign: false, allowPlus: false, minimum: 0)
         case .positiveInt:
-            return scanner.checkInteger(allowSign: false, allowPlus: true, minimum: 1)
+            return scanner.checkInteger(allowSign: false, allowPlus: false, minimum: 1)
         case .decimal:
             return scanner.checkDecimal()
         case .date:
