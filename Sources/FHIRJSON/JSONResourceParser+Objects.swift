@@ -97,15 +97,7 @@ extension JSONResourceParser {
         contextID: Int, into node: inout FHIRElement, isResource: Bool, objectStart: Int
     ) throws(ParseStop) {
         let context = contexts[contextID]
-        try enterContainer()
-        position += 1
-        skipWhitespace()
-        if current == UInt8(ascii: "}") {
-            position += 1
-            depth -= 1
-            try error(.structure, "an object must not be empty", at: objectStart)
-            return
-        }
+        guard try openContainer(isObject: true, at: objectStart) else { return }
         var state = ObjectState(childBase: scratch.count, keyBase: keyStack.count)
         while true {
             skipWhitespace()
@@ -124,27 +116,7 @@ extension JSONResourceParser {
             skipWhitespace()
             try readMember(key: key, rawKey: keyToken, keyOffset: keyOffset, contextID: contextID,
                            context: context, isResource: isResource, state: &state)
-            skipWhitespace()
-            if current == UInt8(ascii: ",") {
-                position += 1
-                skipWhitespace()
-                if current == UInt8(ascii: "}") {
-                    try error(.structure, "an extra comma at the end of an object", at: position)
-                    position += 1
-                    break
-                }
-                continue
-            }
-            if current == UInt8(ascii: "}") {
-                position += 1
-                break
-            }
-            if position >= input.count { try fail(.structure, "the document ends inside an object", at: position) }
-            if current == UInt8(ascii: "\"") || isNameByte(current) {
-                try error(.structure, "a comma is missing between two properties", at: position)
-                continue
-            }
-            try fail(.structure, "expected ',' or '}' after a property", at: position)
+            guard try continueAfterItem(inObject: true) else { break }
         }
         depth -= 1
         try finishObject(context: context, into: &node, state: state, objectStart: objectStart)
@@ -254,44 +226,15 @@ extension JSONResourceParser {
             try skipValue()
             return
         }
-        try enterContainer()
-        position += 1
-        skipWhitespace()
-        if current == UInt8(ascii: "]") {
-            position += 1
-            depth -= 1
-            try error(.structure, "an array must not be empty", at: valueOffset, child: step(member))
-            return
-        }
+        guard try openContainer(isObject: false, at: valueOffset, child: step(member)) else { return }
         path.push(contextID: site.contextID, memberIndex: site.memberIndex, index: 0)
         var count = 0
-        while true {
+        repeat {
             path.setIndex(count)
             skipWhitespace()
             try readSingleValue(member: member, listIndex: count, twin: twin, state: &state)
             count += 1
-            skipWhitespace()
-            if current == UInt8(ascii: ",") {
-                position += 1
-                skipWhitespace()
-                if current == UInt8(ascii: "]") {
-                    try error(.structure, "an extra comma at the end of an array", at: position)
-                    position += 1
-                    break
-                }
-                continue
-            }
-            if current == UInt8(ascii: "]") {
-                position += 1
-                break
-            }
-            if position >= input.count { try fail(.structure, "the document ends inside an array", at: position) }
-            if atValueStart {
-                try error(.structure, "a comma is missing between two array items", at: position)
-                continue
-            }
-            try fail(.structure, "expected ',' or ']' after an array item", at: position)
-        }
+        } while try continueAfterItem(inObject: false)
         depth -= 1
         path.pop()
         if let twin, twin.count != count {
@@ -456,11 +399,10 @@ extension JSONResourceParser {
             try skipValue()
             return
         }
-        try enterContainer()
-        position += 1
+        guard try openContainer(isObject: false, at: valueOffset, child: "_" + member.name) else { return }
         path.push(contextID: site.contextID, memberIndex: site.memberIndex, index: 0)
         var count = 0
-        while true {
+        repeat {
             path.setIndex(count)
             skipWhitespace()
             if current == UInt8(ascii: "n") {
@@ -471,17 +413,7 @@ extension JSONResourceParser {
                 try readExtras(into: count, &self, &state)
             }
             count += 1
-            skipWhitespace()
-            if current == UInt8(ascii: ",") {
-                position += 1
-                continue
-            }
-            if current == UInt8(ascii: "]") {
-                position += 1
-                break
-            }
-            try fail(.structure, "expected ',' or ']' after an array item", at: position)
-        }
+        } while try continueAfterItem(inObject: false)
         depth -= 1
         path.pop()
         if let twin, twin.count != count {

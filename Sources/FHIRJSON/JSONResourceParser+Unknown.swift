@@ -13,34 +13,14 @@ extension JSONResourceParser {
                 try skipValue()
                 return
             }
-            try enterContainer()
-            position += 1
-            skipWhitespace()
-            if current == UInt8(ascii: "]") {
-                position += 1
-                depth -= 1
-                try error(.structure, "an array must not be empty", at: offset)
-                return
-            }
-            while true {
+            guard try openContainer(isObject: false, at: offset) else { return }
+            repeat {
                 skipWhitespace()
                 try readUnknownValue(name: name, form: form.union(.list), into: &state)
-                skipWhitespace()
-                if current == UInt8(ascii: ",") { position += 1; continue }
-                if current == UInt8(ascii: "]") { position += 1; break }
-                try fail(.structure, "expected ',' or ']' after an array item", at: position)
-            }
+            } while try continueAfterItem(inObject: false)
             depth -= 1
         case UInt8(ascii: "{"):
-            try enterContainer()
-            position += 1
-            skipWhitespace()
-            if current == UInt8(ascii: "}") {
-                position += 1
-                depth -= 1
-                try error(.structure, "an object must not be empty", at: offset)
-                return
-            }
+            guard try openContainer(isObject: true, at: offset) else { return }
             var inner = ObjectState(childBase: scratch.count, keyBase: keyStack.count)
             var names: Set<String> = []
             while true {
@@ -56,10 +36,7 @@ extension JSONResourceParser {
                     try error(.structure, "a property appears twice in one object", at: keyOffset)
                     try skipValue()
                 }
-                skipWhitespace()
-                if current == UInt8(ascii: ",") { position += 1; continue }
-                if current == UInt8(ascii: "}") { position += 1; break }
-                try fail(.structure, "expected ',' or '}' after a property", at: position)
+                guard try continueAfterItem(inObject: true) else { break }
             }
             depth -= 1
             let children = scratch.popArray(from: inner.childBase)

@@ -158,6 +158,50 @@ struct JSONResourceParser: ~Copyable {
         position += 1
     }
 
+    /// Opens the object or array at the cursor; `false` (with an error) when it is empty, which
+    /// FHIR forbids, in which case it has been read to its end.
+    mutating func openContainer(isObject: Bool, at offset: Int, child: String? = nil) throws(ParseStop) -> Bool {
+        try enterContainer()
+        position += 1
+        skipWhitespace()
+        guard current == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) else { return true }
+        position += 1
+        depth -= 1
+        try error(.structure, isObject ? "an object must not be empty" : "an array must not be empty", at: offset, child: child)
+        return false
+    }
+
+    /// After a property or an array item: `true` when another follows, `false` once the closing
+    /// bracket is read. A missing comma or an extra one before the bracket is reported and read
+    /// past, as the HL7 validator does; anything else ends the read.
+    mutating func continueAfterItem(inObject: Bool) throws(ParseStop) -> Bool {
+        skipWhitespace()
+        let close = inObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+        if current == UInt8(ascii: ",") {
+            position += 1
+            skipWhitespace()
+            guard current == close else { return true }
+            try error(.structure, inObject ? "an extra comma at the end of an object" : "an extra comma at the end of an array",
+                      at: position)
+            position += 1
+            return false
+        }
+        if current == close {
+            position += 1
+            return false
+        }
+        if position >= input.count {
+            try fail(.structure, inObject ? "the document ends inside an object" : "the document ends inside an array", at: position)
+        }
+        if inObject ? current == UInt8(ascii: "\"") || isNameByte(current) : atValueStart {
+            try error(.structure, inObject ? "a comma is missing between two properties" : "a comma is missing between two array items",
+                      at: position)
+            return true
+        }
+        try fail(.structure, inObject ? "expected ',' or '}' after a property" : "expected ',' or ']' after an array item",
+                 at: position)
+    }
+
     mutating func enterContainer() throws(ParseStop) {
         depth += 1
         if depth > limits.maxDepth {
