@@ -22,8 +22,18 @@ public enum ReadMode: Sendable, Hashable {
 
 /// Hard limits a reader enforces before any work grows with the input.
 public struct ReadLimits: Sendable, Hashable {
-    /// Objects and arrays (JSON) or elements (XML) open at once.
-    public var maxDepth = 100
+    /// Objects and arrays (JSON) or elements (XML) open at once; at most `depthCeiling`.
+    public var maxDepth: Int {
+        get { depth }
+        set { depth = min(max(newValue, 1), Self.depthCeiling) }
+    }
+    private var depth = 100
+
+    /// Readers recurse once per level; this bound keeps the deepest accepted document within a
+    /// 512 KiB thread stack even in a debug build, whose frames are about four times larger
+    /// (`StackDepthTests`), whatever a caller configures. The official examples nest at most 21
+    /// levels and the Synthea bundles 12.
+    public static let depthCeiling = 128
     public var maxDocumentBytes = 128 << 20
     /// One string value, after unescaping (attachments in base64 are the big ones).
     public var maxStringBytes = 32 << 20
