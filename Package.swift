@@ -15,19 +15,25 @@ let package = Package(
         .executable(name: "gateway-bench", targets: ["gateway-bench"]),
         .library(name: "FHIRCore", targets: ["FHIRCore"]),
         .library(name: "FHIRJSON", targets: ["FHIRJSON"]),
+        .library(name: "FHIRXML", targets: ["FHIRXML"]),
     ],
     targets: [
         // Type catalogue (generated), element tree, primitives, issues.
         .target(name: "FHIRCore", swiftSettings: strictSettings),
         // JSON reader and writer over bytes.
         .target(name: "FHIRJSON", dependencies: ["FHIRCore"], swiftSettings: strictSettings),
+        // libxml2, imported only by FHIRXML; shim.h keeps libxml2's ICU away from Foundation's.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // XML reader (libxml2 SAX2) and writer.
+        .target(name: "FHIRXML", dependencies: ["FHIRCore", "CLibXML2"], swiftSettings: strictSettings),
         // Reads an hl7.fhir.r4.core package and renders the catalogue; a library so tests can call it.
         .target(name: "FHIRCodegen", swiftSettings: strictSettings),
         .executableTarget(name: "fhir-codegen", dependencies: ["FHIRCodegen"], swiftSettings: strictSettings),
         .executableTarget(
-            name: "fhir-gateway", dependencies: ["FHIRCore", "FHIRJSON"], swiftSettings: strictSettings),
+            name: "fhir-gateway", dependencies: ["FHIRCore", "FHIRJSON", "FHIRXML"], swiftSettings: strictSettings),
         .executableTarget(
-            name: "gateway-bench", dependencies: ["FHIRCore", "FHIRJSON"], swiftSettings: strictSettings),
+            name: "gateway-bench", dependencies: ["FHIRCore", "FHIRJSON", "FHIRXML", "CLibXML2"],
+            swiftSettings: strictSettings),
         // Helpers shared by the test targets: fixture discovery, a generic JSON comparison.
         .target(name: "GatewayTestSupport", dependencies: ["FHIRCore"], swiftSettings: strictSettings),
 
@@ -36,6 +42,9 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "FHIRJSONTests", dependencies: ["FHIRCore", "FHIRJSON", "GatewayTestSupport"],
+            resources: [.copy("Fixtures")], swiftSettings: strictSettings),
+        .testTarget(
+            name: "FHIRXMLTests", dependencies: ["FHIRCore", "FHIRJSON", "FHIRXML", "GatewayTestSupport"],
             resources: [.copy("Fixtures")], swiftSettings: strictSettings),
         .testTarget(
             name: "FHIRCodegenTests", dependencies: ["FHIRCodegen", "GatewayTestSupport"],

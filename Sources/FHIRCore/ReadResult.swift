@@ -39,6 +39,8 @@ public struct ReadLimits: Sendable, Hashable {
     public var maxStringBytes = 32 << 20
     /// Characters of one number as written.
     public var maxNumberLength = 64
+    /// Elements (XML) or objects and arrays (JSON) in one document.
+    public var maxElements = 4_000_000
     /// Issues reported before the reader stops looking.
     public var maxIssues = 200
 

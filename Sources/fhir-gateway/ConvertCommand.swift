@@ -1,12 +1,16 @@
 import FHIRCore
 import FHIRJSON
+import FHIRXML
 import Foundation
 
-/// `fhir-gateway convert`: reads a resource, checks it against the catalogue, writes it again.
+/// `fhir-gateway convert`: reads a resource in JSON or XML (detected), checks it against the
+/// catalogue, and writes it in the other format, or in the one `--to` names.
 enum ConvertCommand {
     struct Options {
         var input: String?
-        var format = "json"
+        /// The output format; by default the other one than the input's, since that is what
+        /// converting means (`--to` the same format re-writes it canonically).
+        var format: String?
         var pretty = false
         var mode = ReadMode.strict
         var output: String?
@@ -35,18 +39,13 @@ enum ConvertCommand {
             return 1
         }
 
+        let inputFormat = InputFormat.detect(bytes)
         let result: ReadResult
-        switch InputFormat.detect(bytes) {
-        case .json:
-            result = FHIRJSONReader(mode: options.mode).read(bytes)
+        switch inputFormat {
         case .xml:
-            result = ReadResult(resource: nil, issues: [
-                Issue(.fatal, .notSupported, "FHIR XML input is not supported yet: only JSON can be read"),
-            ])
-        case .unknown:
-            result = ReadResult(resource: nil, issues: [
-                Issue(.fatal, .structure, "the input is neither FHIR JSON nor FHIR XML"),
-            ])
+            result = FHIRXMLReader(mode: options.mode).read(bytes)
+        case .json, .unknown:
+            result = FHIRJSONReader(mode: options.mode).read(bytes)
         }
 
         for issue in result.issues { printError(issue.description) }
@@ -55,7 +54,10 @@ enum ConvertCommand {
             if !write(outcome, to: outcomePath) { return 1 }
         }
         guard let resource = result.resource else { return 1 }
-        let output = FHIRJSONWriter(pretty: options.pretty).write(resource)
+        let format = options.format ?? (inputFormat == .xml ? "json" : "xml")
+        let output = format == "xml"
+            ? FHIRXMLWriter(pretty: options.pretty).write(resource)
+            : FHIRJSONWriter(pretty: options.pretty).write(resource)
         if let path = options.output {
             return write(output, to: path) ? 0 : 1
         }
@@ -78,10 +80,9 @@ enum ConvertCommand {
         while let argument = remaining.popFirst() {
             switch argument {
             case "--to":
-                options.format = try value(for: argument)
-                guard options.format == "json" else {
-                    throw UsageError(description: "--to takes json (XML output is not supported yet)")
-                }
+                let format = try value(for: argument)
+                guard format == "json" || format == "xml" else { throw UsageError(description: "--to takes json or xml") }
+                options.format = format
             case "--pretty": options.pretty = true
             case "--lenient": options.mode = .lenient
             case "-o", "--output": options.output = try value(for: argument)

@@ -6,9 +6,10 @@ let usage = """
     usage: fhir-gateway <command> [options]
 
     commands:
-      convert <file|-> [--to json] [--pretty] [--lenient] [-o FILE] [--outcome FILE]
-          Read a FHIR resource (any R4 type) and write it back out. On failure exit 1 and
-          print the issues to stderr; --outcome also writes them as an OperationOutcome.
+      convert <file|-> [--to json|xml] [--pretty] [--lenient] [-o FILE] [--outcome FILE]
+          Read a FHIR resource (any R4 type) in JSON or XML and write it in the other format
+          (or the one --to names). On failure exit 1 and print the issues to stderr;
+          --outcome also writes them as an OperationOutcome.
     """
 
 guard let command = arguments.first else {

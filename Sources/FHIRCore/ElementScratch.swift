@@ -1,15 +1,14 @@
-import FHIRCore
-
+/// Shared by the JSON and XML readers (`package` access).
 /// A stack of nodes under construction, shared by all open objects of one read: each object
 /// owns the tail from its base index. When an object ends, its nodes are *moved* (not copied)
 /// into an array of exactly the right size, so building the tree costs one allocation per
 /// object and no reference counting for the move.
-struct ElementScratch: ~Copyable {
+package struct ElementScratch: ~Copyable {
     private var storage: UnsafeMutablePointer<FHIRElement>
     private var capacity: Int
-    private(set) var count = 0
+    package private(set) var count = 0
 
-    init(capacity: Int = 256) {
+    package init(capacity: Int = 256) {
         self.capacity = capacity
         storage = .allocate(capacity: capacity)
     }
@@ -19,20 +18,20 @@ struct ElementScratch: ~Copyable {
         storage.deallocate()
     }
 
-    mutating func push(_ element: consuming FHIRElement) {
+    package mutating func push(_ element: consuming FHIRElement) {
         if count == capacity { grow() }
         (storage + count).initialize(to: element)
         count += 1
     }
 
-    subscript(index: Int) -> FHIRElement {
+    package subscript(index: Int) -> FHIRElement {
         get { storage[index] }
         _modify { yield &storage[index] }
     }
 
     /// Moves the nodes from `base` to the top into a new array, in the order given by
     /// `permutation` (offsets from `base`), or as they are when it is `nil`.
-    mutating func popArray(from base: Int, permutation: [Int]? = nil) -> [FHIRElement] {
+    package mutating func popArray(from base: Int, permutation: [Int]? = nil) -> [FHIRElement] {
         let length = count - base
         guard length > 0 else { return [] }
         let source = storage + base

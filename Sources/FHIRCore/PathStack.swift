@@ -1,9 +1,8 @@
-import FHIRCore
-
+/// Shared by the JSON and XML readers (`package` access).
 /// The FHIRPath of the reader's position, kept as plain integers (no strings to retain on the
 /// hot path) and rendered only for an issue: `Bundle.entry[2].resource.name[0].given[1]`,
 /// `Observation.value.ofType(Quantity)`.
-struct PathStack {
+package struct PathStack {
     private struct Segment {
         /// The context the member belongs to, or for a root, the resource's own context.
         var contextID: Int32
@@ -15,25 +14,27 @@ struct PathStack {
 
     private var segments: [Segment] = []
 
-    var isEmpty: Bool { segments.isEmpty }
+    package init() {}
 
-    mutating func pushRoot(contextID: Int) {
+    package var isEmpty: Bool { segments.isEmpty }
+
+    package mutating func pushRoot(contextID: Int) {
         segments.append(Segment(contextID: Int32(contextID), memberIndex: -1, index: -1))
     }
 
-    mutating func push(contextID: Int, memberIndex: Int, index: Int = -1) {
+    package mutating func push(contextID: Int, memberIndex: Int, index: Int = -1) {
         segments.append(Segment(contextID: Int32(contextID), memberIndex: Int32(memberIndex), index: Int32(index)))
     }
 
-    mutating func pop() {
+    package mutating func pop() {
         segments.removeLast()
     }
 
-    mutating func setIndex(_ index: Int) {
+    package mutating func setIndex(_ index: Int) {
         segments[segments.count - 1].index = Int32(index)
     }
 
-    func expression(in catalogue: TypeCatalogue, appending child: String? = nil) -> String {
+    package func expression(in catalogue: TypeCatalogue, appending child: String? = nil) -> String {
         var text = ""
         for segment in segments {
             let context = catalogue.contexts[Int(segment.contextID)]

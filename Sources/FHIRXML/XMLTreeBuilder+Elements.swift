@@ -1,0 +1,286 @@
+import FHIRCore
+import Foundation
+
+/// Namespaces FHIR XML uses (xml.html §2.5.1, narrative.html §2.4).
+enum XMLNamespace {
+    static let fhir = Array("http://hl7.org/fhir".utf8)
+    static let xhtml = Array("http://www.w3.org/1999/xhtml".utf8)
+    static let schemaInstance = Array("http://www.w3.org/2001/XMLSchema-instance".utf8)
+
+    static func matches(_ namespace: UnsafeRawPointer?, _ expected: [UInt8]) -> Bool {
+        guard let namespace else { return false }
+        let count = strlen(namespace.assumingMemoryBound(to: CChar.self))
+        return UnsafeRawBufferPointer(start: namespace, count: count).elementsEqual(expected)
+    }
+}
+
+extension XMLTreeBuilder {
+    func startRoot(name: UnsafeRawBufferPointer, namespace: UnsafeRawPointer?, attributes: AttributeList) {
+        guard XMLNamespace.matches(namespace, XMLNamespace.fhir) else {
+            fatal(.structure, "the root element is not in the FHIR namespace http://hl7.org/fhir")
+            return
+        }
+        guard let contextID = catalogue.resourceContextID(forName: name) else {
+            let isType = catalogue.types[String(decoding: name, as: UTF8.self)] != nil
+            fatal(.notSupported, isType ? "the root element names an abstract type or a data type, not a resource"
+                                        : "the root element is not an R4 resource type")
+            return
+        }
+        path.pushRoot(contextID: contextID)
+        let typeName = contexts[contextID].path
+        frames.append(Frame(
+            kind: .resource(contextID: contextID), node: FHIRElement(name: typeName, resourceType: typeName),
+            childBase: scratch.count, position: 0, start: tagStart(), pathPushed: true))
+        rejectAttributes(attributes, allowSchemaLocation: true)
+    }
+
+    func startChild(of parent: Int, name: UnsafeRawBufferPointer, namespace: UnsafeRawPointer?, attributes: AttributeList) {
+        let contextID: Int
+        switch frames[parent].kind {
+        case .skip:
+            pushSkip()
+            return
+        case .unknown:
+            startUnknown(name: name, attributes: attributes)
+            return
+        case .container:
+            startContainedResource(in: parent, name: name, namespace: namespace, attributes: attributes)
+            return
+        case .resource(let id), .complex(let id), .primitive(let id):
+            contextID = id
+        }
+        if frames[parent].containerState == .closed {
+            error(.structure, "a resource container holds exactly one resource")
+            pushSkip()
+            return
+        }
+        let context = contexts[contextID]
+        guard let memberIndex = context.memberIndex(forKey: name, hash: NameTable.hash(name)),
+              !context.members[memberIndex].form.contains(.xmlAttribute)
+        else {
+            guard XMLNamespace.matches(namespace, XMLNamespace.fhir) else {
+                error(.structure, "an element that is not in the FHIR namespace", child: displayName(name))
+                pushSkip()
+                return
+            }
+            unknownElement(name: name, attributes: attributes)
+            return
+        }
+        let member = context.members[memberIndex]
+        let expectedNamespace = member.form.contains(.xhtml) ? XMLNamespace.xhtml : XMLNamespace.fhir
+        guard XMLNamespace.matches(namespace, expectedNamespace) else {
+            error(.structure, member.form.contains(.xhtml)
+                    ? "the narrative div must be in the XHTML namespace http://www.w3.org/1999/xhtml"
+                    : "an element that is not in the FHIR namespace", child: member.pathName)
+            pushSkip()
+            return
+        }
+        guard checkOrder(parent: parent, memberIndex: memberIndex, member: member) else {
+            pushSkip()
+            return
+        }
+        let index = member.isList ? frames[parent].repeatCount : -1
+        path.push(contextID: contextID, memberIndex: memberIndex, index: index)
+
+        switch member.valueType {
+        case .primitive(let kind):
+            if member.form.contains(.xhtml) {
+                startXHTML(member: member, attributes: attributes)
+                return
+            }
+            startPrimitive(member: member, kind: kind, attributes: attributes)
+        case .complex(let childContext):
+            var frame = Frame(kind: .complex(contextID: childContext), node: FHIRElement(name: member.name, form: member.form),
+                              childBase: scratch.count, position: member.position, start: tagStart(), pathPushed: true)
+            frame.containerState = .none
+            frames.append(frame)
+            readMemberAttributes(attributes, contextID: childContext)
+        case .resource:
+            var frame = Frame(kind: .container, node: FHIRElement(name: member.name, form: member.form),
+                              childBase: scratch.count, position: member.position, start: tagStart(), pathPushed: true)
+            frame.containerState = .awaiting
+            frames.append(frame)
+            rejectAttributes(attributes, allowSchemaLocation: false)
+        }
+    }
+
+    /// XML must follow definition order, a repeating element's items stand together, and an
+    /// element that does not repeat appears once. `false` when the element is not kept.
+    private func checkOrder(parent: Int, memberIndex: Int, member: ElementContext.Member) -> Bool {
+        if memberIndex == frames[parent].lastMemberIndex {
+            frames[parent].repeatCount += 1
+            guard member.isList else {
+                error(.structure, "appears more than once; it has at most one value", child: member.pathName)
+                return false
+            }
+            if member.max != Int.max && frames[parent].repeatCount + 1 > member.max {
+                error(.structure, "has more than the \(member.max) values allowed", child: member.pathName)
+            }
+            return true
+        }
+        if member.position < frames[parent].lastPosition {
+            error(.structure, "out of order: FHIR XML elements follow definition order", child: member.pathName)
+        } else if member.position == frames[parent].lastPosition {
+            error(.structure, member.isChoice ? "only one type of \(member.pathName)[x] may be present"
+                                              : "a repeating element's items must stand together", child: member.pathName)
+            return false
+        }
+        frames[parent].lastMemberIndex = memberIndex
+        frames[parent].lastPosition = member.position
+        frames[parent].repeatCount = 0
+        return true
+    }
+
+    private func startPrimitive(member: ElementContext.Member, kind: PrimitiveKind, attributes: AttributeList) {
+        let primitiveContext = catalogue.types[kind.rawValue]!.contextID
+        frames.append(Frame(kind: .primitive(contextID: primitiveContext), node: FHIRElement(name: member.name, form: member.form),
+                            childBase: scratch.count, position: member.position, start: tagStart(), pathPushed: true))
+        let top = frames.count - 1
+        for index in 0..<attributes.count {
+            let name = attributes.localName(index)
+            if attributes.namespace(index) == nil && name.elementsEqual("value".utf8) {
+                guard checkLength(attributes.rawValue(index)) else { return }
+                let (problem, text) = attributes.withValue(index) { value in
+                    (kind.check(value), String(decoding: value, as: UTF8.self))
+                }
+                if let problem {
+                    formatError(problem, kind)
+                } else {
+                    frames[top].node.value = text
+                }
+            } else {
+                readAttribute(attributes, index, contextID: primitiveContext)
+            }
+        }
+    }
+
+    private func startContainedResource(
+        in parent: Int, name: UnsafeRawBufferPointer, namespace: UnsafeRawPointer?, attributes: AttributeList
+    ) {
+        guard frames[parent].containerState == .awaiting else {
+            error(.structure, "a resource container holds exactly one resource")
+            pushSkip()
+            return
+        }
+        guard XMLNamespace.matches(namespace, XMLNamespace.fhir), let contextID = catalogue.resourceContextID(forName: name) else {
+            error(.notSupported, "a resource container holds an element that is not an R4 resource type")
+            pushSkip()
+            return
+        }
+        frames[parent].kind = .resource(contextID: contextID)
+        frames[parent].node.resourceType = contexts[contextID].path
+        frames[parent].containerState = .inside
+        rejectAttributes(attributes, allowSchemaLocation: false)
+    }
+
+    /// Attributes of a complex element: those its context writes as attributes (`id`, `url`).
+    private func readMemberAttributes(_ attributes: AttributeList, contextID: Int) {
+        for index in 0..<attributes.count { readAttribute(attributes, index, contextID: contextID) }
+    }
+
+    private func readAttribute(_ attributes: AttributeList, _ index: Int, contextID: Int) {
+        let name = attributes.localName(index)
+        let context = contexts[contextID]
+        guard attributes.namespace(index) == nil,
+              let memberIndex = context.memberIndex(forKey: name, hash: NameTable.hash(name)),
+              context.members[memberIndex].form.contains(.xmlAttribute),
+              case .primitive(let kind) = context.members[memberIndex].valueType
+        else {
+            error(.structure, "an attribute FHIR does not define here", child: "@" + displayName(name))
+            return
+        }
+        let member = context.members[memberIndex]
+        guard checkLength(attributes.rawValue(index)) else { return }
+        let (problem, text) = attributes.withValue(index) { value in
+            (kind.check(value), String(decoding: value, as: UTF8.self))
+        }
+        if let problem {
+            formatError(problem, kind, child: member.pathName)
+            return
+        }
+        scratch.push(FHIRElement(name: member.name, value: text, form: member.form))
+        positions.append(member.position)
+    }
+
+    func rejectAttributes(_ attributes: AttributeList, allowSchemaLocation: Bool) {
+        for index in 0..<attributes.count {
+            if allowSchemaLocation, let namespace = attributes.namespace(index),
+               namespace.elementsEqual(XMLNamespace.schemaInstance) { continue }
+            error(.structure, "an attribute FHIR does not define here", child: "@" + displayName(attributes.localName(index)))
+        }
+    }
+
+    private func checkLength(_ value: UnsafeRawBufferPointer) -> Bool {
+        guard value.count <= limits.maxStringBytes else {
+            fatal(.tooLong, "an attribute value is longer than the limit of \(limits.maxStringBytes) bytes")
+            return false
+        }
+        return true
+    }
+
+    private func formatError(_ problem: FormatProblem, _ kind: PrimitiveKind, child: String? = nil) {
+        switch problem {
+        case .empty: error(.value, "a value must not be empty", child: child)
+        case .syntax: error(.value, "not a valid \(kind.rawValue): expected \(kind.expectedForm)", child: child)
+        case .outOfRange: error(.value, "out of range for \(kind.rawValue): expected \(kind.expectedForm)", child: child)
+        }
+    }
+
+    func pushSkip() {
+        frames.append(Frame(kind: .skip, node: FHIRElement(name: ""), childBase: scratch.count, position: .max,
+                            start: 0, pathPushed: false))
+    }
+
+    /// A name as it may appear in an issue: element-like names only.
+    func displayName(_ name: UnsafeRawBufferPointer) -> String {
+        let plausible = name.count <= 64 && name.allSatisfy {
+            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == UInt8(ascii: "_")
+        }
+        return plausible ? String(decoding: name, as: UTF8.self) : "(a name that is not an element name)"
+    }
+
+    /// Closes an element: checks what needs the whole element, moves its children into the
+    /// node in definition order, and hands the node to its parent.
+    func finishFrame(_ frame: Frame) {
+        switch frame.kind {
+        case .skip:
+            if frame.pathPushed { path.pop() }
+            return
+        case .container:
+            error(.required, "a resource container holds no resource")
+        case .primitive:
+            if frame.node.value == nil && scratch.count == frame.childBase {
+                error(.required, "a primitive element needs a value attribute or an extension")
+            }
+        case .resource(let contextID), .complex(let contextID):
+            let slots = frame.childBase..<positions.count
+            for (requiredPosition, pathName) in contexts[contextID].required where !positions[slots].contains(requiredPosition) {
+                record(.error, .required, "missing required element '\(pathName)'", at: frame.start, child: pathName)
+            }
+        case .unknown:
+            break
+        }
+        var node = frame.node
+        var sorted = true
+        var previous: Int32 = .min
+        for slot in frame.childBase..<positions.count {
+            if positions[slot] < previous { sorted = false; break }
+            previous = positions[slot]
+        }
+        var permutation: [Int]?
+        if !sorted {
+            // Attributes (`url` of Extension) are read before child elements that precede them.
+            let base = frame.childBase
+            permutation = (0..<(positions.count - base)).sorted { (positions[base + $0], $0) < (positions[base + $1], $1) }
+        }
+        node.children = scratch.popArray(from: frame.childBase, permutation: permutation)
+        positions.removeSubrange(frame.childBase...)
+        if frame.pathPushed { path.pop() }
+        if frames.isEmpty {
+            root = node
+        } else {
+            scratch.push(node)
+            positions.append(frame.position)
+        }
+    }
+}

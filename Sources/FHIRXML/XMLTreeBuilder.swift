@@ -1,0 +1,192 @@
+import FHIRCore
+import Foundation
+
+/// Builds the element tree from SAX events, checking each element against the catalogue:
+/// namespace, name, definition order, repetition, attributes, primitive formats and required
+/// elements. A class because libxml2's callbacks reach it through an opaque pointer; it lives
+/// for one read on one thread.
+final class XMLTreeBuilder {
+    struct Frame {
+        enum Kind {
+            case resource(contextID: Int)
+            case complex(contextID: Int)
+            case primitive(contextID: Int)
+            /// `contained`, `Bundle.entry.resource`: holds exactly one resource element.
+            case container
+            /// Unknown content kept by a lenient read.
+            case unknown
+            /// A subtree already reported and not kept.
+            case skip
+        }
+
+        enum ContainerState { case none, awaiting, inside, closed }
+
+        var kind: Kind
+        var node: FHIRElement
+        var childBase: Int
+        /// The element's definition position in its parent's context.
+        var position: Int32
+        var start: Int
+        var pathPushed: Bool
+        var containerState = ContainerState.none
+        var lastMemberIndex = -1
+        var lastPosition: Int32 = -1
+        var repeatCount = 0
+        var reportedText = false
+    }
+
+    let input: UnsafeRawBufferPointer
+    let catalogue: TypeCatalogue
+    let contexts: [ElementContext]
+    let mode: ReadMode
+    let limits: ReadLimits
+    /// The libxml2 parser context while a parse runs (for offsets and stopping).
+    var parser: UnsafeMutableRawPointer?
+
+    private var source: SourceText
+    private(set) var issues: [Issue] = []
+    private(set) var stopped = false
+    var frames: [Frame] = []
+    var scratch = ElementScratch()
+    var positions: [Int32] = []
+    var path = PathStack()
+    private var depth = 0
+    private var elementCount = 0
+    var root: FHIRElement?
+    /// Inside `Narrative.div`: the XHTML is kept as the bytes that were read.
+    var xhtml: (depth: Int, start: Int, member: ElementContext.Member)?
+
+    init(input: UnsafeRawBufferPointer, catalogue: TypeCatalogue, mode: ReadMode, limits: ReadLimits) {
+        self.input = input
+        self.catalogue = catalogue
+        self.contexts = catalogue.contexts
+        self.mode = mode
+        self.limits = limits
+        self.source = SourceText(input)
+    }
+
+    func finish() -> ReadResult {
+        if root == nil && !issues.containsErrors {
+            record(.fatal, .structure, "the document holds no resource", at: 0)
+        }
+        return ReadResult(resource: issues.containsErrors ? nil : root, issues: issues)
+    }
+
+    // MARK: issues
+
+    /// The byte offset of the current tag's `<`: libxml2 reports elements with the parser just
+    /// past the tag's name and attributes, and attribute values cannot contain `<`.
+    func tagStart() -> Int {
+        var offset = min(parser.map(SAXDriver.consumedBytes) ?? 0, input.count)
+        while offset > 0 {
+            offset -= 1
+            if input[offset] == UInt8(ascii: "<") { return offset }
+        }
+        return 0
+    }
+
+    func record(_ severity: Issue.Severity, _ code: IssueType, _ message: String, at offset: Int, child: String? = nil) {
+        guard issues.count < limits.maxIssues else {
+            stop(Issue(.fatal, .tooCostly, "stopped after \(limits.maxIssues) issues"))
+            return
+        }
+        let expression = path.isEmpty && child == nil ? nil : path.expression(in: catalogue, appending: child)
+        issues.append(Issue(severity, code, message, expression: expression, location: source.location(ofOffset: offset)))
+        if severity == .fatal { stop(nil) }
+    }
+
+    func error(_ code: IssueType, _ message: String, child: String? = nil) {
+        record(.error, code, message, at: tagStart(), child: child)
+    }
+
+    func fatal(_ code: IssueType, _ message: String) {
+        record(.fatal, code, message, at: tagStart())
+    }
+
+    private func stop(_ issue: Issue?) {
+        if let issue { issues.append(issue) }
+        stopped = true
+        if let parser { SAXDriver.stop(parser) }
+    }
+
+    // MARK: events from libxml2
+
+    func documentStarted() {
+        guard let parser, let encoding = SAXDriver.declaredEncoding(parser) else { return }
+        let normalised = encoding.lowercased().replacingOccurrences(of: "-", with: "")
+        if normalised != "utf8" {
+            record(.fatal, .structure, "FHIR XML must be UTF-8; the document declares another encoding", at: 0)
+        }
+    }
+
+    func doctypeSeen() {
+        guard !stopped else { return }
+        record(.fatal, .security, "a DOCTYPE is not allowed in FHIR XML: it could declare entities or load external files",
+               at: tagStart())
+    }
+
+    func parserFailed() {
+        issues.append(Issue(.fatal, .exception, "the XML parser could not be started"))
+    }
+
+    func libxmlError(code: Int, level: Int, line: Int, column: Int, isTooLong: Bool) {
+        // Level 1 is a warning (e.g. a relative namespace URI): nothing FHIR forbids.
+        guard !stopped, level >= 2 else { return }
+        var (type, message) = LibXMLErrorText.message(code: code)
+        if isTooLong { (type, message) = (.tooLong, "a name, attribute value or text is longer than the parser allows") }
+        let expression = path.isEmpty ? nil : path.expression(in: catalogue)
+        issues.append(Issue(level >= 3 ? .fatal : .error, type, message, expression: expression,
+                            location: line > 0 ? SourceLocation(line: line, column: max(column, 1)) : nil))
+        if level >= 3 { stop(nil) }
+    }
+
+    func startElement(localName: UnsafeRawPointer?, namespace: UnsafeRawPointer?, attributes: AttributeList) {
+        guard !stopped, let localName else { return }
+        depth += 1
+        elementCount += 1
+        if depth > limits.maxDepth {
+            fatal(.tooCostly, "elements are nested deeper than the limit of \(limits.maxDepth)")
+            return
+        }
+        if elementCount > limits.maxElements {
+            fatal(.tooCostly, "the document has more elements than the limit of \(limits.maxElements)")
+            return
+        }
+        let name = UnsafeRawBufferPointer(start: localName, count: strlen(localName.assumingMemoryBound(to: CChar.self)))
+        if xhtml != nil {
+            startXHTMLElement(name: name, namespace: namespace, attributes: attributes)
+            return
+        }
+        guard let parent = frames.indices.last else {
+            startRoot(name: name, namespace: namespace, attributes: attributes)
+            return
+        }
+        startChild(of: parent, name: name, namespace: namespace, attributes: attributes)
+    }
+
+    func endElement() {
+        guard !stopped else { return }
+        depth -= 1
+        if xhtml != nil {
+            endXHTMLElement()
+            return
+        }
+        guard var frame = frames.popLast() else { return }
+        if frame.containerState == .inside {
+            // The resource inside `contained` or `resource` ends; its container ends next.
+            frame.containerState = .closed
+            frames.append(frame)
+            return
+        }
+        finishFrame(frame)
+    }
+
+    func characters(_ text: UnsafeRawBufferPointer) {
+        guard !stopped, xhtml == nil, let top = frames.indices.last, !frames[top].reportedText else { return }
+        guard text.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else { return }
+        frames[top].reportedText = true
+        if case .skip = frames[top].kind { return }
+        record(.error, .structure, "text is not allowed in a FHIR element: values go in value attributes",
+               at: min(SAXDriver.consumedBytes(parser!), input.count))
+    }
+}
