@@ -54,6 +54,12 @@ struct ContextBuilder {
             elementCountByContext[contextID] += 1
             if element.min > 0 { requiredByContext[contextID].append((position, element.name)) }
             for (name, valueType, typeName, form) in try resolve(element) {
+                let valueContextID: Int
+                switch valueType {
+                case .primitive: valueContextID = contextIDsByPath[typeName] ?? -1
+                case .complex(let contextID): valueContextID = contextID
+                case .resource: valueContextID = -1
+                }
                 var form = form
                 if element.max > 1 { form.insert(.list) }
                 if element.isXMLAttribute { form.insert(.xmlAttribute) }
@@ -61,7 +67,7 @@ struct ContextBuilder {
                     ElementContext.Member(
                         name: name, elementIndex: elementIndex, position: position, valueType: valueType,
                         typeName: typeName, pathName: element.name, isChoice: element.isChoice,
-                        max: element.max, form: form))
+                        max: element.max, valueContextID: valueContextID, form: form))
             }
         }
 

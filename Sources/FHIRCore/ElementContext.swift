@@ -25,6 +25,9 @@ public final class ElementContext: Sendable {
         public let pathName: String
         public let isChoice: Bool
         public let max: Int
+        /// The context holding the value's own members: the child context of a complex value,
+        /// the primitive type's context (its `id` and `extension`) for a primitive, -1 for a resource.
+        public let valueContextID: Int
         /// Everything a node needs to be written again: primitive, list, JSON form, attribute.
         public let form: FHIRElement.Form
 
@@ -32,7 +35,7 @@ public final class ElementContext: Sendable {
 
         init(
             name: String, elementIndex: Int, position: Int32, valueType: ValueType, typeName: String,
-            pathName: String, isChoice: Bool, max: Int, form: FHIRElement.Form
+            pathName: String, isChoice: Bool, max: Int, valueContextID: Int, form: FHIRElement.Form
         ) {
             self.name = name
             self.elementIndex = elementIndex
@@ -42,6 +45,7 @@ public final class ElementContext: Sendable {
             self.pathName = pathName
             self.isChoice = isChoice
             self.max = max
+            self.valueContextID = valueContextID
             self.form = form
         }
     }

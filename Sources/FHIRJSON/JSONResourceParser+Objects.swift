@@ -364,7 +364,7 @@ extension JSONResourceParser {
             try skipValue()
             return
         }
-        let primitiveContext = catalogue.types[kind.rawValue]!.contextID
+        let primitiveContext = member.valueContextID
         let twin = primitiveRun(named: member.name, from: state.childBase)
 
         func readExtras(into index: Int, _ parser: inout JSONResourceParser, _ state: inout ObjectState) throws(ParseStop) {

@@ -25,9 +25,11 @@ public struct FHIRXMLReader: Sendable {
                       location: SourceLocation(line: 1, column: 1)),
             ])
         }
-        let builder = XMLTreeBuilder(input: bytes, catalogue: catalogue, mode: mode, limits: limits)
+        let builder = UnsafeMutablePointer<XMLTreeBuilder>.allocate(capacity: 1)
+        defer { builder.deallocate() }
+        builder.initialize(to: XMLTreeBuilder(input: bytes, catalogue: catalogue, mode: mode, limits: limits))
         SAXDriver.parse(bytes, into: builder)
-        return builder.finish()
+        return builder.move().finish()
     }
 
     public func read(_ bytes: [UInt8]) -> ReadResult {

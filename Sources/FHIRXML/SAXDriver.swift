@@ -17,22 +17,21 @@ enum SAXDriver {
         return true
     }()
 
-    static func parse(_ bytes: UnsafeRawBufferPointer, into builder: XMLTreeBuilder) {
+    static func parse(_ bytes: UnsafeRawBufferPointer, into builder: UnsafeMutablePointer<XMLTreeBuilder>) {
         _ = initialised
         var handler = makeHandler()
-        let unmanaged = Unmanaged.passUnretained(builder)
-        guard let context = xmlCreatePushParserCtxt(&handler, unmanaged.toOpaque(), nil, 0, nil) else {
-            builder.parserFailed()
+        guard let context = xmlCreatePushParserCtxt(&handler, UnsafeMutableRawPointer(builder), nil, 0, nil) else {
+            builder.pointee.parserFailed()
             return
         }
         defer { xmlFreeParserCtxt(context) }
         xmlCtxtUseOptions(context, options)
         // FHIR XML is UTF-8 (xml.html §2.5.1); a declaration saying otherwise is refused.
-        builder.parser = UnsafeMutableRawPointer(context)
+        builder.pointee.parser = UnsafeMutableRawPointer(context)
         let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
         // One chunk, terminated: the push parser then works like a pull parser over memory.
         _ = xmlParseChunk(context, base, Int32(bytes.count), 1)
-        builder.parser = nil
+        builder.pointee.parser = nil
     }
 
     /// The byte offset the parser has reached in the original input.
@@ -51,44 +50,43 @@ enum SAXDriver {
         return String(cString: encoding)
     }
 
-    private static func builder(_ context: UnsafeMutableRawPointer?) -> XMLTreeBuilder {
-        Unmanaged<XMLTreeBuilder>.fromOpaque(context!).takeUnretainedValue()
+    private static func builder(_ context: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<XMLTreeBuilder> {
+        context!.assumingMemoryBound(to: XMLTreeBuilder.self)
     }
 
     private static func makeHandler() -> xmlSAXHandler {
         var handler = xmlSAXHandler()
         handler.initialized = XML_SAX2_MAGIC
         handler.startDocument = { context in
-            SAXDriver.builder(context).documentStarted()
+            SAXDriver.builder(context).pointee.documentStarted()
         }
         handler.startElementNs = { context, localName, _, namespace, _, _, attributeCount, _, attributes in
             let attributeList = AttributeList(raw: attributes, count: Int(attributeCount))
-            SAXDriver.builder(context).startElement(
+            SAXDriver.builder(context).pointee.startElement(
                 localName: localName.map { UnsafeRawPointer($0) }, namespace: namespace.map { UnsafeRawPointer($0) },
                 attributes: attributeList)
         }
         handler.endElementNs = { context, _, _, _ in
-            SAXDriver.builder(context).endElement()
+            SAXDriver.builder(context).pointee.endElement()
         }
         handler.characters = { context, characters, length in
-            SAXDriver.builder(context).characters(UnsafeRawBufferPointer(start: characters, count: Int(length)))
+            SAXDriver.builder(context).pointee.characters(UnsafeRawBufferPointer(start: characters, count: Int(length)))
         }
         // A DOCTYPE is how entities and external DTDs get in: refuse it as soon as it starts.
         handler.internalSubset = { context, _, _, _ in
-            SAXDriver.builder(context).doctypeSeen()
+            SAXDriver.builder(context).pointee.doctypeSeen()
         }
         handler.externalSubset = { context, _, _, _ in
-            SAXDriver.builder(context).doctypeSeen()
+            SAXDriver.builder(context).pointee.doctypeSeen()
         }
         handler.getEntity = { _, _ in nil }
         handler.getParameterEntity = { _, _ in nil }
         handler.entityDecl = { context, _, _, _, _, _ in
-            SAXDriver.builder(context).doctypeSeen()
+            SAXDriver.builder(context).pointee.doctypeSeen()
         }
         handler.serror = { context, error in
             guard let context, let error else { return }
-            let builder = Unmanaged<XMLTreeBuilder>.fromOpaque(context).takeUnretainedValue()
-            builder.libxmlError(
+            SAXDriver.builder(context).pointee.libxmlError(
                 code: Int(error.pointee.code), level: Int(error.pointee.level.rawValue),
                 line: Int(error.pointee.line), column: Int(error.pointee.int2),
                 isTooLong: error.pointee.message.map { String(cString: $0).contains("too long") } ?? false)
@@ -123,7 +121,9 @@ struct AttributeList {
     /// every literal `&` as `&#38;`, so that is the one sequence to turn back.
     func withValue<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         let value = rawValue(index)
-        guard value.contains(UInt8(ascii: "&")) else { return body(value) }
+        guard let base = value.baseAddress, memchr(base, Int32(UInt8(ascii: "&")), value.count) != nil else {
+            return body(value)
+        }
         var decoded: [UInt8] = []
         decoded.reserveCapacity(value.count)
         var position = 0

@@ -7,6 +7,15 @@ enum XMLNamespace {
     static let xhtml = Array("http://www.w3.org/1999/xhtml".utf8)
     static let schemaInstance = Array("http://www.w3.org/2001/XMLSchema-instance".utf8)
 
+    /// Compares pointers first: libxml2 hands the same interned string for every use of a namespace.
+    static func matches(_ namespace: UnsafeRawPointer?, _ expected: [UInt8], cache: inout UnsafeRawPointer?) -> Bool {
+        guard let namespace else { return false }
+        if namespace == cache { return true }
+        guard matches(namespace, expected) else { return false }
+        cache = namespace
+        return true
+    }
+
     static func matches(_ namespace: UnsafeRawPointer?, _ expected: [UInt8]) -> Bool {
         guard let namespace else { return false }
         let count = strlen(namespace.assumingMemoryBound(to: CChar.self))
@@ -15,8 +24,20 @@ enum XMLNamespace {
 }
 
 extension XMLTreeBuilder {
-    func startRoot(name: UnsafeRawBufferPointer, namespace: UnsafeRawPointer?, attributes: AttributeList) {
-        guard XMLNamespace.matches(namespace, XMLNamespace.fhir) else {
+    mutating func isFHIR(_ namespace: UnsafeRawPointer?) -> Bool {
+        XMLNamespace.matches(namespace, XMLNamespace.fhir, cache: &fhirNamespace)
+    }
+
+    mutating func isXHTML(_ namespace: UnsafeRawPointer?) -> Bool {
+        XMLNamespace.matches(namespace, XMLNamespace.xhtml, cache: &xhtmlNamespace)
+    }
+
+    func currentOffset() -> Int {
+        parser.map(SAXDriver.consumedBytes) ?? 0
+    }
+
+    mutating func startRoot(name: UnsafeRawBufferPointer, namespace: UnsafeRawPointer?, attributes: AttributeList) {
+        guard isFHIR(namespace) else {
             fatal(.structure, "the root element is not in the FHIR namespace http://hl7.org/fhir")
             return
         }
@@ -30,11 +51,11 @@ extension XMLTreeBuilder {
         let typeName = contexts[contextID].path
         frames.append(Frame(
             kind: .resource(contextID: contextID), node: FHIRElement(name: typeName, resourceType: typeName),
-            childBase: scratch.count, position: 0, start: tagStart(), pathPushed: true))
+            childBase: scratch.count, position: 0, start: currentOffset(), pathPushed: true))
         rejectAttributes(attributes, allowSchemaLocation: true)
     }
 
-    func startChild(of parent: Int, name: UnsafeRawBufferPointer, namespace: UnsafeRawPointer?, attributes: AttributeList) {
+    mutating func startChild(of parent: Int, name: UnsafeRawBufferPointer, namespace: UnsafeRawPointer?, attributes: AttributeList) {
         let contextID: Int
         switch frames[parent].kind {
         case .skip:
@@ -58,7 +79,7 @@ extension XMLTreeBuilder {
         guard let memberIndex = context.memberIndex(forKey: name, hash: NameTable.hash(name)),
               !context.members[memberIndex].form.contains(.xmlAttribute)
         else {
-            guard XMLNamespace.matches(namespace, XMLNamespace.fhir) else {
+            guard isFHIR(namespace) else {
                 error(.structure, "an element that is not in the FHIR namespace", child: displayName(name))
                 pushSkip()
                 return
@@ -67,8 +88,7 @@ extension XMLTreeBuilder {
             return
         }
         let member = context.members[memberIndex]
-        let expectedNamespace = member.form.contains(.xhtml) ? XMLNamespace.xhtml : XMLNamespace.fhir
-        guard XMLNamespace.matches(namespace, expectedNamespace) else {
+        guard member.form.contains(.xhtml) ? isXHTML(namespace) : isFHIR(namespace) else {
             error(.structure, member.form.contains(.xhtml)
                     ? "the narrative div must be in the XHTML namespace http://www.w3.org/1999/xhtml"
                     : "an element that is not in the FHIR namespace", child: member.pathName)
@@ -91,13 +111,13 @@ extension XMLTreeBuilder {
             startPrimitive(member: member, kind: kind, attributes: attributes)
         case .complex(let childContext):
             var frame = Frame(kind: .complex(contextID: childContext), node: FHIRElement(name: member.name, form: member.form),
-                              childBase: scratch.count, position: member.position, start: tagStart(), pathPushed: true)
+                              childBase: scratch.count, position: member.position, start: currentOffset(), pathPushed: true)
             frame.containerState = .none
             frames.append(frame)
             readMemberAttributes(attributes, contextID: childContext)
         case .resource:
             var frame = Frame(kind: .container, node: FHIRElement(name: member.name, form: member.form),
-                              childBase: scratch.count, position: member.position, start: tagStart(), pathPushed: true)
+                              childBase: scratch.count, position: member.position, start: currentOffset(), pathPushed: true)
             frame.containerState = .awaiting
             frames.append(frame)
             rejectAttributes(attributes, allowSchemaLocation: false)
@@ -106,7 +126,7 @@ extension XMLTreeBuilder {
 
     /// XML must follow definition order, a repeating element's items stand together, and an
     /// element that does not repeat appears once. `false` when the element is not kept.
-    private func checkOrder(parent: Int, memberIndex: Int, member: ElementContext.Member) -> Bool {
+    private mutating func checkOrder(parent: Int, memberIndex: Int, member: ElementContext.Member) -> Bool {
         if memberIndex == frames[parent].lastMemberIndex {
             frames[parent].repeatCount += 1
             guard member.isList else {
@@ -131,10 +151,10 @@ extension XMLTreeBuilder {
         return true
     }
 
-    private func startPrimitive(member: ElementContext.Member, kind: PrimitiveKind, attributes: AttributeList) {
-        let primitiveContext = catalogue.types[kind.rawValue]!.contextID
+    private mutating func startPrimitive(member: ElementContext.Member, kind: PrimitiveKind, attributes: AttributeList) {
+        let primitiveContext = member.valueContextID
         frames.append(Frame(kind: .primitive(contextID: primitiveContext), node: FHIRElement(name: member.name, form: member.form),
-                            childBase: scratch.count, position: member.position, start: tagStart(), pathPushed: true))
+                            childBase: scratch.count, position: member.position, start: currentOffset(), pathPushed: true))
         let top = frames.count - 1
         for index in 0..<attributes.count {
             let name = attributes.localName(index)
@@ -154,7 +174,7 @@ extension XMLTreeBuilder {
         }
     }
 
-    private func startContainedResource(
+    private mutating func startContainedResource(
         in parent: Int, name: UnsafeRawBufferPointer, namespace: UnsafeRawPointer?, attributes: AttributeList
     ) {
         guard frames[parent].containerState == .awaiting else {
@@ -162,7 +182,7 @@ extension XMLTreeBuilder {
             pushSkip()
             return
         }
-        guard XMLNamespace.matches(namespace, XMLNamespace.fhir), let contextID = catalogue.resourceContextID(forName: name) else {
+        guard isFHIR(namespace), let contextID = catalogue.resourceContextID(forName: name) else {
             error(.notSupported, "a resource container holds an element that is not an R4 resource type")
             pushSkip()
             return
@@ -174,11 +194,11 @@ extension XMLTreeBuilder {
     }
 
     /// Attributes of a complex element: those its context writes as attributes (`id`, `url`).
-    private func readMemberAttributes(_ attributes: AttributeList, contextID: Int) {
+    private mutating func readMemberAttributes(_ attributes: AttributeList, contextID: Int) {
         for index in 0..<attributes.count { readAttribute(attributes, index, contextID: contextID) }
     }
 
-    private func readAttribute(_ attributes: AttributeList, _ index: Int, contextID: Int) {
+    private mutating func readAttribute(_ attributes: AttributeList, _ index: Int, contextID: Int) {
         let name = attributes.localName(index)
         let context = contexts[contextID]
         guard attributes.namespace(index) == nil,
@@ -202,7 +222,7 @@ extension XMLTreeBuilder {
         positions.append(member.position)
     }
 
-    func rejectAttributes(_ attributes: AttributeList, allowSchemaLocation: Bool) {
+    mutating func rejectAttributes(_ attributes: AttributeList, allowSchemaLocation: Bool) {
         for index in 0..<attributes.count {
             if allowSchemaLocation, let namespace = attributes.namespace(index),
                namespace.elementsEqual(XMLNamespace.schemaInstance) { continue }
@@ -210,7 +230,7 @@ extension XMLTreeBuilder {
         }
     }
 
-    private func checkLength(_ value: UnsafeRawBufferPointer) -> Bool {
+    private mutating func checkLength(_ value: UnsafeRawBufferPointer) -> Bool {
         guard value.count <= limits.maxStringBytes else {
             fatal(.tooLong, "an attribute value is longer than the limit of \(limits.maxStringBytes) bytes")
             return false
@@ -218,7 +238,7 @@ extension XMLTreeBuilder {
         return true
     }
 
-    private func formatError(_ problem: FormatProblem, _ kind: PrimitiveKind, child: String? = nil) {
+    private mutating func formatError(_ problem: FormatProblem, _ kind: PrimitiveKind, child: String? = nil) {
         switch problem {
         case .empty: error(.value, "a value must not be empty", child: child)
         case .syntax: error(.value, "not a valid \(kind.rawValue): expected \(kind.expectedForm)", child: child)
@@ -226,7 +246,7 @@ extension XMLTreeBuilder {
         }
     }
 
-    func pushSkip() {
+    mutating func pushSkip() {
         frames.append(Frame(kind: .skip, node: FHIRElement(name: ""), childBase: scratch.count, position: .max,
                             start: 0, pathPushed: false))
     }
@@ -241,7 +261,7 @@ extension XMLTreeBuilder {
 
     /// Closes an element: checks what needs the whole element, moves its children into the
     /// node in definition order, and hands the node to its parent.
-    func finishFrame(_ frame: Frame) {
+    mutating func finishFrame(_ frame: consuming Frame) {
         switch frame.kind {
         case .skip:
             if frame.pathPushed { path.pop() }
@@ -255,12 +275,12 @@ extension XMLTreeBuilder {
         case .resource(let contextID), .complex(let contextID):
             let slots = frame.childBase..<positions.count
             for (requiredPosition, pathName) in contexts[contextID].required where !positions[slots].contains(requiredPosition) {
-                record(.error, .required, "missing required element '\(pathName)'", at: frame.start, child: pathName)
+                record(.error, .required, "missing required element '\(pathName)'", at: tagStart(before: frame.start),
+                       child: pathName)
             }
         case .unknown:
             break
         }
-        var node = frame.node
         var sorted = true
         var previous: Int32 = .min
         for slot in frame.childBase..<positions.count {
@@ -273,14 +293,17 @@ extension XMLTreeBuilder {
             let base = frame.childBase
             permutation = (0..<(positions.count - base)).sorted { (positions[base + $0], $0) < (positions[base + $1], $1) }
         }
-        node.children = scratch.popArray(from: frame.childBase, permutation: permutation)
-        positions.removeSubrange(frame.childBase...)
+        if positions.count > frame.childBase {
+            frame.node.children = scratch.popArray(from: frame.childBase, permutation: permutation)
+            positions.removeSubrange(frame.childBase...)
+        }
         if frame.pathPushed { path.pop() }
+        let position = frame.position
         if frames.isEmpty {
-            root = node
+            root = frame.node
         } else {
-            scratch.push(node)
-            positions.append(frame.position)
+            scratch.push(frame.node)
+            positions.append(position)
         }
     }
 }

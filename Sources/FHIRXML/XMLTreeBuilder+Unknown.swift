@@ -3,7 +3,7 @@ import FHIRCore
 extension XMLTreeBuilder {
     /// An element the catalogue does not know: an error in strict mode; in lenient mode it is
     /// kept, with a warning, as unknown content (its `value` attribute and child elements).
-    func unknownElement(name: UnsafeRawBufferPointer, attributes: AttributeList) {
+    mutating func unknownElement(name: UnsafeRawBufferPointer, attributes: AttributeList) {
         let display = displayName(name)
         switch mode {
         case .strict:
@@ -17,13 +17,13 @@ extension XMLTreeBuilder {
 
     /// Unknown content is always written back as a JSON array, which holds one element or
     /// several siblings of the same name alike.
-    func startUnknown(name: UnsafeRawBufferPointer, attributes: AttributeList) {
+    mutating func startUnknown(name: UnsafeRawBufferPointer, attributes: AttributeList) {
         var node = FHIRElement(name: String(decoding: name, as: UTF8.self), form: [.unknown, .list])
         for index in 0..<attributes.count where attributes.localName(index).elementsEqual("value".utf8) {
             node.value = attributes.withValue(index) { String(decoding: $0, as: UTF8.self) }
             node.form.insert(.primitive)
         }
         frames.append(Frame(kind: .unknown, node: node, childBase: scratch.count, position: .max,
-                            start: tagStart(), pathPushed: false))
+                            start: currentOffset(), pathPushed: false))
     }
 }

@@ -26,15 +26,15 @@ enum NarrativeRules {
 }
 
 extension XMLTreeBuilder {
-    func startXHTML(member: ElementContext.Member, attributes: AttributeList) {
-        xhtml = (depth: 1, start: tagStart(), member: member)
+    mutating func startXHTML(member: ElementContext.Member, attributes: AttributeList) {
+        xhtml = (depth: 1, start: currentOffset(), member: member)
         checkXHTMLAttributes(attributes)
     }
 
-    func startXHTMLElement(name: UnsafeRawBufferPointer, namespace: UnsafeRawPointer?, attributes: AttributeList) {
+    mutating func startXHTMLElement(name: UnsafeRawBufferPointer, namespace: UnsafeRawPointer?, attributes: AttributeList) {
         xhtml!.depth += 1
         let element = String(decoding: name, as: UTF8.self)
-        guard XMLNamespace.matches(namespace, XMLNamespace.xhtml) else {
+        guard isXHTML(namespace) else {
             error(.structure, "an element inside the narrative that is not XHTML")
             return
         }
@@ -47,7 +47,7 @@ extension XMLTreeBuilder {
         checkXHTMLAttributes(attributes)
     }
 
-    private func checkXHTMLAttributes(_ attributes: AttributeList) {
+    private mutating func checkXHTMLAttributes(_ attributes: AttributeList) {
         for index in 0..<attributes.count {
             let name = String(decoding: attributes.localName(index), as: UTF8.self).lowercased()
             if name.hasPrefix("on") {
@@ -64,7 +64,7 @@ extension XMLTreeBuilder {
         }
     }
 
-    func endXHTMLElement() {
+    mutating func endXHTMLElement() {
         xhtml!.depth -= 1
         guard xhtml!.depth == 0, let (_, start, member) = xhtml else { return }
         xhtml = nil

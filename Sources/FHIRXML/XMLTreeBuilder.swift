@@ -3,9 +3,10 @@ import Foundation
 
 /// Builds the element tree from SAX events, checking each element against the catalogue:
 /// namespace, name, definition order, repetition, attributes, primitive formats and required
-/// elements. A class because libxml2's callbacks reach it through an opaque pointer; it lives
-/// for one read on one thread.
-final class XMLTreeBuilder {
+/// elements. libxml2's callbacks reach it through an opaque pointer to memory the reader
+/// allocates for one read on one thread; a non-copyable struct, not a class, so that mutating it
+/// costs no dynamic exclusivity checks (they were a fifth of the reading time).
+struct XMLTreeBuilder: ~Copyable {
     struct Frame {
         enum Kind {
             case resource(contextID: Int)
@@ -26,6 +27,7 @@ final class XMLTreeBuilder {
         var childBase: Int
         /// The element's definition position in its parent's context.
         var position: Int32
+        /// Where the parser stood at the element's start tag (see `tagStart(before:)`).
         var start: Int
         var pathPushed: Bool
         var containerState = ContainerState.none
@@ -51,6 +53,9 @@ final class XMLTreeBuilder {
     var positions: [Int32] = []
     var path = PathStack()
     private var depth = 0
+    /// libxml2 interns names, so once a namespace string has matched, its pointer identifies it.
+    var fhirNamespace: UnsafeRawPointer?
+    var xhtmlNamespace: UnsafeRawPointer?
     private var elementCount = 0
     var root: FHIRElement?
     /// Inside `Narrative.div`: the XHTML is kept as the bytes that were read.
@@ -65,7 +70,7 @@ final class XMLTreeBuilder {
         self.source = SourceText(input)
     }
 
-    func finish() -> ReadResult {
+    consuming func finish() -> ReadResult {
         if root == nil && !issues.containsErrors {
             record(.fatal, .structure, "the document holds no resource", at: 0)
         }
@@ -77,7 +82,11 @@ final class XMLTreeBuilder {
     /// The byte offset of the current tag's `<`: libxml2 reports elements with the parser just
     /// past the tag's name and attributes, and attribute values cannot contain `<`.
     func tagStart() -> Int {
-        var offset = min(parser.map(SAXDriver.consumedBytes) ?? 0, input.count)
+        tagStart(before: parser.map(SAXDriver.consumedBytes) ?? 0)
+    }
+
+    func tagStart(before consumed: Int) -> Int {
+        var offset = min(consumed, input.count)
         while offset > 0 {
             offset -= 1
             if input[offset] == UInt8(ascii: "<") { return offset }
@@ -85,7 +94,7 @@ final class XMLTreeBuilder {
         return 0
     }
 
-    func record(_ severity: Issue.Severity, _ code: IssueType, _ message: String, at offset: Int, child: String? = nil) {
+    mutating func record(_ severity: Issue.Severity, _ code: IssueType, _ message: String, at offset: Int, child: String? = nil) {
         guard issues.count < limits.maxIssues else {
             stop(Issue(.fatal, .tooCostly, "stopped after \(limits.maxIssues) issues"))
             return
@@ -95,15 +104,15 @@ final class XMLTreeBuilder {
         if severity == .fatal { stop(nil) }
     }
 
-    func error(_ code: IssueType, _ message: String, child: String? = nil) {
+    mutating func error(_ code: IssueType, _ message: String, child: String? = nil) {
         record(.error, code, message, at: tagStart(), child: child)
     }
 
-    func fatal(_ code: IssueType, _ message: String) {
+    mutating func fatal(_ code: IssueType, _ message: String) {
         record(.fatal, code, message, at: tagStart())
     }
 
-    private func stop(_ issue: Issue?) {
+    private mutating func stop(_ issue: Issue?) {
         if let issue { issues.append(issue) }
         stopped = true
         if let parser { SAXDriver.stop(parser) }
@@ -111,7 +120,7 @@ final class XMLTreeBuilder {
 
     // MARK: events from libxml2
 
-    func documentStarted() {
+    mutating func documentStarted() {
         guard let parser, let encoding = SAXDriver.declaredEncoding(parser) else { return }
         let normalised = encoding.lowercased().replacingOccurrences(of: "-", with: "")
         if normalised != "utf8" {
@@ -119,17 +128,17 @@ final class XMLTreeBuilder {
         }
     }
 
-    func doctypeSeen() {
+    mutating func doctypeSeen() {
         guard !stopped else { return }
         record(.fatal, .security, "a DOCTYPE is not allowed in FHIR XML: it could declare entities or load external files",
                at: tagStart())
     }
 
-    func parserFailed() {
+    mutating func parserFailed() {
         issues.append(Issue(.fatal, .exception, "the XML parser could not be started"))
     }
 
-    func libxmlError(code: Int, level: Int, line: Int, column: Int, isTooLong: Bool) {
+    mutating func libxmlError(code: Int, level: Int, line: Int, column: Int, isTooLong: Bool) {
         // Level 1 is a warning (e.g. a relative namespace URI): nothing FHIR forbids.
         guard !stopped, level >= 2 else { return }
         var (type, message) = LibXMLErrorText.message(code: code)
@@ -140,7 +149,7 @@ final class XMLTreeBuilder {
         if level >= 3 { stop(nil) }
     }
 
-    func startElement(localName: UnsafeRawPointer?, namespace: UnsafeRawPointer?, attributes: AttributeList) {
+    mutating func startElement(localName: UnsafeRawPointer?, namespace: UnsafeRawPointer?, attributes: AttributeList) {
         guard !stopped, let localName else { return }
         depth += 1
         elementCount += 1
@@ -164,7 +173,7 @@ final class XMLTreeBuilder {
         startChild(of: parent, name: name, namespace: namespace, attributes: attributes)
     }
 
-    func endElement() {
+    mutating func endElement() {
         guard !stopped else { return }
         depth -= 1
         if xhtml != nil {
@@ -181,7 +190,7 @@ final class XMLTreeBuilder {
         finishFrame(frame)
     }
 
-    func characters(_ text: UnsafeRawBufferPointer) {
+    mutating func characters(_ text: UnsafeRawBufferPointer) {
         guard !stopped, xhtml == nil, let top = frames.indices.last, !frames[top].reportedText else { return }
         guard text.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else { return }
         frames[top].reportedText = true

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The PyPI peers, timed by `Benchmarks/peers/json_peers.py` on the same folder in the same run.
+/// The PyPI peers, timed by the scripts in `Benchmarks/peers/` on the same files in the same run.
 enum Peers {
     struct Figures {
         var parse: Double
@@ -8,8 +8,7 @@ enum Peers {
         var resources: Double?
     }
 
-    static func run(folder: String, repeats: Int) -> [String: Figures]? {
-        let script = "Benchmarks/peers/json_peers.py"
+    static func run(script: String = "Benchmarks/peers/json_peers.py", folder: String, repeats: Int) -> [String: Figures]? {
         guard FileManager.default.fileExists(atPath: script) else {
             print("(peers: \(script) not found; run from the repository root)")
             return nil

@@ -12,6 +12,10 @@ let usage = """
           Foundation's JSONSerialization on the same bytes; --peers also runs
           Benchmarks/peers/json_peers.py (fhirkit-rs, fhir.resources) and prints the ratios.
           Ends with the peak memory of parsing the largest file.
+      xml [--corpus DIR] [--repeat N] [--peers] [--compact]
+          The corpus (JSON) written as FHIR XML by our writer (pretty unless --compact), then
+          read by our reader beside a raw libxml2 SAX2 pass over the same bytes (the ceiling),
+          and written again; --peers runs Benchmarks/peers/xml_peers.py on the same files.
       json-peak FILE
           (internal) Parse FILE once in a fresh process and print the peak memory it took.
     """
@@ -19,6 +23,8 @@ let usage = """
 switch arguments.first {
 case "json":
     JSONBenchmark.run(Array(arguments.dropFirst()))
+case "xml":
+    XMLBenchmark.run(Array(arguments.dropFirst()))
 case "json-peak":
     guard arguments.count == 2 else { print(usage); exit(2) }
     PeakMemory.measureParse(of: arguments[1])
