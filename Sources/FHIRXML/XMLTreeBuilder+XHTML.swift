@@ -27,7 +27,7 @@ enum NarrativeRules {
 
 extension XMLTreeBuilder {
     mutating func startXHTML(member: ElementContext.Member, attributes: AttributeList) {
-        xhtml = (depth: 1, start: currentOffset(), member: member)
+        xhtml = (depth: 1, start: tagStart(), member: member)  // the div's bytes start at its "<"
         checkXHTMLAttributes(attributes)
     }
 
@@ -70,10 +70,8 @@ extension XMLTreeBuilder {
         xhtml = nil
         let end = min(parser.map(SAXDriver.consumedBytes) ?? input.count, input.count)
         var text = String(decoding: UnsafeRawBufferPointer(rebasing: input[start..<end]), as: UTF8.self)
-        if text.utf8.contains(0x0D) {
-            // XML 1.0 §2.11: a processor passes every line end on as a single LF.
-            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        }
+        // Kept byte for byte, line ends included: JSON narratives carry CRLFs too, and only the
+        // exact bytes make JSON → XML → JSON and XML → JSON → XML both return what went in.
         if text.utf8.count > limits.maxStringBytes {
             fatal(.tooLong, "the narrative is longer than the limit of \(limits.maxStringBytes) bytes")
             return
