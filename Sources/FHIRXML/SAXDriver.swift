@@ -105,6 +105,12 @@ struct AttributeList {
         cString(raw![index * 5])
     }
 
+    /// Whether attribute `index` is the unprefixed `value` that holds a primitive's value.
+    func isValue(_ index: Int) -> Bool {
+        guard let name = raw![index * 5], raw![index * 5 + 2] == nil else { return false }
+        return memcmp(name, "value", 6) == 0  // includes the terminating NUL
+    }
+
     func namespace(_ index: Int) -> UnsafeRawBufferPointer? {
         raw![index * 5 + 2].map { cString($0) }
     }

@@ -32,6 +32,12 @@ extension XMLTreeBuilder {
         XMLNamespace.matches(namespace, XMLNamespace.xhtml, cache: &xhtmlNamespace)
     }
 
+    /// libxml2 reports a start tag with its cursor on the tag's `>` or on the `/` of `/>`.
+    func isEmptyElement() -> Bool {
+        let offset = currentOffset()
+        return offset < input.count && input[offset] == UInt8(ascii: "/")
+    }
+
     func currentOffset() -> Int {
         parser.map(SAXDriver.consumedBytes) ?? 0
     }
@@ -153,12 +159,24 @@ extension XMLTreeBuilder {
 
     private mutating func startPrimitive(member: ElementContext.Member, kind: PrimitiveKind, attributes: AttributeList) {
         let primitiveContext = member.valueContextID
+        if attributes.count == 1 && attributes.isValue(0) && isEmptyElement() {
+            // `<given value="..."/>`, most of FHIR XML: no frame, the node goes straight to its parent.
+            emptyPrimitivePending = true
+            guard checkLength(attributes.rawValue(0)) else { return }
+            let (problem, text) = attributes.withValue(0) { value in (kind.check(value), String(decoding: value, as: UTF8.self)) }
+            if let problem {
+                formatError(problem, kind)
+                return
+            }
+            scratch.push(FHIRElement(name: member.name, value: text, form: member.form))
+            positions.append(member.position)
+            return
+        }
         frames.append(Frame(kind: .primitive(contextID: primitiveContext), node: FHIRElement(name: member.name, form: member.form),
                             childBase: scratch.count, position: member.position, start: currentOffset(), pathPushed: true))
         let top = frames.count - 1
         for index in 0..<attributes.count {
-            let name = attributes.localName(index)
-            if attributes.namespace(index) == nil && name.elementsEqual("value".utf8) {
+            if attributes.isValue(index) {
                 guard checkLength(attributes.rawValue(index)) else { return }
                 let (problem, text) = attributes.withValue(index) { value in
                     (kind.check(value), String(decoding: value, as: UTF8.self))

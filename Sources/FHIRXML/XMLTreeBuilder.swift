@@ -60,6 +60,8 @@ struct XMLTreeBuilder: ~Copyable {
     var root: FHIRElement?
     /// Inside `Narrative.div`: the XHTML is kept as the bytes that were read.
     var xhtml: (depth: Int, start: Int, member: ElementContext.Member)?
+    /// An empty primitive element was read whole at its start tag; its end tag only closes it.
+    var emptyPrimitivePending = false
 
     init(input: UnsafeRawBufferPointer, catalogue: TypeCatalogue, mode: ReadMode, limits: ReadLimits) {
         self.input = input
@@ -178,6 +180,11 @@ struct XMLTreeBuilder: ~Copyable {
         depth -= 1
         if xhtml != nil {
             endXHTMLElement()
+            return
+        }
+        if emptyPrimitivePending {
+            emptyPrimitivePending = false
+            path.pop()
             return
         }
         guard var frame = frames.popLast() else { return }
