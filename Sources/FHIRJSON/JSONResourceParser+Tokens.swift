@@ -8,6 +8,10 @@ struct StringToken {
 }
 
 extension JSONResourceParser {
+    /// FHIR data must also be writable as XML, whose character set (XML 1.0 §2.2) has no U+FFFE
+    /// or U+FFFF.
+    static let nonCharacterMessage = "a string holds U+FFFE or U+FFFF, which FHIR (as XML) cannot carry"
+
     func makeString(_ token: StringToken) -> String {
         if token.escaped { return String(decoding: unescaped, as: UTF8.self) }
         return String(decoding: UnsafeRawBufferPointer(rebasing: input[token.start..<token.end]), as: UTF8.self)
@@ -107,6 +111,7 @@ extension JSONResourceParser {
             } else if (0xDC00...0xDFFF).contains(scalar) {
                 try fail(.structure, "a \\u escape is a lone surrogate", at: escapeStart)
             }
+            if scalar == 0xFFFE || scalar == 0xFFFF { try fail(.structure, Self.nonCharacterMessage, at: escapeStart) }
             appendUTF8(scalar)
         default:
             try fail(.structure, "an invalid escape sequence in a string", at: escapeStart)
@@ -171,6 +176,9 @@ extension JSONResourceParser {
         }
         if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) {
             try fail(.structure, "the text is not valid UTF-8", at: position)
+        }
+        if scalar == 0xFFFE || scalar == 0xFFFF {
+            try fail(.structure, Self.nonCharacterMessage, at: position)
         }
         position += length
     }

@@ -66,7 +66,14 @@ struct XMLOutput {
 
     private mutating func writeElement(_ node: FHIRElement, level: Int) {
         if node.form.contains(.xhtml), let xhtml = node.value {
-            appendRaw(xhtml)  // already XHTML, with its own namespace declaration
+            // Already XHTML; a div read from JSON without its namespace declaration gets one, or
+            // it would land in the FHIR namespace.
+            if xhtml.hasPrefix("<div"), let tagEnd = xhtml.firstIndex(of: ">"), !xhtml[..<tagEnd].contains("xmlns") {
+                append("<div xmlns=\"http://www.w3.org/1999/xhtml\"")
+                appendRaw(String(xhtml.dropFirst(4)))
+            } else {
+                appendRaw(xhtml)
+            }
             return
         }
         buffer.append(UInt8(ascii: "<"))

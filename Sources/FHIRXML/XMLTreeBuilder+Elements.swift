@@ -183,6 +183,7 @@ extension XMLTreeBuilder {
                 }
                 if let problem {
                     formatError(problem, kind)
+                    frames[top].valueRefused = true
                 } else {
                     frames[top].node.value = text
                 }
@@ -287,8 +288,9 @@ extension XMLTreeBuilder {
         case .container:
             error(.required, "a resource container holds no resource")
         case .primitive:
-            if frame.node.value == nil && scratch.count == frame.childBase {
-                error(.required, "a primitive element needs a value attribute or an extension")
+            if frame.node.value == nil && scratch.count == frame.childBase && !frame.valueRefused {
+                record(.error, .required, "a primitive element needs a value attribute or an extension",
+                       at: tagStart(before: frame.start))
             }
         case .resource(let contextID), .complex(let contextID):
             let slots = frame.childBase..<positions.count

@@ -34,7 +34,8 @@ struct XMLTreeBuilder: ~Copyable {
         var lastMemberIndex = -1
         var lastPosition: Int32 = -1
         var repeatCount = 0
-        var reportedText = false
+        /// The `value` attribute was there but refused: do not also report it missing.
+        var valueRefused = false
     }
 
     let input: UnsafeRawBufferPointer
@@ -62,6 +63,8 @@ struct XMLTreeBuilder: ~Copyable {
     var xhtml: (depth: Int, start: Int, member: ElementContext.Member)?
     /// An empty primitive element was read whole at its start tag; its end tag only closes it.
     var emptyPrimitivePending = false
+    /// Text has been reported since the last tag: libxml2 may deliver one run in several pieces.
+    var inReportedText = false
 
     init(input: UnsafeRawBufferPointer, catalogue: TypeCatalogue, mode: ReadMode, limits: ReadLimits) {
         self.input = input
@@ -152,6 +155,7 @@ struct XMLTreeBuilder: ~Copyable {
     }
 
     mutating func startElement(localName: UnsafeRawPointer?, namespace: UnsafeRawPointer?, attributes: AttributeList) {
+        inReportedText = false
         guard !stopped, let localName else { return }
         depth += 1
         elementCount += 1
@@ -176,6 +180,7 @@ struct XMLTreeBuilder: ~Copyable {
     }
 
     mutating func endElement() {
+        inReportedText = false
         guard !stopped else { return }
         depth -= 1
         if xhtml != nil {
@@ -198,11 +203,13 @@ struct XMLTreeBuilder: ~Copyable {
     }
 
     mutating func characters(_ text: UnsafeRawBufferPointer) {
-        guard !stopped, xhtml == nil, let top = frames.indices.last, !frames[top].reportedText else { return }
-        guard text.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else { return }
-        frames[top].reportedText = true
+        guard !stopped, xhtml == nil, !inReportedText, let top = frames.indices.last else { return }
+        guard let firstText = text.firstIndex(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else { return }
         if case .skip = frames[top].kind { return }
+        inReportedText = true
+        // The parser stands just past this piece of text; locate its first visible character.
+        let end = min(currentOffset(), input.count)
         record(.error, .structure, "text is not allowed in a FHIR element: values go in value attributes",
-               at: min(SAXDriver.consumedBytes(parser!), input.count))
+               at: max(end - text.count + firstText, 0))
     }
 }
