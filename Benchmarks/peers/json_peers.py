@@ -19,8 +19,11 @@ Run:  python3 Benchmarks/peers/json_peers.py --dir ../shared/synthea/bundles --j
       python3 Benchmarks/peers/json_peers.py a.json b.json --repeat 3 --check
 With --json a single JSON object goes to stdout and the table to stderr. Always exits 0.
 """
-import argparse, gc, json, statistics, sys, time
+import json, sys
 from pathlib import Path
+
+import peer_harness
+from peer_harness import timed
 
 DEFAULT_DIR = "/work/shared/synthea/bundles"
 
@@ -74,22 +77,6 @@ def as_values(text):
     return json.loads(text, parse_float=str, parse_int=str)
 
 
-def timed(fn, items, repeat):
-    """Median seconds of `repeat` passes of [fn(x) for x in items]; returns (median, last results)."""
-    times, out = [], None
-    for _ in range(repeat):
-        out = None
-        gc.collect()
-        gc.disable()
-        try:
-            t0 = time.perf_counter()
-            out = [fn(x) for x in items]
-            times.append(time.perf_counter() - t0)
-        finally:
-            gc.enable()
-    return statistics.median(times), out
-
-
 def bench(name, parse, emit, files, repeat, check):
     ok, failures = [], []
     for path, data, nres in files:  # warm-up pass, also finds the files this peer cannot parse
@@ -115,62 +102,16 @@ def bench(name, parse, emit, files, repeat, check):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("paths", nargs="*", help="FHIR JSON files")
-    ap.add_argument("--dir", action="append", default=[], help="use every *.json in DIR (repeatable)")
-    ap.add_argument("--repeat", type=int, default=5, help="timed passes per measurement (default 5)")
-    ap.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    ap.add_argument("--check", action="store_true", help="also count files whose emit differs in value")
-    ap.add_argument("--only", action="append", help="run only this peer (repeatable)")
-    args = ap.parse_args()
-    paths = [Path(p) for p in args.paths]
-    for d in args.dir or ([] if paths else [DEFAULT_DIR]):
-        paths += sorted(Path(d).glob("*.json"))
+    args, paths = peer_harness.arguments(__doc__.split("\n")[0], "json", DEFAULT_DIR)
+    log = sys.stderr if args.json else sys.stdout
     files = []
     for p in paths:
         data = p.read_bytes()
         doc = json.loads(data)
         RESOURCE_TYPE[id(data)] = doc.get("resourceType")
         files.append((p, data, count_resources(doc)))
-    total = {"files": len(files), "bytes": sum(len(d) for _, d, _ in files),
-             "resources": sum(n for *_, n in files), "repeat": args.repeat}
-    log = sys.stderr if args.json else sys.stdout
-    print(f"{total['files']} files, {total['bytes'] / 1e6:.1f} MB, {total['resources']} resources, "
-          f"median of {args.repeat}", file=log)
-    results = {}
-    for name, peer in load_peers().items():
-        if args.only and name not in args.only:
-            continue
-        if isinstance(peer, str):
-            results[name] = {"available": False, "error": peer}
-            continue
-        parse, emit, model = peer
-        print(f"  timing {name} ...", file=sys.stderr, flush=True)
-        try:
-            results[name] = {"available": True, "model": model,
-                             **bench(name, parse, emit, files, args.repeat, args.check)}
-        except Exception as e:  # keep going: one broken peer must not sink the report
-            results[name] = {"available": False, "error": f"{type(e).__name__}: {e}"}
-
-    head = f"{'peer':<15}{'files':>6}{'fail':>5}{'parse s':>9}{'MB/s':>8}{'emit s':>9}{'MB/s':>8}{'res/s':>10}  model"
-    print(head, file=log)
-    for name, r in results.items():
-        if not r["available"]:
-            print(f"{name:<15}  {r['error']}", file=log)
-            continue
-        print(f"{name:<15}{r['files']:>6}{r['failed']:>5}{r['parse_s']:>9.3f}{r['parse_mb_s']:>8.1f}"
-              f"{r['emit_s']:>9.3f}{r['emit_mb_s']:>8.1f}{r['resources_s']:>10.0f}  {r['model']}", file=log)
-    for name, r in results.items():
-        for f in r.get("failures", []):
-            print(f"  {name} failed on {f['file']}: {f['error']}", file=log)
-        extra = {k: r[k] for k in ("files_with_issues", "roundtrip_diff") if k in r}
-        if extra:
-            print(f"  {name}: " + ", ".join(f"{k}={v}" for k, v in extra.items()), file=log)
-    if args.json:
-        json.dump({"input": total, "peers": results}, sys.stdout, indent=1)
-        print()
-    return 0
-
+    return peer_harness.run(args, files, load_peers(),
+                            lambda name, parse, emit: bench(name, parse, emit, files, args.repeat, args.check), log)
 
 if __name__ == "__main__":
     sys.exit(main())
