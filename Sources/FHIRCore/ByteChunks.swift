@@ -1,22 +1,24 @@
 /// Word-at-a-time tests over eight bytes (the "SWAR" tricks of Hacker's Delight §6.1), so the
 /// reader can step over plain text and indentation eight bytes at a time.
-package enum ByteChunks {
-    private static let ones: UInt64 = 0x0101_0101_0101_0101
-    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+/// Public and inlinable only because the readers and writers, in other modules, call these every
+/// eight bytes; not an API for users of the package (`package` inlining was not honoured).
+public enum ByteChunks {
+    @usableFromInline static var ones: UInt64 { 0x0101_0101_0101_0101 }
+    @usableFromInline static var highBits: UInt64 { 0x8080_8080_8080_8080 }
 
-    @inline(__always)
-    package static func broadcast(_ byte: UInt8) -> UInt64 { ones &* UInt64(byte) }
+    @inlinable @inline(__always)
+    public static func broadcast(_ byte: UInt8) -> UInt64 { ones &* UInt64(byte) }
 
     /// Whether any byte of `word` is zero.
-    @inline(__always)
-    package static func hasZeroByte(_ word: UInt64) -> Bool {
+    @inlinable @inline(__always)
+    public static func hasZeroByte(_ word: UInt64) -> Bool {
         (word &- ones) & ~word & highBits != 0
     }
 
     /// Whether any of the eight bytes needs the string reader's attention: `"`, `\`, a control
     /// character (below 0x20) or a non-ASCII byte (which must be validated as UTF-8).
-    @inline(__always)
-    package static func needsAttentionInString(_ word: UInt64) -> Bool {
+    @inlinable @inline(__always)
+    public static func needsAttentionInString(_ word: UInt64) -> Bool {
         let quote = hasZeroByte(word ^ broadcast(UInt8(ascii: "\"")))
         let backslash = hasZeroByte(word ^ broadcast(UInt8(ascii: "\\")))
         // Bytes below 0x20 borrow when 0x20 is subtracted; bytes at or above 0x80 have the high bit.
@@ -27,8 +29,8 @@ package enum ByteChunks {
 
     /// Whether any of the eight bytes must be escaped in a JSON string: `"`, `\` or a control
     /// character. Non-ASCII bytes are written as they are.
-    @inline(__always)
-    package static func needsEscapeInString(_ word: UInt64) -> Bool {
+    @inlinable @inline(__always)
+    public static func needsEscapeInString(_ word: UInt64) -> Bool {
         let quote = hasZeroByte(word ^ broadcast(UInt8(ascii: "\"")))
         let backslash = hasZeroByte(word ^ broadcast(UInt8(ascii: "\\")))
         let control = (word &- broadcast(0x20)) & ~word & highBits != 0
@@ -38,8 +40,8 @@ package enum ByteChunks {
     /// Whether any of the eight bytes must be escaped in an XML attribute value: `"`, `&`,
     /// `<`, `>` or a control character (tab, CR and LF become character references so that
     /// attribute-value normalisation does not turn them into spaces).
-    @inline(__always)
-    package static func needsEscapeInAttribute(_ word: UInt64) -> Bool {
+    @inlinable @inline(__always)
+    public static func needsEscapeInAttribute(_ word: UInt64) -> Bool {
         let quote = hasZeroByte(word ^ broadcast(UInt8(ascii: "\"")))
         let ampersand = hasZeroByte(word ^ broadcast(UInt8(ascii: "&")))
         let less = hasZeroByte(word ^ broadcast(UInt8(ascii: "<")))
@@ -49,8 +51,8 @@ package enum ByteChunks {
     }
 
     /// Whether all eight bytes are spaces (the indentation of pretty-printed JSON).
-    @inline(__always)
-    package static func isAllSpaces(_ word: UInt64) -> Bool {
+    @inlinable @inline(__always)
+    public static func isAllSpaces(_ word: UInt64) -> Bool {
         word == broadcast(0x20)
     }
 }

@@ -47,9 +47,9 @@ struct ByteScanner {
 
     // MARK: numbers
 
-    mutating func checkInteger(allowSign: Bool, allowPlus: Bool, minimum: Int64) -> FormatProblem? {
-        var negative = false
-        if allowSign && take(UInt8(ascii: "-")) { negative = true } else if allowPlus { _ = take(UInt8(ascii: "+")) }
+    /// `-?(0|[1-9][0-9]*)`, the sign only where `minimum` is negative; within `minimum...Int32.max`.
+    mutating func checkInteger(minimum: Int64) -> FormatProblem? {
+        let negative = minimum < 0 && take(UInt8(ascii: "-"))
         let start = index
         let count = digitRun()
         guard count > 0, atEnd else { return .syntax }

@@ -1,37 +1,44 @@
-/// Shared by the JSON and XML readers (`package` access).
+/// Shared by the JSON and XML readers; public and inlinable only because they call it once per
+/// node from other modules (`package` inlining was not honoured), not an API for users.
 /// A stack of nodes under construction, shared by all open objects of one read: each object
 /// owns the tail from its base index. When an object ends, its nodes are *moved* (not copied)
 /// into an array of exactly the right size, so building the tree costs one allocation per
 /// object and no reference counting for the move.
-package struct ElementScratch: ~Copyable {
-    private var storage: UnsafeMutablePointer<FHIRElement>
-    private var capacity: Int
-    package private(set) var count = 0
+public struct ElementScratch: ~Copyable {
+    // Inlinable (with its storage usable from inline code) because the readers, in other
+    // modules, call it once per node.
+    @usableFromInline var storage: UnsafeMutablePointer<FHIRElement>
+    @usableFromInline var capacity: Int
+    @usableFromInline var _count = 0
 
-    package init(capacity: Int = 256) {
+    @inlinable public var count: Int { _count }
+
+    public init(capacity: Int = 256) {
         self.capacity = capacity
         storage = .allocate(capacity: capacity)
     }
 
     deinit {
-        storage.deinitialize(count: count)
+        storage.deinitialize(count: _count)
         storage.deallocate()
     }
 
-    package mutating func push(_ element: consuming FHIRElement) {
-        if count == capacity { grow() }
-        (storage + count).initialize(to: element)
-        count += 1
+    @inlinable
+    public mutating func push(_ element: consuming FHIRElement) {
+        if _count == capacity { grow() }
+        (storage + _count).initialize(to: element)
+        _count += 1
     }
 
-    package subscript(index: Int) -> FHIRElement {
+    @inlinable
+    public subscript(index: Int) -> FHIRElement {
         get { storage[index] }
         _modify { yield &storage[index] }
     }
 
     /// Moves the nodes from `base` to the top into a new array, in the order given by
     /// `permutation` (offsets from `base`), or as they are when it is `nil`.
-    package mutating func popArray(from base: Int, permutation: [Int]? = nil) -> [FHIRElement] {
+    public mutating func popArray(from base: Int, permutation: [Int]? = nil) -> [FHIRElement] {
         let length = count - base
         guard length > 0 else { return [] }
         let source = storage + base
@@ -45,14 +52,15 @@ package struct ElementScratch: ~Copyable {
             }
             initialized = length
         }
-        count = base
+        _count = base
         return result
     }
 
-    private mutating func grow() {
+    @usableFromInline
+    mutating func grow() {
         let newCapacity = capacity * 2
         let newStorage = UnsafeMutablePointer<FHIRElement>.allocate(capacity: newCapacity)
-        newStorage.moveInitialize(from: storage, count: count)
+        newStorage.moveInitialize(from: storage, count: _count)
         storage.deallocate()
         storage = newStorage
         capacity = newCapacity

@@ -17,11 +17,11 @@ extension PrimitiveKind {
         case .boolean:
             return lexeme.elementsEqual("true".utf8) || lexeme.elementsEqual("false".utf8) ? nil : .syntax
         case .integer:
-            return scanner.checkInteger(allowSign: true, allowPlus: false, minimum: Int64(Int32.min))
+            return scanner.checkInteger(minimum: Int64(Int32.min))
         case .unsignedInt:
-            return scanner.checkInteger(allowSign: false, allowPlus: false, minimum: 0)
+            return scanner.checkInteger(minimum: 0)
         case .positiveInt:
-            return scanner.checkInteger(allowSign: false, allowPlus: false, minimum: 1)
+            return scanner.checkInteger(minimum: 1)
         case .decimal:
             return scanner.checkDecimal()
         case .date:

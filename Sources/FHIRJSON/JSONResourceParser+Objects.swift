@@ -138,7 +138,7 @@ extension JSONResourceParser {
                 : record.start >= 0 && !rawKey.escaped
                     && UnsafeRawBufferPointer(rebasing: input[record.start..<record.start + record.count]).elementsEqual(key)
             if same {
-                try error(.structure, "a property appears twice in one object", at: keyOffset, child: displayName(key))
+                try error(.structure, "a property appears twice in one object", at: keyOffset, child: displayableName(key))
                 try skipValue()
                 return
             }
@@ -172,7 +172,7 @@ extension JSONResourceParser {
     /// A name the catalogue does not know: an error in strict mode, kept with a warning in
     /// lenient mode.
     private mutating func readUnknown(key: UnsafeRawBufferPointer, keyOffset: Int, state: inout ObjectState) throws(ParseStop) {
-        let name = displayName(key)
+        let name = displayableName(key)
         switch mode {
         case .strict:
             try error(.structure, "unknown element '\(name)'", at: keyOffset, child: name)
@@ -183,30 +183,28 @@ extension JSONResourceParser {
         }
     }
 
-    /// A key as it may appear in an issue: element-like names only, since anything else could
-    /// be data that was put where a name belongs.
-    func displayName(_ key: UnsafeRawBufferPointer) -> String {
-        let plausible = key.count <= 64 && key.allSatisfy {
-            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == UInt8(ascii: "_")
-        }
-        return plausible ? String(decoding: key, as: UTF8.self) : "(a property whose name is not an element name)"
-    }
-
     /// The FHIRPath step for a member: `value.ofType(Quantity)` for a choice.
     func step(_ member: ElementContext.Member) -> String {
         member.isChoice ? "\(member.pathName).ofType(\(member.typeName))" : member.pathName
     }
 
+    /// A choice element takes one type per object: a second type (`valueString` beside
+    /// `valueBoolean`, or their `_` twins) is reported and its value skipped.
+    private mutating func acceptsChoiceType(
+        _ member: ElementContext.Member, state: ObjectState, at offset: Int
+    ) throws(ParseStop) -> Bool {
+        guard (state.childBase..<scratch.count).contains(where: {
+            positionStack[$0] == member.position && scratch[$0].name != member.name
+        }) else { return true }
+        try error(.structure, "only one type of \(member.pathName)[x] may be present", at: offset, child: step(member))
+        try skipValue()
+        return false
+    }
+
     private mutating func readMemberValue(_ site: MemberSite, state: inout ObjectState) throws(ParseStop) {
         let member = site.member
         let valueOffset = position
-        if member.isChoice, (state.childBase..<scratch.count).contains(where: {
-            positionStack[$0] == member.position && scratch[$0].name != member.name
-        }) {
-            try error(.structure, "only one type of \(member.pathName)[x] may be present", at: valueOffset, child: step(member))
-            try skipValue()
-            return
-        }
+        if member.isChoice, !(try acceptsChoiceType(member, state: state, at: valueOffset)) { return }
         // Values may already exist when `_name` came before `name`.
         let twin = state.sawExtensionKey ? primitiveRun(named: member.name, from: state.childBase) : nil
 
@@ -344,11 +342,7 @@ extension JSONResourceParser {
     }
 
     private mutating func formatError(_ problem: FormatProblem, _ kind: PrimitiveKind, at offset: Int) throws(ParseStop) {
-        switch problem {
-        case .empty: try error(.value, "a value must not be empty", at: offset)
-        case .syntax: try error(.value, "not a valid \(kind.rawValue): expected \(kind.expectedForm)", at: offset)
-        case .outOfRange: try error(.value, "out of range for \(kind.rawValue): expected \(kind.expectedForm)", at: offset)
-        }
+        try error(.value, problem.message(for: kind), at: offset)
     }
 
     /// `_name`: the `id` and `extension` of a primitive, or of each item of a primitive array.
@@ -357,13 +351,7 @@ extension JSONResourceParser {
     ) throws(ParseStop) {
         let member = site.member
         let valueOffset = position
-        if member.isChoice, (state.childBase..<scratch.count).contains(where: {
-            positionStack[$0] == member.position && scratch[$0].name != member.name
-        }) {
-            try error(.structure, "only one type of \(member.pathName)[x] may be present", at: valueOffset, child: step(member))
-            try skipValue()
-            return
-        }
+        if member.isChoice, !(try acceptsChoiceType(member, state: state, at: valueOffset)) { return }
         let primitiveContext = member.valueContextID
         let twin = primitiveRun(named: member.name, from: state.childBase)
 

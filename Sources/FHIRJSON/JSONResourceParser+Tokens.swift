@@ -226,11 +226,6 @@ extension JSONResourceParser {
         switch input[position] {
         case 0x20, 0x0A, 0x0D, 0x09, UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"): return
         default:
-            if what == "a number" && input[start] != UInt8(ascii: "-") && input[start] == UInt8(ascii: "0")
-                && input[position] >= 0x30 && input[position] <= 0x39
-            {
-                try fail(.structure, "a number must not have leading zeros", at: start)
-            }
             try fail(.structure, "\(what) is not written as JSON allows", at: start)
         }
     }

@@ -45,7 +45,7 @@ extension JSONResourceParser {
         case UInt8(ascii: "\""):
             let token = try readString()
             if token.end == token.start && !token.escaped {
-                try error(.value, "a value must not be empty", at: offset)
+                try error(.value, FormatProblem.empty.message(for: .string), at: offset)
                 return
             }
             append(FHIRElement(name: name, value: makeString(token), form: form.union(.primitive)), at: .max, to: &state)

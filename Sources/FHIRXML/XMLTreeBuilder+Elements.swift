@@ -86,7 +86,7 @@ extension XMLTreeBuilder {
               !context.members[memberIndex].form.contains(.xmlAttribute)
         else {
             guard isFHIR(namespace) else {
-                error(.structure, "an element that is not in the FHIR namespace", child: displayName(name))
+                error(.structure, "an element that is not in the FHIR namespace", child: displayableName(name))
                 pushSkip()
                 return
             }
@@ -116,10 +116,8 @@ extension XMLTreeBuilder {
             }
             startPrimitive(member: member, kind: kind, attributes: attributes)
         case .complex(let childContext):
-            var frame = Frame(kind: .complex(contextID: childContext), node: FHIRElement(name: member.name, form: member.form),
-                              childBase: scratch.count, position: member.position, start: currentOffset(), pathPushed: true)
-            frame.containerState = .none
-            frames.append(frame)
+            frames.append(Frame(kind: .complex(contextID: childContext), node: FHIRElement(name: member.name, form: member.form),
+                                childBase: scratch.count, position: member.position, start: currentOffset(), pathPushed: true))
             readMemberAttributes(attributes, contextID: childContext)
         case .resource:
             var frame = Frame(kind: .container, node: FHIRElement(name: member.name, form: member.form),
@@ -225,7 +223,7 @@ extension XMLTreeBuilder {
               context.members[memberIndex].form.contains(.xmlAttribute),
               case .primitive(let kind) = context.members[memberIndex].valueType
         else {
-            error(.structure, "an attribute FHIR does not define here", child: "@" + displayName(name))
+            error(.structure, "an attribute FHIR does not define here", child: "@" + displayableName(name))
             return
         }
         let member = context.members[memberIndex]
@@ -245,7 +243,7 @@ extension XMLTreeBuilder {
         for index in 0..<attributes.count {
             if allowSchemaLocation, let namespace = attributes.namespace(index),
                namespace.elementsEqual(XMLNamespace.schemaInstance) { continue }
-            error(.structure, "an attribute FHIR does not define here", child: "@" + displayName(attributes.localName(index)))
+            error(.structure, "an attribute FHIR does not define here", child: "@" + displayableName(attributes.localName(index)))
         }
     }
 
@@ -258,24 +256,12 @@ extension XMLTreeBuilder {
     }
 
     private mutating func formatError(_ problem: FormatProblem, _ kind: PrimitiveKind, child: String? = nil) {
-        switch problem {
-        case .empty: error(.value, "a value must not be empty", child: child)
-        case .syntax: error(.value, "not a valid \(kind.rawValue): expected \(kind.expectedForm)", child: child)
-        case .outOfRange: error(.value, "out of range for \(kind.rawValue): expected \(kind.expectedForm)", child: child)
-        }
+        error(.value, problem.message(for: kind), child: child)
     }
 
     mutating func pushSkip() {
         frames.append(Frame(kind: .skip, node: FHIRElement(name: ""), childBase: scratch.count, position: .max,
                             start: 0, pathPushed: false))
-    }
-
-    /// A name as it may appear in an issue: element-like names only.
-    func displayName(_ name: UnsafeRawBufferPointer) -> String {
-        let plausible = name.count <= 64 && name.allSatisfy {
-            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == UInt8(ascii: "_")
-        }
-        return plausible ? String(decoding: name, as: UTF8.self) : "(a name that is not an element name)"
     }
 
     /// Closes an element: checks what needs the whole element, moves its children into the

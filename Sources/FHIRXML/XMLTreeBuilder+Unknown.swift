@@ -4,7 +4,7 @@ extension XMLTreeBuilder {
     /// An element the catalogue does not know: an error in strict mode; in lenient mode it is
     /// kept, with a warning, as unknown content (its `value` attribute and child elements).
     mutating func unknownElement(name: UnsafeRawBufferPointer, attributes: AttributeList) {
-        let display = displayName(name)
+        let display = displayableName(name)
         switch mode {
         case .strict:
             error(.structure, "unknown element '\(display)'", child: display)
