@@ -1,0 +1,1 @@
+// The validator is being written; this file keeps the target buildable meanwhile.
