@@ -6,11 +6,17 @@
 ///
 ///     T  kind(p|c|r)  name  base  abstract(0|1)  json(s|n|b|-)  regex|-
 ///     E  path  min  max  types|#contentReference  flags|-  binding|-
+///     C  key  severity(e|w)  expression  human
 ///     V  valueSetURL  +|-reason
 ///     S  system  code  code  ...
 ///
 /// `E` lines follow their `T` line in snapshot (definition) order. Flags: `a` XML attribute,
 /// `m` modifier, `s` summary. Bindings are `R:` required, `X:` extensible, `P:` preferred.
+/// A `Reference` type lists its target resource types: `Reference(Organization|Practitioner)`;
+/// no list means any resource. `C` lines are the invariants a structure defines itself (the
+/// snapshot repeats inherited ones, e.g. `ele-1` on every element; validators apply those through
+/// the type hierarchy instead): after a `T` line they belong to the type, after an `E` line to
+/// that element.
 public struct CatalogueGenerator {
     typealias JSONObject = DefinitionsPackage.JSONObject
 
@@ -34,13 +40,16 @@ public struct CatalogueGenerator {
             lines.append(typeLine(structure))
             let kind = structure["kind"] as? String
             let name = structure["type"] as? String ?? ""
+            let url = structure["url"] as? String ?? ""
             let snapshot = (structure["snapshot"] as? JSONObject)?["element"] as? [JSONObject] ?? []
+            if let root = snapshot.first { lines += constraintLines(root, definedBy: url) }
             for element in snapshot.dropFirst() {
                 let path = element["path"] as? String ?? ""
                 // A primitive's `value` is the JSON value or XML attribute itself, not a child.
                 if kind == "primitive-type" && path == "\(name).value" { continue }
                 let (line, required) = elementLine(element, resourceName: kind == "resource" ? name : nil)
                 lines.append(line)
+                lines += constraintLines(element, definedBy: url)
                 if let required { requiredValueSets.insert(required) }
             }
         }
@@ -158,11 +167,36 @@ public struct CatalogueGenerator {
         return (line, required)
     }
 
+    /// The element's own invariants with a FHIRPath expression. Tabs and line breaks in the
+    /// expression and the human text become spaces, so every record stays on one line.
+    private func constraintLines(_ element: JSONObject, definedBy url: String) -> [String] {
+        (element["constraint"] as? [JSONObject] ?? []).compactMap { constraint in
+            let source = constraint["source"] as? String
+            guard source == nil || source == url,
+                  let key = constraint["key"] as? String,
+                  let expression = constraint["expression"] as? String
+            else { return nil }
+            let severity = (constraint["severity"] as? String) == "warning" ? "w" : "e"
+            let human = constraint["human"] as? String ?? ""
+            return ["C", key, severity, singleLine(expression), singleLine(human)].joined(separator: "\t")
+        }
+    }
+
+    private func singleLine(_ text: String) -> String {
+        text.split(whereSeparator: { $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+    }
+
     /// Element ids and `Extension.url` are typed by their FHIRPath system type in the snapshot,
     /// with the FHIR type in the `structuredefinition-fhir-type` extension; the catalogue wants
     /// the FHIR type.
     private func typeCode(_ type: JSONObject, path: String, resourceName: String?) -> String {
         let code = type["code"] as? String ?? ""
+        if code == "Reference" {
+            let targets = (type["targetProfile"] as? [String] ?? [])
+                .map { String($0.split(separator: "/").last ?? "") }
+                .filter { $0 != "Resource" }
+            return targets.isEmpty ? code : "Reference(\(targets.joined(separator: "|")))"
+        }
         guard code.hasPrefix("http://hl7.org/fhirpath/System.") else { return code }
         // R4 resource.html declares `Resource.id` as `id`; the snapshot's fhir-type says `string`.
         if let resourceName, path == "\(resourceName).id" { return "id" }

@@ -8,10 +8,11 @@ struct CatalogueText {
         let jsonForm: FHIRElement.Form
         let regex: String?
         var elementRange: Range<Int>
+        var constraints: [Constraint] = []
     }
 
     struct ElementRecord {
-        let definition: ElementDefinition
+        var definition: ElementDefinition
         let owner: String
     }
 
@@ -30,6 +31,8 @@ struct CatalogueText {
         }
 
         var lineNumber = 0
+        // `C` lines belong to the record just before them: a type's root or an element.
+        var constraintsFollowType = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
             lineNumber += 1
             if line.hasPrefix("#") { continue }
@@ -52,6 +55,7 @@ struct CatalogueText {
                         jsonForm: json == "n" ? .number : json == "b" ? .boolean : [],
                         regex: regex == "-" ? nil : String(regex),
                         elementRange: elements.count..<elements.count))
+                constraintsFollowType = true
             case "E":
                 guard !typeRecords.isEmpty else {
                     throw TypeCatalogue.FormatError(line: lineNumber, reason: "element before any type")
@@ -60,6 +64,19 @@ struct CatalogueText {
                                               owner: typeRecords[typeRecords.count - 1].name))
                 typeRecords[typeRecords.count - 1].elementRange = typeRecords[typeRecords.count - 1]
                     .elementRange.lowerBound..<elements.count
+                constraintsFollowType = false
+            case "C":
+                guard !typeRecords.isEmpty, fields.count == 5 else {
+                    throw TypeCatalogue.FormatError(line: lineNumber, reason: "malformed constraint record")
+                }
+                let constraint = Constraint(
+                    key: String(fields[1]), severity: fields[2] == "w" ? .warning : .error,
+                    expression: String(fields[3]), human: String(fields[4]))
+                if constraintsFollowType {
+                    typeRecords[typeRecords.count - 1].constraints.append(constraint)
+                } else {
+                    elements[elements.count - 1].definition.constraints.append(constraint)
+                }
             case "V":
                 finishValueSet()
                 let url = String(try field(1))
@@ -90,8 +107,20 @@ struct CatalogueText {
         let path = String(fields[1])
         let last = path.split(separator: ".").last.map(String.init) ?? path
         let isChoice = last.hasSuffix("[x]")
-        let types = fields[4]
         let flags = fields[5]
+        // `Reference(Organization|Practitioner)` is the type `Reference` with its targets.
+        var types: [String] = []
+        var referenceTargets: [String] = []
+        if !fields[4].hasPrefix("#") && fields[4] != "-" {
+            for code in fields[4].split(separator: ",") {
+                if code.hasPrefix("Reference("), code.hasSuffix(")") {
+                    types.append("Reference")
+                    referenceTargets += code.dropFirst("Reference(".count).dropLast().split(separator: "|").map(String.init)
+                } else {
+                    types.append(String(code))
+                }
+            }
+        }
         var binding: ElementDefinition.Binding?
         if fields[6] != "-" {
             let strength: ElementDefinition.Binding.Strength =
@@ -105,9 +134,9 @@ struct CatalogueText {
         return ElementDefinition(
             path: path, name: isChoice ? String(last.dropLast(3)) : last, isChoice: isChoice,
             min: min, max: fields[3] == "*" ? Int.max : Int(fields[3]) ?? 1,
-            types: types.hasPrefix("#") || types == "-" ? [] : types.split(separator: ",").map(String.init),
-            contentReference: types.hasPrefix("#") ? String(types.dropFirst()) : nil,
+            types: types, referenceTargets: referenceTargets,
+            contentReference: fields[4].hasPrefix("#") ? String(fields[4].dropFirst()) : nil,
             isXMLAttribute: flags.contains("a"), isModifier: flags.contains("m"), isSummary: flags.contains("s"),
-            binding: binding)
+            binding: binding, constraints: [])
     }
 }

@@ -32,7 +32,8 @@ struct ContextBuilder {
             }
             types[record.name] = TypeDefinition(
                 name: record.name, kind: kind, baseName: record.baseName, isAbstract: record.isAbstract,
-                jsonForm: record.jsonForm, regex: record.regex, contextID: addContext(record.name))
+                jsonForm: record.jsonForm, regex: record.regex, contextID: addContext(record.name),
+                constraints: record.constraints)
         }
 
         // A backbone element is an element that other elements of the snapshot sit under.

@@ -17,6 +17,27 @@ public struct TypeDefinition: Sendable {
     public let regex: String?
     /// The context listing this type's elements.
     public let contextID: Int
+    /// Invariants the type defines on its root (`dom-2` on DomainResource, `qty-3` on Quantity),
+    /// not those it inherits: walk `baseName` for those.
+    public let constraints: [Constraint]
+}
+
+/// An invariant (`ElementDefinition.constraint`) with its FHIRPath expression.
+public struct Constraint: Sendable, Hashable {
+    /// `ele-1`, `pat-1`.
+    public let key: String
+    /// `warning` for best-practice rules (`dom-6`), otherwise `error`.
+    public let severity: Issue.Severity
+    public let expression: String
+    /// The rule in words, as the specification states it; it never holds patient data.
+    public let human: String
+
+    public init(key: String, severity: Issue.Severity, expression: String, human: String) {
+        self.key = key
+        self.severity = severity
+        self.expression = expression
+        self.human = human
+    }
 }
 
 /// One element of a type's snapshot, as the catalogue records it.
@@ -37,12 +58,16 @@ public struct ElementDefinition: Sendable {
     public let max: Int
     /// Type codes; empty for a `contentReference` element.
     public let types: [String]
+    /// For `Reference` elements, the resource types it may point at; empty means any.
+    public let referenceTargets: [String]
     /// `#Questionnaire.item` for elements defined by reference to another.
     public let contentReference: String?
     public let isXMLAttribute: Bool
     public let isModifier: Bool
     public let isSummary: Bool
     public let binding: Binding?
+    /// The element's own invariants (`pat-1` on `Patient.contact`), not inherited ones.
+    public internal(set) var constraints: [Constraint]
 }
 
 /// The codes of a ValueSet that required bindings use, expanded at generation time.

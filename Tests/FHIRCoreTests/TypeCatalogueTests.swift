@@ -31,6 +31,23 @@ struct TypeCatalogueTests {
         #expect(context.member(named: "deceased") == nil, "a choice is only known by its typed names")
     }
 
+    @Test("reference targets and the invariants each structure defines itself")
+    func referencesAndInvariants() throws {
+        let generalPractitioner = try #require(catalogue.elements.first { $0.path == "Patient.generalPractitioner" })
+        #expect(generalPractitioner.types == ["Reference"])
+        #expect(generalPractitioner.referenceTargets == ["Organization", "Practitioner", "PractitionerRole"])
+        let subject = try #require(catalogue.elements.first { $0.path == "Observation.subject" })
+        #expect(subject.referenceTargets.contains("Patient") && subject.referenceTargets.contains("Group"))
+
+        let contact = try #require(catalogue.elements.first { $0.path == "Patient.contact" })
+        #expect(contact.constraints.map(\.key) == ["pat-1"], "ele-1 is inherited from Element, not repeated")
+        let domain = try #require(catalogue.types["DomainResource"])
+        #expect(domain.constraints.map(\.key) == ["dom-2", "dom-3", "dom-4", "dom-5", "dom-6"])
+        #expect(domain.constraints.last?.severity == .warning, "dom-6 is a best-practice warning")
+        #expect(catalogue.types["Element"]?.constraints.map(\.key) == ["ele-1"])
+        #expect(catalogue.types["Patient"]?.constraints.isEmpty == true)
+    }
+
     @Test("backbone elements and contentReference get their own contexts")
     func backbones() throws {
         let contact = try #require(catalogue.contextID(forPath: "Patient.contact"))

@@ -80,6 +80,7 @@ E	Address.postalCode	0	1	string	s	-
 E	Address.country	0	1	string	s	-
 E	Address.period	0	1	Period	s	-
 T	c	Age	Quantity	0	-	-
+C	age-1	e	(code.exists() or value.empty()) and (system.empty() or system = %ucum) and (value.empty() or value.hasValue().not() or value > 0)	There SHALL be a code if there is a value and it SHALL be an expression of time.  If system is present, it SHALL be UCUM.  If value is present, it SHALL be positive.
 E	Age.id	0	1	string	a	-
 E	Age.extension	0	*	Extension	-	-
 E	Age.value	0	1	decimal	s	-
@@ -90,10 +91,11 @@ E	Age.code	0	1	code	s	-
 T	c	Annotation	Element	0	-	-
 E	Annotation.id	0	1	string	a	-
 E	Annotation.extension	0	*	Extension	-	-
-E	Annotation.author[x]	0	1	Reference,string	s	-
+E	Annotation.author[x]	0	1	Reference(Practitioner|Patient|RelatedPerson|Organization),string	s	-
 E	Annotation.time	0	1	dateTime	s	-
 E	Annotation.text	1	1	markdown	s	-
 T	c	Attachment	Element	0	-	-
+C	att-1	e	data.empty() or contentType.exists()	If the Attachment has data, it SHALL have a contentType
 E	Attachment.id	0	1	string	a	-
 E	Attachment.extension	0	*	Extension	-	-
 E	Attachment.contentType	0	1	code	s	R:http://hl7.org/fhir/ValueSet/mimetypes
@@ -127,6 +129,7 @@ E	ContactDetail.extension	0	*	Extension	-	-
 E	ContactDetail.name	0	1	string	s	-
 E	ContactDetail.telecom	0	*	ContactPoint	s	-
 T	c	ContactPoint	Element	0	-	-
+C	cpt-2	e	value.empty() or system.exists()	A system is required if a value is provided.
 E	ContactPoint.id	0	1	string	a	-
 E	ContactPoint.extension	0	*	Extension	-	-
 E	ContactPoint.system	0	1	code	s	R:http://hl7.org/fhir/ValueSet/contact-point-system
@@ -141,6 +144,7 @@ E	Contributor.type	1	1	code	s	R:http://hl7.org/fhir/ValueSet/contributor-type
 E	Contributor.name	1	1	string	s	-
 E	Contributor.contact	0	*	ContactDetail	s	-
 T	c	Count	Quantity	0	-	-
+C	cnt-3	e	(code.exists() or value.empty()) and (system.empty() or system = %ucum) and (code.empty() or code = '1') and (value.empty() or value.hasValue().not() or value.toString().contains('.').not())	There SHALL be a code with a value of "1" if there is a value. If system is present, it SHALL be UCUM.  If present, the value SHALL be a whole number.
 E	Count.id	0	1	string	a	-
 E	Count.extension	0	*	Extension	-	-
 E	Count.value	0	1	decimal	s	-
@@ -153,9 +157,10 @@ E	DataRequirement.id	0	1	string	a	-
 E	DataRequirement.extension	0	*	Extension	-	-
 E	DataRequirement.type	1	1	code	s	R:http://hl7.org/fhir/ValueSet/all-types
 E	DataRequirement.profile	0	*	canonical	s	-
-E	DataRequirement.subject[x]	0	1	CodeableConcept,Reference	s	X:http://hl7.org/fhir/ValueSet/subject-type
+E	DataRequirement.subject[x]	0	1	CodeableConcept,Reference(Group)	s	X:http://hl7.org/fhir/ValueSet/subject-type
 E	DataRequirement.mustSupport	0	*	string	s	-
 E	DataRequirement.codeFilter	0	*	Element	s	-
+C	drq-1	e	path.exists() xor searchParam.exists()	Either a path or a searchParam must be provided, but not both
 E	DataRequirement.codeFilter.id	0	1	string	a	-
 E	DataRequirement.codeFilter.extension	0	*	Extension	-	-
 E	DataRequirement.codeFilter.path	0	1	string	s	-
@@ -163,6 +168,7 @@ E	DataRequirement.codeFilter.searchParam	0	1	string	s	-
 E	DataRequirement.codeFilter.valueSet	0	1	canonical	s	-
 E	DataRequirement.codeFilter.code	0	*	Coding	s	-
 E	DataRequirement.dateFilter	0	*	Element	s	-
+C	drq-2	e	path.exists() xor searchParam.exists()	Either a path or a searchParam must be provided, but not both
 E	DataRequirement.dateFilter.id	0	1	string	a	-
 E	DataRequirement.dateFilter.extension	0	*	Extension	-	-
 E	DataRequirement.dateFilter.path	0	1	string	s	-
@@ -175,6 +181,7 @@ E	DataRequirement.sort.extension	0	*	Extension	-	-
 E	DataRequirement.sort.path	1	1	string	s	-
 E	DataRequirement.sort.direction	1	1	code	s	R:http://hl7.org/fhir/ValueSet/sort-direction
 T	c	Distance	Quantity	0	-	-
+C	dis-1	e	(code.exists() or value.empty()) and (system.empty() or system = %ucum)	There SHALL be a code if there is a value and it SHALL be an expression of length.  If system is present, it SHALL be UCUM.
 E	Distance.id	0	1	string	a	-
 E	Distance.extension	0	*	Extension	-	-
 E	Distance.value	0	1	decimal	s	-
@@ -205,6 +212,7 @@ E	Dosage.maxDosePerPeriod	0	1	Ratio	s	-
 E	Dosage.maxDosePerAdministration	0	1	Quantity	s	-
 E	Dosage.maxDosePerLifetime	0	1	Quantity	s	-
 T	c	Duration	Quantity	0	-	-
+C	drt-1	e	code.exists() implies ((system = %ucum) and value.exists())	There SHALL be a code if there is a value and it SHALL be an expression of time.  If system is present, it SHALL be UCUM.
 E	Duration.id	0	1	string	a	-
 E	Duration.extension	0	*	Extension	-	-
 E	Duration.value	0	1	decimal	s	-
@@ -213,9 +221,25 @@ E	Duration.unit	0	1	string	s	-
 E	Duration.system	0	1	uri	s	-
 E	Duration.code	0	1	code	s	-
 T	c	Element	-	1	-	-
+C	ele-1	e	hasValue() or (children().count() > id.count())	All FHIR elements must have a @value or children
 E	Element.id	0	1	string	a	-
 E	Element.extension	0	*	Extension	-	-
+C	ele-1	e	hasValue() or (children().count() > id.count())	All FHIR elements must have a @value or children
 T	c	ElementDefinition	BackboneElement	0	-	-
+C	eld-2	e	min.empty() or max.empty() or (max = '*') or iif(max != '*', min <= max.toInteger())	Min <= Max
+C	eld-5	e	contentReference.empty() or (type.empty() and defaultValue.empty() and fixed.empty() and pattern.empty() and example.empty() and minValue.empty() and maxValue.empty() and maxLength.empty() and binding.empty())	if the element definition has a contentReference, it cannot have type, defaultValue, fixed, pattern, example, minValue, maxValue, maxLength, or binding
+C	eld-6	e	fixed.empty() or (type.count()  <= 1)	Fixed value may only be specified if there is one type
+C	eld-7	e	pattern.empty() or (type.count() <= 1)	Pattern may only be specified if there is one type
+C	eld-8	e	pattern.empty() or fixed.empty()	Pattern and fixed are mutually exclusive
+C	eld-11	e	binding.empty() or type.code.empty() or type.select((code = 'code') or (code = 'Coding') or (code='CodeableConcept') or (code = 'Quantity') or (code = 'string') or (code = 'uri')).exists()	Binding can only be present for coded elements, string, and uri
+C	eld-13	e	type.select(code).isDistinct()	Types must be unique by code
+C	eld-14	e	constraint.select(key).isDistinct()	Constraints must be unique by key
+C	eld-15	e	defaultValue.empty() or meaningWhenMissing.empty()	default value and meaningWhenMissing are mutually exclusive
+C	eld-16	e	sliceName.empty() or sliceName.matches('^[a-zA-Z0-9\\/\\-_\\[\\]\\@]+$')	sliceName must be composed of proper tokens separated by "/"
+C	eld-18	e	(isModifier.exists() and isModifier) implies isModifierReason.exists()	Must have a modifier reason if isModifier = true
+C	eld-19	e	path.matches('[^\\s\\.,:;\\\'"\\/|?!@#$%&*()\\[\\]{}]{1,64}(\\.[^\\s\\.,:;\\\'"\\/|?!@#$%&*()\\[\\]{}]{1,64}(\\[x\\])?(\\:[^\\s\\.]+)?)*')	Element names cannot include some special characters
+C	eld-20	w	path.matches('[A-Za-z][A-Za-z0-9]*(\\.[a-z][A-Za-z0-9]*(\\[x])?)*')	Element names should be simple alphanumerics with a max of 64 characters, or code generation tools may be broken
+C	eld-22	e	sliceIsConstraining.exists() implies sliceName.exists()	sliceIsConstraining can only appear if slicename is present
 E	ElementDefinition.id	0	1	string	a	-
 E	ElementDefinition.extension	0	*	Extension	-	-
 E	ElementDefinition.modifierExtension	0	*	Extension	ms	-
@@ -226,6 +250,7 @@ E	ElementDefinition.sliceIsConstraining	0	1	boolean	s	-
 E	ElementDefinition.label	0	1	string	s	-
 E	ElementDefinition.code	0	*	Coding	s	-
 E	ElementDefinition.slicing	0	1	Element	s	-
+C	eld-1	e	discriminator.exists() or description.exists()	If there are no discriminators, there must be a definition
 E	ElementDefinition.slicing.id	0	1	string	a	-
 E	ElementDefinition.slicing.extension	0	*	Extension	-	-
 E	ElementDefinition.slicing.discriminator	0	*	Element	s	-
@@ -243,6 +268,7 @@ E	ElementDefinition.requirements	0	1	markdown	s	-
 E	ElementDefinition.alias	0	*	string	s	-
 E	ElementDefinition.min	0	1	unsignedInt	s	-
 E	ElementDefinition.max	0	1	string	s	-
+C	eld-3	e	empty() or ($this = '*') or (toInteger() >= 0)	Max SHALL be a number or "*"
 E	ElementDefinition.base	0	1	Element	s	-
 E	ElementDefinition.base.id	0	1	string	a	-
 E	ElementDefinition.base.extension	0	*	Extension	-	-
@@ -251,6 +277,8 @@ E	ElementDefinition.base.min	1	1	unsignedInt	s	-
 E	ElementDefinition.base.max	1	1	string	s	-
 E	ElementDefinition.contentReference	0	1	uri	s	-
 E	ElementDefinition.type	0	*	Element	s	-
+C	eld-4	e	aggregation.empty() or (code = 'Reference') or (code = 'canonical')	Aggregation may only be specified if one of the allowed types for the element is a reference
+C	eld-17	e	(code='Reference' or code = 'canonical') or targetProfile.empty()	targetProfile is only allowed if the type is Reference or canonical
 E	ElementDefinition.type.id	0	1	string	a	-
 E	ElementDefinition.type.extension	0	*	Extension	-	-
 E	ElementDefinition.type.code	1	1	uri	s	X:http://hl7.org/fhir/ValueSet/defined-types
@@ -273,6 +301,7 @@ E	ElementDefinition.maxValue[x]	0	1	date,dateTime,instant,time,decimal,integer,p
 E	ElementDefinition.maxLength	0	1	integer	s	-
 E	ElementDefinition.condition	0	*	id	s	-
 E	ElementDefinition.constraint	0	*	Element	s	-
+C	eld-21	w	expression.exists()	Constraints should have an expression or else validators will not be able to enforce them
 E	ElementDefinition.constraint.id	0	1	string	a	-
 E	ElementDefinition.constraint.extension	0	*	Extension	-	-
 E	ElementDefinition.constraint.key	1	1	id	s	-
@@ -287,6 +316,7 @@ E	ElementDefinition.isModifier	0	1	boolean	s	-
 E	ElementDefinition.isModifierReason	0	1	string	s	-
 E	ElementDefinition.isSummary	0	1	boolean	s	-
 E	ElementDefinition.binding	0	1	Element	s	-
+C	eld-12	e	valueSet.exists() implies (valueSet.startsWith('http:') or valueSet.startsWith('https') or valueSet.startsWith('urn:'))	ValueSet SHALL start with http:// or https:// or urn:
 E	ElementDefinition.binding.id	0	1	string	a	-
 E	ElementDefinition.binding.extension	0	*	Extension	-	-
 E	ElementDefinition.binding.strength	1	1	code	s	R:http://hl7.org/fhir/ValueSet/binding-strength
@@ -300,6 +330,7 @@ E	ElementDefinition.mapping.language	0	1	code	s	R:http://hl7.org/fhir/ValueSet/m
 E	ElementDefinition.mapping.map	1	1	string	s	-
 E	ElementDefinition.mapping.comment	0	1	string	s	-
 T	c	Expression	Element	0	-	-
+C	exp-1	e	expression.exists() or reference.exists()	An expression or a reference must be provided
 E	Expression.id	0	1	string	a	-
 E	Expression.extension	0	*	Extension	-	-
 E	Expression.description	0	1	string	s	-
@@ -308,8 +339,10 @@ E	Expression.language	1	1	code	s	X:http://hl7.org/fhir/ValueSet/expression-langu
 E	Expression.expression	0	1	string	s	-
 E	Expression.reference	0	1	uri	s	-
 T	c	Extension	Element	0	-	-
+C	ext-1	e	extension.exists() != value.exists()	Must have either extensions or value[x], not both
 E	Extension.id	0	1	string	a	-
 E	Extension.extension	0	*	Extension	-	-
+C	ext-1	e	extension.exists() != value.exists()	Must have either extensions or value[x], not both
 E	Extension.url	1	1	uri	a	-
 E	Extension.value[x]	0	1	base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta	-	-
 T	c	HumanName	Element	0	-	-
@@ -330,7 +363,7 @@ E	Identifier.type	0	1	CodeableConcept	s	X:http://hl7.org/fhir/ValueSet/identifie
 E	Identifier.system	0	1	uri	s	-
 E	Identifier.value	0	1	string	s	-
 E	Identifier.period	0	1	Period	s	-
-E	Identifier.assigner	0	1	Reference	s	-
+E	Identifier.assigner	0	1	Reference(Organization)	s	-
 T	c	MarketingStatus	BackboneElement	0	-	-
 E	MarketingStatus.id	0	1	string	a	-
 E	MarketingStatus.extension	0	*	Extension	-	-
@@ -359,6 +392,8 @@ E	Narrative.id	0	1	string	a	-
 E	Narrative.extension	0	*	Extension	-	-
 E	Narrative.status	1	1	code	-	R:http://hl7.org/fhir/ValueSet/narrative-status
 E	Narrative.div	1	1	xhtml	-	-
+C	txt-1	e	htmlChecks()	The narrative SHALL contain only the basic html formatting elements and attributes described in chapters 7-11 (except section 4 of chapter 9) and 15 of the HTML 4.0 standard, <a> elements (either name or href), images and internally contained style attributes
+C	txt-2	e	htmlChecks()	The narrative SHALL have some non-whitespace content
 T	c	ParameterDefinition	Element	0	-	-
 E	ParameterDefinition.id	0	1	string	a	-
 E	ParameterDefinition.extension	0	*	Extension	-	-
@@ -370,6 +405,7 @@ E	ParameterDefinition.documentation	0	1	string	s	-
 E	ParameterDefinition.type	1	1	code	s	R:http://hl7.org/fhir/ValueSet/all-types
 E	ParameterDefinition.profile	0	1	canonical	s	-
 T	c	Period	Element	0	-	-
+C	per-1	e	start.hasValue().not() or end.hasValue().not() or (start <= end)	If present, start SHALL have a lower value than end
 E	Period.id	0	1	string	a	-
 E	Period.extension	0	*	Extension	-	-
 E	Period.start	0	1	dateTime	s	-
@@ -406,6 +442,7 @@ E	ProductShelfLife.type	1	1	CodeableConcept	s	-
 E	ProductShelfLife.period	1	1	Quantity	s	-
 E	ProductShelfLife.specialPrecautionsForStorage	0	*	CodeableConcept	s	-
 T	c	Quantity	Element	0	-	-
+C	qty-3	e	code.empty() or system.exists()	If a code for the unit is present, the system SHALL also be present
 E	Quantity.id	0	1	string	a	-
 E	Quantity.extension	0	*	Extension	-	-
 E	Quantity.value	0	1	decimal	s	-
@@ -414,16 +451,19 @@ E	Quantity.unit	0	1	string	s	-
 E	Quantity.system	0	1	uri	s	-
 E	Quantity.code	0	1	code	s	-
 T	c	Range	Element	0	-	-
+C	rng-2	e	low.empty() or high.empty() or (low <= high)	If present, low SHALL have a lower value than high
 E	Range.id	0	1	string	a	-
 E	Range.extension	0	*	Extension	-	-
 E	Range.low	0	1	Quantity	s	-
 E	Range.high	0	1	Quantity	s	-
 T	c	Ratio	Element	0	-	-
+C	rat-1	e	(numerator.empty() xor denominator.exists()) and (numerator.exists() or extension.exists())	Numerator and denominator SHALL both be present, or both are absent. If both are absent, there SHALL be some extension present
 E	Ratio.id	0	1	string	a	-
 E	Ratio.extension	0	*	Extension	-	-
 E	Ratio.numerator	0	1	Quantity	s	-
 E	Ratio.denominator	0	1	Quantity	s	-
 T	c	Reference	Element	0	-	-
+C	ref-1	e	reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))	SHALL have a contained resource if a local reference is provided
 E	Reference.id	0	1	string	a	-
 E	Reference.extension	0	*	Extension	-	-
 E	Reference.reference	0	1	string	s	-
@@ -455,8 +495,8 @@ E	Signature.id	0	1	string	a	-
 E	Signature.extension	0	*	Extension	-	-
 E	Signature.type	1	*	Coding	s	P:http://hl7.org/fhir/ValueSet/signature-type
 E	Signature.when	1	1	instant	s	-
-E	Signature.who	1	1	Reference	s	-
-E	Signature.onBehalfOf	0	1	Reference	s	-
+E	Signature.who	1	1	Reference(Practitioner|PractitionerRole|RelatedPerson|Patient|Device|Organization)	s	-
+E	Signature.onBehalfOf	0	1	Reference(Practitioner|PractitionerRole|RelatedPerson|Patient|Device|Organization)	s	-
 E	Signature.targetFormat	0	1	code	-	R:http://hl7.org/fhir/ValueSet/mimetypes
 E	Signature.sigFormat	0	1	code	-	R:http://hl7.org/fhir/ValueSet/mimetypes
 E	Signature.data	0	1	base64Binary	-	-
@@ -478,6 +518,15 @@ E	Timing.extension	0	*	Extension	-	-
 E	Timing.modifierExtension	0	*	Extension	ms	-
 E	Timing.event	0	*	dateTime	s	-
 E	Timing.repeat	0	1	Element	s	-
+C	tim-1	e	duration.empty() or durationUnit.exists()	if there's a duration, there needs to be duration units
+C	tim-2	e	period.empty() or periodUnit.exists()	if there's a period, there needs to be period units
+C	tim-4	e	duration.exists() implies duration >= 0	duration SHALL be a non-negative value
+C	tim-5	e	period.exists() implies period >= 0	period SHALL be a non-negative value
+C	tim-6	e	periodMax.empty() or period.exists()	If there's a periodMax, there must be a period
+C	tim-7	e	durationMax.empty() or duration.exists()	If there's a durationMax, there must be a duration
+C	tim-8	e	countMax.empty() or count.exists()	If there's a countMax, there must be a count
+C	tim-9	e	offset.empty() or (when.exists() and ((when in ('C' | 'CM' | 'CD' | 'CV')).not()))	If there's an offset, there must be a when (and not C, CM, CD, CV)
+C	tim-10	e	timeOfDay.empty() or when.empty()	If there's a timeOfDay, there cannot be a when, or vice versa
 E	Timing.repeat.id	0	1	string	a	-
 E	Timing.repeat.extension	0	*	Extension	-	-
 E	Timing.repeat.bounds[x]	0	1	Duration,Range,Period	s	-
@@ -497,18 +546,21 @@ E	Timing.repeat.when	0	*	code	s	R:http://hl7.org/fhir/ValueSet/event-timing
 E	Timing.repeat.offset	0	1	unsignedInt	s	-
 E	Timing.code	0	1	CodeableConcept	s	P:http://hl7.org/fhir/ValueSet/timing-abbreviation
 T	c	TriggerDefinition	Element	0	-	-
+C	trd-1	e	data.empty() or timing.empty()	Either timing, or a data requirement, but not both
+C	trd-2	e	condition.exists() implies data.exists()	A condition only if there is a data requirement
+C	trd-3	e	(type = 'named-event' implies name.exists()) and (type = 'periodic' implies timing.exists()) and (type.startsWith('data-') implies data.exists())	A named event requires a name, a periodic event requires timing, and a data event requires data
 E	TriggerDefinition.id	0	1	string	a	-
 E	TriggerDefinition.extension	0	*	Extension	-	-
 E	TriggerDefinition.type	1	1	code	s	R:http://hl7.org/fhir/ValueSet/trigger-type
 E	TriggerDefinition.name	0	1	string	s	-
-E	TriggerDefinition.timing[x]	0	1	Timing,Reference,date,dateTime	s	-
+E	TriggerDefinition.timing[x]	0	1	Timing,Reference(Schedule),date,dateTime	s	-
 E	TriggerDefinition.data	0	*	DataRequirement	s	-
 E	TriggerDefinition.condition	0	1	Expression	s	-
 T	c	UsageContext	Element	0	-	-
 E	UsageContext.id	0	1	string	a	-
 E	UsageContext.extension	0	*	Extension	-	-
 E	UsageContext.code	1	1	Coding	s	X:http://hl7.org/fhir/ValueSet/usage-context-type
-E	UsageContext.value[x]	1	1	CodeableConcept,Quantity,Range,Reference	s	-
+E	UsageContext.value[x]	1	1	CodeableConcept,Quantity,Range,Reference(PlanDefinition|ResearchStudy|InsurancePlan|HealthcareService|Group|Location|Organization)	s	-
 T	r	Account	DomainResource	0	-	-
 E	Account.id	0	1	id	s	-
 E	Account.meta	0	1	Meta	s	-
@@ -522,25 +574,26 @@ E	Account.identifier	0	*	Identifier	s	-
 E	Account.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/account-status
 E	Account.type	0	1	CodeableConcept	s	-
 E	Account.name	0	1	string	s	-
-E	Account.subject	0	*	Reference	s	-
+E	Account.subject	0	*	Reference(Patient|Device|Practitioner|PractitionerRole|Location|HealthcareService|Organization)	s	-
 E	Account.servicePeriod	0	1	Period	s	-
 E	Account.coverage	0	*	BackboneElement	s	-
 E	Account.coverage.id	0	1	string	a	-
 E	Account.coverage.extension	0	*	Extension	-	-
 E	Account.coverage.modifierExtension	0	*	Extension	ms	-
-E	Account.coverage.coverage	1	1	Reference	s	-
+E	Account.coverage.coverage	1	1	Reference(Coverage)	s	-
 E	Account.coverage.priority	0	1	positiveInt	s	-
-E	Account.owner	0	1	Reference	s	-
+E	Account.owner	0	1	Reference(Organization)	s	-
 E	Account.description	0	1	string	s	-
 E	Account.guarantor	0	*	BackboneElement	-	-
 E	Account.guarantor.id	0	1	string	a	-
 E	Account.guarantor.extension	0	*	Extension	-	-
 E	Account.guarantor.modifierExtension	0	*	Extension	ms	-
-E	Account.guarantor.party	1	1	Reference	-	-
+E	Account.guarantor.party	1	1	Reference(Patient|RelatedPerson|Organization)	-	-
 E	Account.guarantor.onHold	0	1	boolean	-	-
 E	Account.guarantor.period	0	1	Period	-	-
-E	Account.partOf	0	1	Reference	-	-
+E	Account.partOf	0	1	Reference(Account)	-	-
 T	r	ActivityDefinition	DomainResource	0	-	-
+C	adf-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
 E	ActivityDefinition.id	0	1	id	s	-
 E	ActivityDefinition.meta	0	1	Meta	s	-
 E	ActivityDefinition.implicitRules	0	1	uri	ms	-
@@ -557,7 +610,7 @@ E	ActivityDefinition.title	0	1	string	s	-
 E	ActivityDefinition.subtitle	0	1	string	-	-
 E	ActivityDefinition.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/publication-status
 E	ActivityDefinition.experimental	0	1	boolean	s	-
-E	ActivityDefinition.subject[x]	0	1	CodeableConcept,Reference	-	X:http://hl7.org/fhir/ValueSet/subject-type
+E	ActivityDefinition.subject[x]	0	1	CodeableConcept,Reference(Group)	-	X:http://hl7.org/fhir/ValueSet/subject-type
 E	ActivityDefinition.date	0	1	dateTime	s	-
 E	ActivityDefinition.publisher	0	1	string	s	-
 E	ActivityDefinition.contact	0	*	ContactDetail	s	-
@@ -584,20 +637,20 @@ E	ActivityDefinition.intent	0	1	code	-	R:http://hl7.org/fhir/ValueSet/request-in
 E	ActivityDefinition.priority	0	1	code	-	R:http://hl7.org/fhir/ValueSet/request-priority
 E	ActivityDefinition.doNotPerform	0	1	boolean	ms	-
 E	ActivityDefinition.timing[x]	0	1	Timing,dateTime,Age,Period,Range,Duration	-	-
-E	ActivityDefinition.location	0	1	Reference	-	-
+E	ActivityDefinition.location	0	1	Reference(Location)	-	-
 E	ActivityDefinition.participant	0	*	BackboneElement	-	-
 E	ActivityDefinition.participant.id	0	1	string	a	-
 E	ActivityDefinition.participant.extension	0	*	Extension	-	-
 E	ActivityDefinition.participant.modifierExtension	0	*	Extension	ms	-
 E	ActivityDefinition.participant.type	1	1	code	-	R:http://hl7.org/fhir/ValueSet/action-participant-type
 E	ActivityDefinition.participant.role	0	1	CodeableConcept	-	-
-E	ActivityDefinition.product[x]	0	1	Reference,CodeableConcept	-	-
+E	ActivityDefinition.product[x]	0	1	Reference(Medication|Substance),CodeableConcept	-	-
 E	ActivityDefinition.quantity	0	1	Quantity	-	-
 E	ActivityDefinition.dosage	0	*	Dosage	-	-
 E	ActivityDefinition.bodySite	0	*	CodeableConcept	-	-
-E	ActivityDefinition.specimenRequirement	0	*	Reference	-	-
-E	ActivityDefinition.observationRequirement	0	*	Reference	-	-
-E	ActivityDefinition.observationResultRequirement	0	*	Reference	-	-
+E	ActivityDefinition.specimenRequirement	0	*	Reference(SpecimenDefinition)	-	-
+E	ActivityDefinition.observationRequirement	0	*	Reference(ObservationDefinition)	-	-
+E	ActivityDefinition.observationResultRequirement	0	*	Reference(ObservationDefinition)	-	-
 E	ActivityDefinition.transform	0	1	canonical	-	-
 E	ActivityDefinition.dynamicValue	0	*	BackboneElement	-	-
 E	ActivityDefinition.dynamicValue.id	0	1	string	a	-
@@ -618,35 +671,37 @@ E	AdverseEvent.identifier	0	1	Identifier	s	-
 E	AdverseEvent.actuality	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/adverse-event-actuality
 E	AdverseEvent.category	0	*	CodeableConcept	s	X:http://hl7.org/fhir/ValueSet/adverse-event-category
 E	AdverseEvent.event	0	1	CodeableConcept	s	-
-E	AdverseEvent.subject	1	1	Reference	s	-
-E	AdverseEvent.encounter	0	1	Reference	s	-
+E	AdverseEvent.subject	1	1	Reference(Patient|Group|Practitioner|RelatedPerson)	s	-
+E	AdverseEvent.encounter	0	1	Reference(Encounter)	s	-
 E	AdverseEvent.date	0	1	dateTime	s	-
 E	AdverseEvent.detected	0	1	dateTime	s	-
 E	AdverseEvent.recordedDate	0	1	dateTime	s	-
-E	AdverseEvent.resultingCondition	0	*	Reference	s	-
-E	AdverseEvent.location	0	1	Reference	s	-
+E	AdverseEvent.resultingCondition	0	*	Reference(Condition)	s	-
+E	AdverseEvent.location	0	1	Reference(Location)	s	-
 E	AdverseEvent.seriousness	0	1	CodeableConcept	s	-
 E	AdverseEvent.severity	0	1	CodeableConcept	s	R:http://hl7.org/fhir/ValueSet/adverse-event-severity
 E	AdverseEvent.outcome	0	1	CodeableConcept	s	R:http://hl7.org/fhir/ValueSet/adverse-event-outcome
-E	AdverseEvent.recorder	0	1	Reference	s	-
-E	AdverseEvent.contributor	0	*	Reference	s	-
+E	AdverseEvent.recorder	0	1	Reference(Patient|Practitioner|PractitionerRole|RelatedPerson)	s	-
+E	AdverseEvent.contributor	0	*	Reference(Practitioner|PractitionerRole|Device)	s	-
 E	AdverseEvent.suspectEntity	0	*	BackboneElement	s	-
 E	AdverseEvent.suspectEntity.id	0	1	string	a	-
 E	AdverseEvent.suspectEntity.extension	0	*	Extension	-	-
 E	AdverseEvent.suspectEntity.modifierExtension	0	*	Extension	ms	-
-E	AdverseEvent.suspectEntity.instance	1	1	Reference	s	-
+E	AdverseEvent.suspectEntity.instance	1	1	Reference(Immunization|Procedure|Substance|Medication|MedicationAdministration|MedicationStatement|Device)	s	-
 E	AdverseEvent.suspectEntity.causality	0	*	BackboneElement	s	-
 E	AdverseEvent.suspectEntity.causality.id	0	1	string	a	-
 E	AdverseEvent.suspectEntity.causality.extension	0	*	Extension	-	-
 E	AdverseEvent.suspectEntity.causality.modifierExtension	0	*	Extension	ms	-
 E	AdverseEvent.suspectEntity.causality.assessment	0	1	CodeableConcept	s	-
 E	AdverseEvent.suspectEntity.causality.productRelatedness	0	1	string	s	-
-E	AdverseEvent.suspectEntity.causality.author	0	1	Reference	s	-
+E	AdverseEvent.suspectEntity.causality.author	0	1	Reference(Practitioner|PractitionerRole)	s	-
 E	AdverseEvent.suspectEntity.causality.method	0	1	CodeableConcept	s	-
-E	AdverseEvent.subjectMedicalHistory	0	*	Reference	s	-
-E	AdverseEvent.referenceDocument	0	*	Reference	s	-
-E	AdverseEvent.study	0	*	Reference	s	-
+E	AdverseEvent.subjectMedicalHistory	0	*	Reference(Condition|Observation|AllergyIntolerance|FamilyMemberHistory|Immunization|Procedure|Media|DocumentReference)	s	-
+E	AdverseEvent.referenceDocument	0	*	Reference(DocumentReference)	s	-
+E	AdverseEvent.study	0	*	Reference(ResearchStudy)	s	-
 T	r	AllergyIntolerance	DomainResource	0	-	-
+C	ait-1	e	verificationStatus.coding.where(system = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification' and code = 'entered-in-error').exists() or clinicalStatus.exists()	AllergyIntolerance.clinicalStatus SHALL be present if verificationStatus is not entered-in-error.
+C	ait-2	e	verificationStatus.coding.where(system = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification' and code = 'entered-in-error').empty() or clinicalStatus.empty()	AllergyIntolerance.clinicalStatus SHALL NOT be present if verification Status is entered-in-error
 E	AllergyIntolerance.id	0	1	id	s	-
 E	AllergyIntolerance.meta	0	1	Meta	s	-
 E	AllergyIntolerance.implicitRules	0	1	uri	ms	-
@@ -662,12 +717,12 @@ E	AllergyIntolerance.type	0	1	code	s	R:http://hl7.org/fhir/ValueSet/allergy-into
 E	AllergyIntolerance.category	0	*	code	s	R:http://hl7.org/fhir/ValueSet/allergy-intolerance-category
 E	AllergyIntolerance.criticality	0	1	code	s	R:http://hl7.org/fhir/ValueSet/allergy-intolerance-criticality
 E	AllergyIntolerance.code	0	1	CodeableConcept	s	-
-E	AllergyIntolerance.patient	1	1	Reference	s	-
-E	AllergyIntolerance.encounter	0	1	Reference	-	-
+E	AllergyIntolerance.patient	1	1	Reference(Patient)	s	-
+E	AllergyIntolerance.encounter	0	1	Reference(Encounter)	-	-
 E	AllergyIntolerance.onset[x]	0	1	dateTime,Age,Period,Range,string	-	-
 E	AllergyIntolerance.recordedDate	0	1	dateTime	-	-
-E	AllergyIntolerance.recorder	0	1	Reference	-	-
-E	AllergyIntolerance.asserter	0	1	Reference	s	-
+E	AllergyIntolerance.recorder	0	1	Reference(Practitioner|PractitionerRole|Patient|RelatedPerson)	-	-
+E	AllergyIntolerance.asserter	0	1	Reference(Patient|RelatedPerson|Practitioner|PractitionerRole)	s	-
 E	AllergyIntolerance.lastOccurrence	0	1	dateTime	-	-
 E	AllergyIntolerance.note	0	*	Annotation	-	-
 E	AllergyIntolerance.reaction	0	*	BackboneElement	-	-
@@ -682,6 +737,9 @@ E	AllergyIntolerance.reaction.severity	0	1	code	-	R:http://hl7.org/fhir/ValueSet
 E	AllergyIntolerance.reaction.exposureRoute	0	1	CodeableConcept	-	-
 E	AllergyIntolerance.reaction.note	0	*	Annotation	-	-
 T	r	Appointment	DomainResource	0	-	-
+C	app-2	e	start.exists() = end.exists()	Either start and end are specified, or neither
+C	app-3	e	(start.exists() and end.exists()) or (status in ('proposed' | 'cancelled' | 'waitlist'))	Only proposed or cancelled appointments can be missing start/end dates
+C	app-4	e	Appointment.cancelationReason.exists() implies (Appointment.status='no-show' or Appointment.status='cancelled')	Cancelation reason is only used for appointments that have been cancelled, or no-show
 E	Appointment.id	0	1	id	s	-
 E	Appointment.meta	0	1	Meta	s	-
 E	Appointment.implicitRules	0	1	uri	ms	-
@@ -698,29 +756,31 @@ E	Appointment.serviceType	0	*	CodeableConcept	s	-
 E	Appointment.specialty	0	*	CodeableConcept	s	P:http://hl7.org/fhir/ValueSet/c80-practice-codes
 E	Appointment.appointmentType	0	1	CodeableConcept	s	P:http://terminology.hl7.org/ValueSet/v2-0276
 E	Appointment.reasonCode	0	*	CodeableConcept	s	P:http://hl7.org/fhir/ValueSet/encounter-reason
-E	Appointment.reasonReference	0	*	Reference	-	-
+E	Appointment.reasonReference	0	*	Reference(Condition|Procedure|Observation|ImmunizationRecommendation)	-	-
 E	Appointment.priority	0	1	unsignedInt	-	-
 E	Appointment.description	0	1	string	-	-
 E	Appointment.supportingInformation	0	*	Reference	-	-
 E	Appointment.start	0	1	instant	s	-
 E	Appointment.end	0	1	instant	s	-
 E	Appointment.minutesDuration	0	1	positiveInt	-	-
-E	Appointment.slot	0	*	Reference	-	-
+E	Appointment.slot	0	*	Reference(Slot)	-	-
 E	Appointment.created	0	1	dateTime	-	-
 E	Appointment.comment	0	1	string	-	-
 E	Appointment.patientInstruction	0	1	string	-	-
-E	Appointment.basedOn	0	*	Reference	-	-
+E	Appointment.basedOn	0	*	Reference(ServiceRequest)	-	-
 E	Appointment.participant	1	*	BackboneElement	-	-
+C	app-1	e	type.exists() or actor.exists()	Either the type or actor on the participant SHALL be specified
 E	Appointment.participant.id	0	1	string	a	-
 E	Appointment.participant.extension	0	*	Extension	-	-
 E	Appointment.participant.modifierExtension	0	*	Extension	ms	-
 E	Appointment.participant.type	0	*	CodeableConcept	s	X:http://hl7.org/fhir/ValueSet/encounter-participant-type
-E	Appointment.participant.actor	0	1	Reference	s	-
+E	Appointment.participant.actor	0	1	Reference(Patient|Practitioner|PractitionerRole|RelatedPerson|Device|HealthcareService|Location)	s	-
 E	Appointment.participant.required	0	1	code	s	R:http://hl7.org/fhir/ValueSet/participantrequired
 E	Appointment.participant.status	1	1	code	s	R:http://hl7.org/fhir/ValueSet/participationstatus
 E	Appointment.participant.period	0	1	Period	-	-
 E	Appointment.requestedPeriod	0	*	Period	-	-
 T	r	AppointmentResponse	DomainResource	0	-	-
+C	apr-1	e	participantType.exists() or actor.exists()	Either the participantType or actor must be specified
 E	AppointmentResponse.id	0	1	id	s	-
 E	AppointmentResponse.meta	0	1	Meta	s	-
 E	AppointmentResponse.implicitRules	0	1	uri	ms	-
@@ -730,11 +790,11 @@ E	AppointmentResponse.contained	0	*	Resource	-	-
 E	AppointmentResponse.extension	0	*	Extension	-	-
 E	AppointmentResponse.modifierExtension	0	*	Extension	m	-
 E	AppointmentResponse.identifier	0	*	Identifier	s	-
-E	AppointmentResponse.appointment	1	1	Reference	s	-
+E	AppointmentResponse.appointment	1	1	Reference(Appointment)	s	-
 E	AppointmentResponse.start	0	1	instant	-	-
 E	AppointmentResponse.end	0	1	instant	-	-
 E	AppointmentResponse.participantType	0	*	CodeableConcept	s	X:http://hl7.org/fhir/ValueSet/encounter-participant-type
-E	AppointmentResponse.actor	0	1	Reference	s	-
+E	AppointmentResponse.actor	0	1	Reference(Patient|Practitioner|PractitionerRole|RelatedPerson|Device|HealthcareService|Location)	s	-
 E	AppointmentResponse.participantStatus	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/participationstatus
 E	AppointmentResponse.comment	0	1	string	-	-
 T	r	AuditEvent	DomainResource	0	-	-
@@ -760,11 +820,11 @@ E	AuditEvent.agent.extension	0	*	Extension	-	-
 E	AuditEvent.agent.modifierExtension	0	*	Extension	ms	-
 E	AuditEvent.agent.type	0	1	CodeableConcept	-	X:http://hl7.org/fhir/ValueSet/participation-role-type
 E	AuditEvent.agent.role	0	*	CodeableConcept	-	-
-E	AuditEvent.agent.who	0	1	Reference	s	-
+E	AuditEvent.agent.who	0	1	Reference(PractitionerRole|Practitioner|Organization|Device|Patient|RelatedPerson)	s	-
 E	AuditEvent.agent.altId	0	1	string	-	-
 E	AuditEvent.agent.name	0	1	string	-	-
 E	AuditEvent.agent.requestor	1	1	boolean	s	-
-E	AuditEvent.agent.location	0	1	Reference	-	-
+E	AuditEvent.agent.location	0	1	Reference(Location)	-	-
 E	AuditEvent.agent.policy	0	*	uri	-	-
 E	AuditEvent.agent.media	0	1	Coding	-	X:http://hl7.org/fhir/ValueSet/dicm-405-mediatype
 E	AuditEvent.agent.network	0	1	BackboneElement	-	-
@@ -779,9 +839,10 @@ E	AuditEvent.source.id	0	1	string	a	-
 E	AuditEvent.source.extension	0	*	Extension	-	-
 E	AuditEvent.source.modifierExtension	0	*	Extension	ms	-
 E	AuditEvent.source.site	0	1	string	-	-
-E	AuditEvent.source.observer	1	1	Reference	s	-
+E	AuditEvent.source.observer	1	1	Reference(PractitionerRole|Practitioner|Organization|Device|Patient|RelatedPerson)	s	-
 E	AuditEvent.source.type	0	*	Coding	-	X:http://hl7.org/fhir/ValueSet/audit-source-type
 E	AuditEvent.entity	0	*	BackboneElement	-	-
+C	sev-1	e	name.empty() or query.empty()	Either a name or a query (NOT both)
 E	AuditEvent.entity.id	0	1	string	a	-
 E	AuditEvent.entity.extension	0	*	Extension	-	-
 E	AuditEvent.entity.modifierExtension	0	*	Extension	ms	-
@@ -812,7 +873,7 @@ E	Basic.identifier	0	*	Identifier	s	-
 E	Basic.code	1	1	CodeableConcept	ms	-
 E	Basic.subject	0	1	Reference	s	-
 E	Basic.created	0	1	date	s	-
-E	Basic.author	0	1	Reference	s	-
+E	Basic.author	0	1	Reference(Practitioner|PractitionerRole|Patient|RelatedPerson|Organization)	s	-
 T	r	Binary	Resource	0	-	-
 E	Binary.id	0	1	id	s	-
 E	Binary.meta	0	1	Meta	s	-
@@ -834,15 +895,15 @@ E	BiologicallyDerivedProduct.identifier	0	*	Identifier	s	-
 E	BiologicallyDerivedProduct.productCategory	0	1	code	-	R:http://hl7.org/fhir/ValueSet/product-category
 E	BiologicallyDerivedProduct.productCode	0	1	CodeableConcept	-	-
 E	BiologicallyDerivedProduct.status	0	1	code	-	R:http://hl7.org/fhir/ValueSet/product-status
-E	BiologicallyDerivedProduct.request	0	*	Reference	-	-
+E	BiologicallyDerivedProduct.request	0	*	Reference(ServiceRequest)	-	-
 E	BiologicallyDerivedProduct.quantity	0	1	integer	-	-
-E	BiologicallyDerivedProduct.parent	0	*	Reference	-	-
+E	BiologicallyDerivedProduct.parent	0	*	Reference(BiologicallyDerivedProduct)	-	-
 E	BiologicallyDerivedProduct.collection	0	1	BackboneElement	-	-
 E	BiologicallyDerivedProduct.collection.id	0	1	string	a	-
 E	BiologicallyDerivedProduct.collection.extension	0	*	Extension	-	-
 E	BiologicallyDerivedProduct.collection.modifierExtension	0	*	Extension	ms	-
-E	BiologicallyDerivedProduct.collection.collector	0	1	Reference	-	-
-E	BiologicallyDerivedProduct.collection.source	0	1	Reference	-	-
+E	BiologicallyDerivedProduct.collection.collector	0	1	Reference(Practitioner|PractitionerRole)	-	-
+E	BiologicallyDerivedProduct.collection.source	0	1	Reference(Patient|Organization)	-	-
 E	BiologicallyDerivedProduct.collection.collected[x]	0	1	dateTime,Period	-	-
 E	BiologicallyDerivedProduct.processing	0	*	BackboneElement	-	-
 E	BiologicallyDerivedProduct.processing.id	0	1	string	a	-
@@ -850,7 +911,7 @@ E	BiologicallyDerivedProduct.processing.extension	0	*	Extension	-	-
 E	BiologicallyDerivedProduct.processing.modifierExtension	0	*	Extension	ms	-
 E	BiologicallyDerivedProduct.processing.description	0	1	string	-	-
 E	BiologicallyDerivedProduct.processing.procedure	0	1	CodeableConcept	-	-
-E	BiologicallyDerivedProduct.processing.additive	0	1	Reference	-	-
+E	BiologicallyDerivedProduct.processing.additive	0	1	Reference(Substance)	-	-
 E	BiologicallyDerivedProduct.processing.time[x]	0	1	dateTime,Period	-	-
 E	BiologicallyDerivedProduct.manipulation	0	1	BackboneElement	-	-
 E	BiologicallyDerivedProduct.manipulation.id	0	1	string	a	-
@@ -882,8 +943,17 @@ E	BodyStructure.location	0	1	CodeableConcept	s	-
 E	BodyStructure.locationQualifier	0	*	CodeableConcept	-	-
 E	BodyStructure.description	0	1	string	s	-
 E	BodyStructure.image	0	*	Attachment	-	-
-E	BodyStructure.patient	1	1	Reference	s	-
+E	BodyStructure.patient	1	1	Reference(Patient)	s	-
 T	r	Bundle	Resource	0	-	-
+C	bdl-1	e	total.empty() or (type = 'searchset') or (type = 'history')	total only when a search or history
+C	bdl-2	e	entry.search.empty() or (type = 'searchset')	entry.search only when a search
+C	bdl-3	e	entry.all(request.exists() = (%resource.type = 'batch' or %resource.type = 'transaction' or %resource.type = 'history'))	entry.request mandatory for batch/transaction/history, otherwise prohibited
+C	bdl-4	e	entry.all(response.exists() = (%resource.type = 'batch-response' or %resource.type = 'transaction-response' or %resource.type = 'history'))	entry.response mandatory for batch-response/transaction-response/history, otherwise prohibited
+C	bdl-7	e	(type = 'history') or entry.where(fullUrl.exists()).select(fullUrl&resource.meta.versionId).isDistinct()	FullUrl must be unique in a bundle, or else entries with the same fullUrl must have different meta.versionId (except in history bundles)
+C	bdl-9	e	type = 'document' implies (identifier.system.exists() and identifier.value.exists())	A document must have an identifier with a system and a value
+C	bdl-10	e	type = 'document' implies (timestamp.hasValue())	A document must have a date
+C	bdl-11	e	type = 'document' implies entry.first().resource.is(Composition)	A document must have a Composition as the first resource
+C	bdl-12	e	type = 'message' implies entry.first().resource.is(MessageHeader)	A message must have a MessageHeader as the first resource
 E	Bundle.id	0	1	id	s	-
 E	Bundle.meta	0	1	Meta	s	-
 E	Bundle.implicitRules	0	1	uri	ms	-
@@ -899,6 +969,8 @@ E	Bundle.link.modifierExtension	0	*	Extension	ms	-
 E	Bundle.link.relation	1	1	string	s	-
 E	Bundle.link.url	1	1	uri	s	-
 E	Bundle.entry	0	*	BackboneElement	s	-
+C	bdl-5	e	resource.exists() or request.exists() or response.exists()	must be a resource unless there's a request or response
+C	bdl-8	e	fullUrl.contains('/_history/').not()	fullUrl cannot be a version specific reference
 E	Bundle.entry.id	0	1	string	a	-
 E	Bundle.entry.extension	0	*	Extension	-	-
 E	Bundle.entry.modifierExtension	0	*	Extension	ms	-
@@ -932,6 +1004,14 @@ E	Bundle.entry.response.lastModified	0	1	instant	s	-
 E	Bundle.entry.response.outcome	0	1	Resource	s	-
 E	Bundle.signature	0	1	Signature	s	-
 T	r	CapabilityStatement	DomainResource	0	-	-
+C	cpb-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
+C	cpb-1	e	rest.exists() or messaging.exists() or document.exists()	A Capability Statement SHALL have at least one of REST, messaging or document element.
+C	cpb-2	e	(description.count() + software.count() + implementation.count()) > 0	A Capability Statement SHALL have at least one of description, software, or implementation element.
+C	cpb-3	e	messaging.endpoint.empty() or kind = 'instance'	Messaging end-point is required (and is only permitted) when a statement is for an implementation.
+C	cpb-7	e	document.select(profile&mode).isDistinct()	The set of documents must be unique by the combination of profile and mode.
+C	cpb-14	e	(kind != 'instance') or implementation.exists()	If kind = instance, implementation must be present and software may be present
+C	cpb-15	e	(kind != 'capability') or (implementation.exists().not() and software.exists())	If kind = capability, implementation must be absent, software must be present
+C	cpb-16	e	(kind!='requirements') or (implementation.exists().not() and software.exists().not())	If kind = requirements, implementation and software must be absent
 E	CapabilityStatement.id	0	1	id	s	-
 E	CapabilityStatement.meta	0	1	Meta	s	-
 E	CapabilityStatement.implicitRules	0	1	uri	ms	-
@@ -970,12 +1050,13 @@ E	CapabilityStatement.implementation.extension	0	*	Extension	-	-
 E	CapabilityStatement.implementation.modifierExtension	0	*	Extension	ms	-
 E	CapabilityStatement.implementation.description	1	1	string	s	-
 E	CapabilityStatement.implementation.url	0	1	url	s	-
-E	CapabilityStatement.implementation.custodian	0	1	Reference	s	-
+E	CapabilityStatement.implementation.custodian	0	1	Reference(Organization)	s	-
 E	CapabilityStatement.fhirVersion	1	1	code	s	R:http://hl7.org/fhir/ValueSet/FHIR-version
 E	CapabilityStatement.format	1	*	code	s	R:http://hl7.org/fhir/ValueSet/mimetypes
 E	CapabilityStatement.patchFormat	0	*	code	s	R:http://hl7.org/fhir/ValueSet/mimetypes
 E	CapabilityStatement.implementationGuide	0	*	canonical	s	-
 E	CapabilityStatement.rest	0	*	BackboneElement	s	-
+C	cpb-9	e	resource.select(type).isDistinct()	A given resource can only be described once per RESTful mode.
 E	CapabilityStatement.rest.id	0	1	string	a	-
 E	CapabilityStatement.rest.extension	0	*	Extension	-	-
 E	CapabilityStatement.rest.modifierExtension	0	*	Extension	ms	-
@@ -989,6 +1070,7 @@ E	CapabilityStatement.rest.security.cors	0	1	boolean	s	-
 E	CapabilityStatement.rest.security.service	0	*	CodeableConcept	s	X:http://hl7.org/fhir/ValueSet/restful-security-service
 E	CapabilityStatement.rest.security.description	0	1	markdown	-	-
 E	CapabilityStatement.rest.resource	0	*	BackboneElement	s	-
+C	cpb-12	e	searchParam.select(name).isDistinct()	Search parameter names must be unique in the context of a resource.
 E	CapabilityStatement.rest.resource.id	0	1	string	a	-
 E	CapabilityStatement.rest.resource.extension	0	*	Extension	-	-
 E	CapabilityStatement.rest.resource.modifierExtension	0	*	Extension	ms	-
@@ -1073,32 +1155,33 @@ E	CarePlan.modifierExtension	0	*	Extension	m	-
 E	CarePlan.identifier	0	*	Identifier	s	-
 E	CarePlan.instantiatesCanonical	0	*	canonical	s	-
 E	CarePlan.instantiatesUri	0	*	uri	s	-
-E	CarePlan.basedOn	0	*	Reference	s	-
-E	CarePlan.replaces	0	*	Reference	s	-
-E	CarePlan.partOf	0	*	Reference	s	-
+E	CarePlan.basedOn	0	*	Reference(CarePlan)	s	-
+E	CarePlan.replaces	0	*	Reference(CarePlan)	s	-
+E	CarePlan.partOf	0	*	Reference(CarePlan)	s	-
 E	CarePlan.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/request-status
 E	CarePlan.intent	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/care-plan-intent
 E	CarePlan.category	0	*	CodeableConcept	s	-
 E	CarePlan.title	0	1	string	s	-
 E	CarePlan.description	0	1	string	s	-
-E	CarePlan.subject	1	1	Reference	s	-
-E	CarePlan.encounter	0	1	Reference	s	-
+E	CarePlan.subject	1	1	Reference(Patient|Group)	s	-
+E	CarePlan.encounter	0	1	Reference(Encounter)	s	-
 E	CarePlan.period	0	1	Period	s	-
 E	CarePlan.created	0	1	dateTime	s	-
-E	CarePlan.author	0	1	Reference	s	-
-E	CarePlan.contributor	0	*	Reference	-	-
-E	CarePlan.careTeam	0	*	Reference	-	-
-E	CarePlan.addresses	0	*	Reference	s	-
+E	CarePlan.author	0	1	Reference(Patient|Practitioner|PractitionerRole|Device|RelatedPerson|Organization|CareTeam)	s	-
+E	CarePlan.contributor	0	*	Reference(Patient|Practitioner|PractitionerRole|Device|RelatedPerson|Organization|CareTeam)	-	-
+E	CarePlan.careTeam	0	*	Reference(CareTeam)	-	-
+E	CarePlan.addresses	0	*	Reference(Condition)	s	-
 E	CarePlan.supportingInfo	0	*	Reference	-	-
-E	CarePlan.goal	0	*	Reference	-	-
+E	CarePlan.goal	0	*	Reference(Goal)	-	-
 E	CarePlan.activity	0	*	BackboneElement	-	-
+C	cpl-3	e	detail.empty() or reference.empty()	Provide a reference or detail, not both
 E	CarePlan.activity.id	0	1	string	a	-
 E	CarePlan.activity.extension	0	*	Extension	-	-
 E	CarePlan.activity.modifierExtension	0	*	Extension	ms	-
 E	CarePlan.activity.outcomeCodeableConcept	0	*	CodeableConcept	-	-
 E	CarePlan.activity.outcomeReference	0	*	Reference	-	-
 E	CarePlan.activity.progress	0	*	Annotation	-	-
-E	CarePlan.activity.reference	0	1	Reference	-	-
+E	CarePlan.activity.reference	0	1	Reference(Appointment|CommunicationRequest|DeviceRequest|MedicationRequest|NutritionOrder|Task|ServiceRequest|VisionPrescription|RequestGroup)	-	-
 E	CarePlan.activity.detail	0	1	BackboneElement	-	-
 E	CarePlan.activity.detail.id	0	1	string	a	-
 E	CarePlan.activity.detail.extension	0	*	Extension	-	-
@@ -1108,15 +1191,15 @@ E	CarePlan.activity.detail.instantiatesCanonical	0	*	canonical	-	-
 E	CarePlan.activity.detail.instantiatesUri	0	*	uri	-	-
 E	CarePlan.activity.detail.code	0	1	CodeableConcept	-	-
 E	CarePlan.activity.detail.reasonCode	0	*	CodeableConcept	-	-
-E	CarePlan.activity.detail.reasonReference	0	*	Reference	-	-
-E	CarePlan.activity.detail.goal	0	*	Reference	-	-
+E	CarePlan.activity.detail.reasonReference	0	*	Reference(Condition|Observation|DiagnosticReport|DocumentReference)	-	-
+E	CarePlan.activity.detail.goal	0	*	Reference(Goal)	-	-
 E	CarePlan.activity.detail.status	1	1	code	m	R:http://hl7.org/fhir/ValueSet/care-plan-activity-status
 E	CarePlan.activity.detail.statusReason	0	1	CodeableConcept	-	-
 E	CarePlan.activity.detail.doNotPerform	0	1	boolean	m	-
 E	CarePlan.activity.detail.scheduled[x]	0	1	Timing,Period,string	-	-
-E	CarePlan.activity.detail.location	0	1	Reference	-	-
-E	CarePlan.activity.detail.performer	0	*	Reference	-	-
-E	CarePlan.activity.detail.product[x]	0	1	CodeableConcept,Reference	-	-
+E	CarePlan.activity.detail.location	0	1	Reference(Location)	-	-
+E	CarePlan.activity.detail.performer	0	*	Reference(Practitioner|PractitionerRole|Organization|RelatedPerson|Patient|CareTeam|HealthcareService|Device)	-	-
+E	CarePlan.activity.detail.product[x]	0	1	CodeableConcept,Reference(Medication|Substance)	-	-
 E	CarePlan.activity.detail.dailyAmount	0	1	Quantity	-	-
 E	CarePlan.activity.detail.quantity	0	1	Quantity	-	-
 E	CarePlan.activity.detail.description	0	1	string	-	-
@@ -1134,20 +1217,21 @@ E	CareTeam.identifier	0	*	Identifier	s	-
 E	CareTeam.status	0	1	code	ms	R:http://hl7.org/fhir/ValueSet/care-team-status
 E	CareTeam.category	0	*	CodeableConcept	s	-
 E	CareTeam.name	0	1	string	s	-
-E	CareTeam.subject	0	1	Reference	s	-
-E	CareTeam.encounter	0	1	Reference	s	-
+E	CareTeam.subject	0	1	Reference(Patient|Group)	s	-
+E	CareTeam.encounter	0	1	Reference(Encounter)	s	-
 E	CareTeam.period	0	1	Period	s	-
 E	CareTeam.participant	0	*	BackboneElement	-	-
+C	ctm-1	e	onBehalfOf.exists() implies (member.resolve().iif(empty(), true, ofType(Practitioner).exists()))	CareTeam.participant.onBehalfOf can only be populated when CareTeam.participant.member is a Practitioner
 E	CareTeam.participant.id	0	1	string	a	-
 E	CareTeam.participant.extension	0	*	Extension	-	-
 E	CareTeam.participant.modifierExtension	0	*	Extension	ms	-
 E	CareTeam.participant.role	0	*	CodeableConcept	s	-
-E	CareTeam.participant.member	0	1	Reference	s	-
-E	CareTeam.participant.onBehalfOf	0	1	Reference	s	-
+E	CareTeam.participant.member	0	1	Reference(Practitioner|PractitionerRole|RelatedPerson|Patient|Organization|CareTeam)	s	-
+E	CareTeam.participant.onBehalfOf	0	1	Reference(Organization)	s	-
 E	CareTeam.participant.period	0	1	Period	-	-
 E	CareTeam.reasonCode	0	*	CodeableConcept	-	-
-E	CareTeam.reasonReference	0	*	Reference	-	-
-E	CareTeam.managingOrganization	0	*	Reference	s	-
+E	CareTeam.reasonReference	0	*	Reference(Condition)	-	-
+E	CareTeam.managingOrganization	0	*	Reference(Organization)	s	-
 E	CareTeam.telecom	0	*	ContactPoint	-	-
 E	CareTeam.note	0	*	Annotation	-	-
 T	r	CatalogEntry	DomainResource	0	-	-
@@ -1162,7 +1246,7 @@ E	CatalogEntry.modifierExtension	0	*	Extension	m	-
 E	CatalogEntry.identifier	0	*	Identifier	s	-
 E	CatalogEntry.type	0	1	CodeableConcept	-	-
 E	CatalogEntry.orderable	1	1	boolean	s	-
-E	CatalogEntry.referencedItem	1	1	Reference	s	-
+E	CatalogEntry.referencedItem	1	1	Reference(Medication|Device|Organization|Practitioner|PractitionerRole|HealthcareService|ActivityDefinition|PlanDefinition|SpecimenDefinition|ObservationDefinition|Binary)	s	-
 E	CatalogEntry.additionalIdentifier	0	*	Identifier	-	-
 E	CatalogEntry.classification	0	*	CodeableConcept	-	-
 E	CatalogEntry.status	0	1	code	-	R:http://hl7.org/fhir/ValueSet/publication-status
@@ -1176,7 +1260,7 @@ E	CatalogEntry.relatedEntry.id	0	1	string	a	-
 E	CatalogEntry.relatedEntry.extension	0	*	Extension	-	-
 E	CatalogEntry.relatedEntry.modifierExtension	0	*	Extension	ms	-
 E	CatalogEntry.relatedEntry.relationtype	1	1	code	-	R:http://hl7.org/fhir/ValueSet/relation-type
-E	CatalogEntry.relatedEntry.item	1	1	Reference	-	-
+E	CatalogEntry.relatedEntry.item	1	1	Reference(CatalogEntry)	-	-
 T	r	ChargeItem	DomainResource	0	-	-
 E	ChargeItem.id	0	1	id	s	-
 E	ChargeItem.meta	0	1	Meta	s	-
@@ -1190,34 +1274,35 @@ E	ChargeItem.identifier	0	*	Identifier	s	-
 E	ChargeItem.definitionUri	0	*	uri	-	-
 E	ChargeItem.definitionCanonical	0	*	canonical	-	-
 E	ChargeItem.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/chargeitem-status
-E	ChargeItem.partOf	0	*	Reference	-	-
+E	ChargeItem.partOf	0	*	Reference(ChargeItem)	-	-
 E	ChargeItem.code	1	1	CodeableConcept	s	-
-E	ChargeItem.subject	1	1	Reference	s	-
-E	ChargeItem.context	0	1	Reference	s	-
+E	ChargeItem.subject	1	1	Reference(Patient|Group)	s	-
+E	ChargeItem.context	0	1	Reference(Encounter|EpisodeOfCare)	s	-
 E	ChargeItem.occurrence[x]	0	1	dateTime,Period,Timing	s	-
 E	ChargeItem.performer	0	*	BackboneElement	-	-
 E	ChargeItem.performer.id	0	1	string	a	-
 E	ChargeItem.performer.extension	0	*	Extension	-	-
 E	ChargeItem.performer.modifierExtension	0	*	Extension	ms	-
 E	ChargeItem.performer.function	0	1	CodeableConcept	-	-
-E	ChargeItem.performer.actor	1	1	Reference	-	-
-E	ChargeItem.performingOrganization	0	1	Reference	-	-
-E	ChargeItem.requestingOrganization	0	1	Reference	-	-
-E	ChargeItem.costCenter	0	1	Reference	-	-
+E	ChargeItem.performer.actor	1	1	Reference(Practitioner|PractitionerRole|Organization|CareTeam|Patient|Device|RelatedPerson)	-	-
+E	ChargeItem.performingOrganization	0	1	Reference(Organization)	-	-
+E	ChargeItem.requestingOrganization	0	1	Reference(Organization)	-	-
+E	ChargeItem.costCenter	0	1	Reference(Organization)	-	-
 E	ChargeItem.quantity	0	1	Quantity	s	-
 E	ChargeItem.bodysite	0	*	CodeableConcept	s	-
 E	ChargeItem.factorOverride	0	1	decimal	-	-
 E	ChargeItem.priceOverride	0	1	Money	-	-
 E	ChargeItem.overrideReason	0	1	string	-	-
-E	ChargeItem.enterer	0	1	Reference	s	-
+E	ChargeItem.enterer	0	1	Reference(Practitioner|PractitionerRole|Organization|Patient|Device|RelatedPerson)	s	-
 E	ChargeItem.enteredDate	0	1	dateTime	s	-
 E	ChargeItem.reason	0	*	CodeableConcept	-	-
-E	ChargeItem.service	0	*	Reference	-	-
-E	ChargeItem.product[x]	0	1	Reference,CodeableConcept	-	-
-E	ChargeItem.account	0	*	Reference	s	-
+E	ChargeItem.service	0	*	Reference(DiagnosticReport|ImagingStudy|Immunization|MedicationAdministration|MedicationDispense|Observation|Procedure|SupplyDelivery)	-	-
+E	ChargeItem.product[x]	0	1	Reference(Device|Medication|Substance),CodeableConcept	-	-
+E	ChargeItem.account	0	*	Reference(Account)	s	-
 E	ChargeItem.note	0	*	Annotation	-	-
 E	ChargeItem.supportingInformation	0	*	Reference	-	-
 T	r	ChargeItemDefinition	DomainResource	0	-	-
+C	cid-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
 E	ChargeItemDefinition.id	0	1	id	s	-
 E	ChargeItemDefinition.meta	0	1	Meta	s	-
 E	ChargeItemDefinition.implicitRules	0	1	uri	ms	-
@@ -1246,7 +1331,7 @@ E	ChargeItemDefinition.approvalDate	0	1	date	-	-
 E	ChargeItemDefinition.lastReviewDate	0	1	date	-	-
 E	ChargeItemDefinition.effectivePeriod	0	1	Period	s	-
 E	ChargeItemDefinition.code	0	1	CodeableConcept	s	-
-E	ChargeItemDefinition.instance	0	*	Reference	-	-
+E	ChargeItemDefinition.instance	0	*	Reference(Medication|Substance|Device)	-	-
 E	ChargeItemDefinition.applicability	0	*	BackboneElement	-	-
 E	ChargeItemDefinition.applicability.id	0	1	string	a	-
 E	ChargeItemDefinition.applicability.extension	0	*	Extension	-	-
@@ -1281,37 +1366,37 @@ E	Claim.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/fm-status
 E	Claim.type	1	1	CodeableConcept	s	X:http://hl7.org/fhir/ValueSet/claim-type
 E	Claim.subType	0	1	CodeableConcept	-	-
 E	Claim.use	1	1	code	s	R:http://hl7.org/fhir/ValueSet/claim-use
-E	Claim.patient	1	1	Reference	s	-
+E	Claim.patient	1	1	Reference(Patient)	s	-
 E	Claim.billablePeriod	0	1	Period	s	-
 E	Claim.created	1	1	dateTime	s	-
-E	Claim.enterer	0	1	Reference	-	-
-E	Claim.insurer	0	1	Reference	s	-
-E	Claim.provider	1	1	Reference	s	-
+E	Claim.enterer	0	1	Reference(Practitioner|PractitionerRole)	-	-
+E	Claim.insurer	0	1	Reference(Organization)	s	-
+E	Claim.provider	1	1	Reference(Practitioner|PractitionerRole|Organization)	s	-
 E	Claim.priority	1	1	CodeableConcept	s	-
 E	Claim.fundsReserve	0	1	CodeableConcept	-	-
 E	Claim.related	0	*	BackboneElement	-	-
 E	Claim.related.id	0	1	string	a	-
 E	Claim.related.extension	0	*	Extension	-	-
 E	Claim.related.modifierExtension	0	*	Extension	ms	-
-E	Claim.related.claim	0	1	Reference	-	-
+E	Claim.related.claim	0	1	Reference(Claim)	-	-
 E	Claim.related.relationship	0	1	CodeableConcept	-	-
 E	Claim.related.reference	0	1	Identifier	-	-
-E	Claim.prescription	0	1	Reference	-	-
-E	Claim.originalPrescription	0	1	Reference	-	-
+E	Claim.prescription	0	1	Reference(DeviceRequest|MedicationRequest|VisionPrescription)	-	-
+E	Claim.originalPrescription	0	1	Reference(DeviceRequest|MedicationRequest|VisionPrescription)	-	-
 E	Claim.payee	0	1	BackboneElement	-	-
 E	Claim.payee.id	0	1	string	a	-
 E	Claim.payee.extension	0	*	Extension	-	-
 E	Claim.payee.modifierExtension	0	*	Extension	ms	-
 E	Claim.payee.type	1	1	CodeableConcept	-	-
-E	Claim.payee.party	0	1	Reference	-	-
-E	Claim.referral	0	1	Reference	-	-
-E	Claim.facility	0	1	Reference	-	-
+E	Claim.payee.party	0	1	Reference(Practitioner|PractitionerRole|Organization|Patient|RelatedPerson)	-	-
+E	Claim.referral	0	1	Reference(ServiceRequest)	-	-
+E	Claim.facility	0	1	Reference(Location)	-	-
 E	Claim.careTeam	0	*	BackboneElement	-	-
 E	Claim.careTeam.id	0	1	string	a	-
 E	Claim.careTeam.extension	0	*	Extension	-	-
 E	Claim.careTeam.modifierExtension	0	*	Extension	ms	-
 E	Claim.careTeam.sequence	1	1	positiveInt	-	-
-E	Claim.careTeam.provider	1	1	Reference	-	-
+E	Claim.careTeam.provider	1	1	Reference(Practitioner|PractitionerRole|Organization)	-	-
 E	Claim.careTeam.responsible	0	1	boolean	-	-
 E	Claim.careTeam.role	0	1	CodeableConcept	-	-
 E	Claim.careTeam.qualification	0	1	CodeableConcept	-	-
@@ -1330,7 +1415,7 @@ E	Claim.diagnosis.id	0	1	string	a	-
 E	Claim.diagnosis.extension	0	*	Extension	-	-
 E	Claim.diagnosis.modifierExtension	0	*	Extension	ms	-
 E	Claim.diagnosis.sequence	1	1	positiveInt	-	-
-E	Claim.diagnosis.diagnosis[x]	1	1	CodeableConcept,Reference	-	-
+E	Claim.diagnosis.diagnosis[x]	1	1	CodeableConcept,Reference(Condition)	-	-
 E	Claim.diagnosis.type	0	*	CodeableConcept	-	-
 E	Claim.diagnosis.onAdmission	0	1	CodeableConcept	-	-
 E	Claim.diagnosis.packageCode	0	1	CodeableConcept	-	-
@@ -1341,8 +1426,8 @@ E	Claim.procedure.modifierExtension	0	*	Extension	ms	-
 E	Claim.procedure.sequence	1	1	positiveInt	-	-
 E	Claim.procedure.type	0	*	CodeableConcept	-	-
 E	Claim.procedure.date	0	1	dateTime	-	-
-E	Claim.procedure.procedure[x]	1	1	CodeableConcept,Reference	-	-
-E	Claim.procedure.udi	0	*	Reference	-	-
+E	Claim.procedure.procedure[x]	1	1	CodeableConcept,Reference(Procedure)	-	-
+E	Claim.procedure.udi	0	*	Reference(Device)	-	-
 E	Claim.insurance	1	*	BackboneElement	s	-
 E	Claim.insurance.id	0	1	string	a	-
 E	Claim.insurance.extension	0	*	Extension	-	-
@@ -1350,17 +1435,17 @@ E	Claim.insurance.modifierExtension	0	*	Extension	ms	-
 E	Claim.insurance.sequence	1	1	positiveInt	s	-
 E	Claim.insurance.focal	1	1	boolean	s	-
 E	Claim.insurance.identifier	0	1	Identifier	-	-
-E	Claim.insurance.coverage	1	1	Reference	s	-
+E	Claim.insurance.coverage	1	1	Reference(Coverage)	s	-
 E	Claim.insurance.businessArrangement	0	1	string	-	-
 E	Claim.insurance.preAuthRef	0	*	string	-	-
-E	Claim.insurance.claimResponse	0	1	Reference	-	-
+E	Claim.insurance.claimResponse	0	1	Reference(ClaimResponse)	-	-
 E	Claim.accident	0	1	BackboneElement	-	-
 E	Claim.accident.id	0	1	string	a	-
 E	Claim.accident.extension	0	*	Extension	-	-
 E	Claim.accident.modifierExtension	0	*	Extension	ms	-
 E	Claim.accident.date	1	1	date	-	-
 E	Claim.accident.type	0	1	CodeableConcept	-	X:http://terminology.hl7.org/ValueSet/v3-ActIncidentCode
-E	Claim.accident.location[x]	0	1	Address,Reference	-	-
+E	Claim.accident.location[x]	0	1	Address,Reference(Location)	-	-
 E	Claim.item	0	*	BackboneElement	-	-
 E	Claim.item.id	0	1	string	a	-
 E	Claim.item.extension	0	*	Extension	-	-
@@ -1376,15 +1461,15 @@ E	Claim.item.productOrService	1	1	CodeableConcept	-	-
 E	Claim.item.modifier	0	*	CodeableConcept	-	-
 E	Claim.item.programCode	0	*	CodeableConcept	-	-
 E	Claim.item.serviced[x]	0	1	date,Period	-	-
-E	Claim.item.location[x]	0	1	CodeableConcept,Address,Reference	-	-
+E	Claim.item.location[x]	0	1	CodeableConcept,Address,Reference(Location)	-	-
 E	Claim.item.quantity	0	1	Quantity	-	-
 E	Claim.item.unitPrice	0	1	Money	-	-
 E	Claim.item.factor	0	1	decimal	-	-
 E	Claim.item.net	0	1	Money	-	-
-E	Claim.item.udi	0	*	Reference	-	-
+E	Claim.item.udi	0	*	Reference(Device)	-	-
 E	Claim.item.bodySite	0	1	CodeableConcept	-	-
 E	Claim.item.subSite	0	*	CodeableConcept	-	-
-E	Claim.item.encounter	0	*	Reference	-	-
+E	Claim.item.encounter	0	*	Reference(Encounter)	-	-
 E	Claim.item.detail	0	*	BackboneElement	-	-
 E	Claim.item.detail.id	0	1	string	a	-
 E	Claim.item.detail.extension	0	*	Extension	-	-
@@ -1399,7 +1484,7 @@ E	Claim.item.detail.quantity	0	1	Quantity	-	-
 E	Claim.item.detail.unitPrice	0	1	Money	-	-
 E	Claim.item.detail.factor	0	1	decimal	-	-
 E	Claim.item.detail.net	0	1	Money	-	-
-E	Claim.item.detail.udi	0	*	Reference	-	-
+E	Claim.item.detail.udi	0	*	Reference(Device)	-	-
 E	Claim.item.detail.subDetail	0	*	BackboneElement	-	-
 E	Claim.item.detail.subDetail.id	0	1	string	a	-
 E	Claim.item.detail.subDetail.extension	0	*	Extension	-	-
@@ -1414,7 +1499,7 @@ E	Claim.item.detail.subDetail.quantity	0	1	Quantity	-	-
 E	Claim.item.detail.subDetail.unitPrice	0	1	Money	-	-
 E	Claim.item.detail.subDetail.factor	0	1	decimal	-	-
 E	Claim.item.detail.subDetail.net	0	1	Money	-	-
-E	Claim.item.detail.subDetail.udi	0	*	Reference	-	-
+E	Claim.item.detail.subDetail.udi	0	*	Reference(Device)	-	-
 E	Claim.total	0	1	Money	-	-
 T	r	ClaimResponse	DomainResource	0	-	-
 E	ClaimResponse.id	0	1	id	s	-
@@ -1430,11 +1515,11 @@ E	ClaimResponse.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/fm-status
 E	ClaimResponse.type	1	1	CodeableConcept	s	X:http://hl7.org/fhir/ValueSet/claim-type
 E	ClaimResponse.subType	0	1	CodeableConcept	-	-
 E	ClaimResponse.use	1	1	code	s	R:http://hl7.org/fhir/ValueSet/claim-use
-E	ClaimResponse.patient	1	1	Reference	s	-
+E	ClaimResponse.patient	1	1	Reference(Patient)	s	-
 E	ClaimResponse.created	1	1	dateTime	s	-
-E	ClaimResponse.insurer	1	1	Reference	s	-
-E	ClaimResponse.requestor	0	1	Reference	-	-
-E	ClaimResponse.request	0	1	Reference	s	-
+E	ClaimResponse.insurer	1	1	Reference(Organization)	s	-
+E	ClaimResponse.requestor	0	1	Reference(Practitioner|PractitionerRole|Organization)	-	-
+E	ClaimResponse.request	0	1	Reference(Claim)	s	-
 E	ClaimResponse.outcome	1	1	code	s	R:http://hl7.org/fhir/ValueSet/remittance-outcome
 E	ClaimResponse.disposition	0	1	string	-	-
 E	ClaimResponse.preAuthRef	0	1	string	-	-
@@ -1475,12 +1560,12 @@ E	ClaimResponse.addItem.modifierExtension	0	*	Extension	ms	-
 E	ClaimResponse.addItem.itemSequence	0	*	positiveInt	-	-
 E	ClaimResponse.addItem.detailSequence	0	*	positiveInt	-	-
 E	ClaimResponse.addItem.subdetailSequence	0	*	positiveInt	-	-
-E	ClaimResponse.addItem.provider	0	*	Reference	-	-
+E	ClaimResponse.addItem.provider	0	*	Reference(Practitioner|PractitionerRole|Organization)	-	-
 E	ClaimResponse.addItem.productOrService	1	1	CodeableConcept	-	-
 E	ClaimResponse.addItem.modifier	0	*	CodeableConcept	-	-
 E	ClaimResponse.addItem.programCode	0	*	CodeableConcept	-	-
 E	ClaimResponse.addItem.serviced[x]	0	1	date,Period	-	-
-E	ClaimResponse.addItem.location[x]	0	1	CodeableConcept,Address,Reference	-	-
+E	ClaimResponse.addItem.location[x]	0	1	CodeableConcept,Address,Reference(Location)	-	-
 E	ClaimResponse.addItem.quantity	0	1	Quantity	-	-
 E	ClaimResponse.addItem.unitPrice	0	1	Money	-	-
 E	ClaimResponse.addItem.factor	0	1	decimal	-	-
@@ -1541,16 +1626,16 @@ E	ClaimResponse.processNote.number	0	1	positiveInt	-	-
 E	ClaimResponse.processNote.type	0	1	code	-	R:http://hl7.org/fhir/ValueSet/note-type
 E	ClaimResponse.processNote.text	1	1	string	-	-
 E	ClaimResponse.processNote.language	0	1	CodeableConcept	-	P:http://hl7.org/fhir/ValueSet/languages
-E	ClaimResponse.communicationRequest	0	*	Reference	-	-
+E	ClaimResponse.communicationRequest	0	*	Reference(CommunicationRequest)	-	-
 E	ClaimResponse.insurance	0	*	BackboneElement	-	-
 E	ClaimResponse.insurance.id	0	1	string	a	-
 E	ClaimResponse.insurance.extension	0	*	Extension	-	-
 E	ClaimResponse.insurance.modifierExtension	0	*	Extension	ms	-
 E	ClaimResponse.insurance.sequence	1	1	positiveInt	-	-
 E	ClaimResponse.insurance.focal	1	1	boolean	-	-
-E	ClaimResponse.insurance.coverage	1	1	Reference	-	-
+E	ClaimResponse.insurance.coverage	1	1	Reference(Coverage)	-	-
 E	ClaimResponse.insurance.businessArrangement	0	1	string	-	-
-E	ClaimResponse.insurance.claimResponse	0	1	Reference	-	-
+E	ClaimResponse.insurance.claimResponse	0	1	Reference(ClaimResponse)	-	-
 E	ClaimResponse.error	0	*	BackboneElement	-	-
 E	ClaimResponse.error.id	0	1	string	a	-
 E	ClaimResponse.error.extension	0	*	Extension	-	-
@@ -1573,19 +1658,19 @@ E	ClinicalImpression.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/clinicali
 E	ClinicalImpression.statusReason	0	1	CodeableConcept	-	-
 E	ClinicalImpression.code	0	1	CodeableConcept	s	-
 E	ClinicalImpression.description	0	1	string	s	-
-E	ClinicalImpression.subject	1	1	Reference	s	-
-E	ClinicalImpression.encounter	0	1	Reference	s	-
+E	ClinicalImpression.subject	1	1	Reference(Patient|Group)	s	-
+E	ClinicalImpression.encounter	0	1	Reference(Encounter)	s	-
 E	ClinicalImpression.effective[x]	0	1	dateTime,Period	s	-
 E	ClinicalImpression.date	0	1	dateTime	s	-
-E	ClinicalImpression.assessor	0	1	Reference	s	-
-E	ClinicalImpression.previous	0	1	Reference	-	-
-E	ClinicalImpression.problem	0	*	Reference	s	-
+E	ClinicalImpression.assessor	0	1	Reference(Practitioner|PractitionerRole)	s	-
+E	ClinicalImpression.previous	0	1	Reference(ClinicalImpression)	-	-
+E	ClinicalImpression.problem	0	*	Reference(Condition|AllergyIntolerance)	s	-
 E	ClinicalImpression.investigation	0	*	BackboneElement	-	-
 E	ClinicalImpression.investigation.id	0	1	string	a	-
 E	ClinicalImpression.investigation.extension	0	*	Extension	-	-
 E	ClinicalImpression.investigation.modifierExtension	0	*	Extension	ms	-
 E	ClinicalImpression.investigation.code	1	1	CodeableConcept	-	-
-E	ClinicalImpression.investigation.item	0	*	Reference	-	-
+E	ClinicalImpression.investigation.item	0	*	Reference(Observation|QuestionnaireResponse|FamilyMemberHistory|DiagnosticReport|RiskAssessment|ImagingStudy|Media)	-	-
 E	ClinicalImpression.protocol	0	*	uri	-	-
 E	ClinicalImpression.summary	0	1	string	-	-
 E	ClinicalImpression.finding	0	*	BackboneElement	-	-
@@ -1593,13 +1678,15 @@ E	ClinicalImpression.finding.id	0	1	string	a	-
 E	ClinicalImpression.finding.extension	0	*	Extension	-	-
 E	ClinicalImpression.finding.modifierExtension	0	*	Extension	ms	-
 E	ClinicalImpression.finding.itemCodeableConcept	0	1	CodeableConcept	-	-
-E	ClinicalImpression.finding.itemReference	0	1	Reference	-	-
+E	ClinicalImpression.finding.itemReference	0	1	Reference(Condition|Observation|Media)	-	-
 E	ClinicalImpression.finding.basis	0	1	string	-	-
 E	ClinicalImpression.prognosisCodeableConcept	0	*	CodeableConcept	-	-
-E	ClinicalImpression.prognosisReference	0	*	Reference	-	-
+E	ClinicalImpression.prognosisReference	0	*	Reference(RiskAssessment)	-	-
 E	ClinicalImpression.supportingInfo	0	*	Reference	-	-
 E	ClinicalImpression.note	0	*	Annotation	-	-
 T	r	CodeSystem	DomainResource	0	-	-
+C	csd-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
+C	csd-1	e	concept.code.combine($this.descendants().concept.code).isDistinct()	Within a code system definition, all the codes SHALL be unique
 E	CodeSystem.id	0	1	id	s	-
 E	CodeSystem.meta	0	1	Meta	s	-
 E	CodeSystem.implicitRules	0	1	uri	ms	-
@@ -1682,22 +1769,22 @@ E	Communication.instantiatesCanonical	0	*	canonical	s	-
 E	Communication.instantiatesUri	0	*	uri	s	-
 E	Communication.basedOn	0	*	Reference	s	-
 E	Communication.partOf	0	*	Reference	s	-
-E	Communication.inResponseTo	0	*	Reference	-	-
+E	Communication.inResponseTo	0	*	Reference(Communication)	-	-
 E	Communication.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/event-status
 E	Communication.statusReason	0	1	CodeableConcept	s	-
 E	Communication.category	0	*	CodeableConcept	-	-
 E	Communication.priority	0	1	code	s	R:http://hl7.org/fhir/ValueSet/request-priority
 E	Communication.medium	0	*	CodeableConcept	-	-
-E	Communication.subject	0	1	Reference	s	-
+E	Communication.subject	0	1	Reference(Patient|Group)	s	-
 E	Communication.topic	0	1	CodeableConcept	-	-
 E	Communication.about	0	*	Reference	-	-
-E	Communication.encounter	0	1	Reference	s	-
+E	Communication.encounter	0	1	Reference(Encounter)	s	-
 E	Communication.sent	0	1	dateTime	-	-
 E	Communication.received	0	1	dateTime	-	-
-E	Communication.recipient	0	*	Reference	-	-
-E	Communication.sender	0	1	Reference	-	-
+E	Communication.recipient	0	*	Reference(Device|Organization|Patient|Practitioner|PractitionerRole|RelatedPerson|Group|CareTeam|HealthcareService)	-	-
+E	Communication.sender	0	1	Reference(Device|Organization|Patient|Practitioner|PractitionerRole|RelatedPerson|HealthcareService)	-	-
 E	Communication.reasonCode	0	*	CodeableConcept	s	-
-E	Communication.reasonReference	0	*	Reference	s	-
+E	Communication.reasonReference	0	*	Reference(Condition|Observation|DiagnosticReport|DocumentReference)	s	-
 E	Communication.payload	0	*	BackboneElement	-	-
 E	Communication.payload.id	0	1	string	a	-
 E	Communication.payload.extension	0	*	Extension	-	-
@@ -1715,7 +1802,7 @@ E	CommunicationRequest.extension	0	*	Extension	-	-
 E	CommunicationRequest.modifierExtension	0	*	Extension	m	-
 E	CommunicationRequest.identifier	0	*	Identifier	s	-
 E	CommunicationRequest.basedOn	0	*	Reference	s	-
-E	CommunicationRequest.replaces	0	*	Reference	s	-
+E	CommunicationRequest.replaces	0	*	Reference(CommunicationRequest)	s	-
 E	CommunicationRequest.groupIdentifier	0	1	Identifier	s	-
 E	CommunicationRequest.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/request-status
 E	CommunicationRequest.statusReason	0	1	CodeableConcept	-	-
@@ -1723,9 +1810,9 @@ E	CommunicationRequest.category	0	*	CodeableConcept	-	-
 E	CommunicationRequest.priority	0	1	code	s	R:http://hl7.org/fhir/ValueSet/request-priority
 E	CommunicationRequest.doNotPerform	0	1	boolean	ms	-
 E	CommunicationRequest.medium	0	*	CodeableConcept	-	-
-E	CommunicationRequest.subject	0	1	Reference	-	-
+E	CommunicationRequest.subject	0	1	Reference(Patient|Group)	-	-
 E	CommunicationRequest.about	0	*	Reference	-	-
-E	CommunicationRequest.encounter	0	1	Reference	s	-
+E	CommunicationRequest.encounter	0	1	Reference(Encounter)	s	-
 E	CommunicationRequest.payload	0	*	BackboneElement	-	-
 E	CommunicationRequest.payload.id	0	1	string	a	-
 E	CommunicationRequest.payload.extension	0	*	Extension	-	-
@@ -1733,13 +1820,14 @@ E	CommunicationRequest.payload.modifierExtension	0	*	Extension	ms	-
 E	CommunicationRequest.payload.content[x]	1	1	string,Attachment,Reference	-	-
 E	CommunicationRequest.occurrence[x]	0	1	dateTime,Period	s	-
 E	CommunicationRequest.authoredOn	0	1	dateTime	s	-
-E	CommunicationRequest.requester	0	1	Reference	s	-
-E	CommunicationRequest.recipient	0	*	Reference	-	-
-E	CommunicationRequest.sender	0	1	Reference	s	-
+E	CommunicationRequest.requester	0	1	Reference(Practitioner|PractitionerRole|Organization|Patient|RelatedPerson|Device)	s	-
+E	CommunicationRequest.recipient	0	*	Reference(Device|Organization|Patient|Practitioner|PractitionerRole|RelatedPerson|Group|CareTeam|HealthcareService)	-	-
+E	CommunicationRequest.sender	0	1	Reference(Device|Organization|Patient|Practitioner|PractitionerRole|RelatedPerson|HealthcareService)	s	-
 E	CommunicationRequest.reasonCode	0	*	CodeableConcept	s	-
-E	CommunicationRequest.reasonReference	0	*	Reference	s	-
+E	CommunicationRequest.reasonReference	0	*	Reference(Condition|Observation|DiagnosticReport|DocumentReference)	s	-
 E	CommunicationRequest.note	0	*	Annotation	-	-
 T	r	CompartmentDefinition	DomainResource	0	-	-
+C	cpd-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
 E	CompartmentDefinition.id	0	1	id	s	-
 E	CompartmentDefinition.meta	0	1	Meta	s	-
 E	CompartmentDefinition.implicitRules	0	1	uri	ms	-
@@ -1782,9 +1870,9 @@ E	Composition.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/composition-stat
 E	Composition.type	1	1	CodeableConcept	s	P:http://hl7.org/fhir/ValueSet/doc-typecodes
 E	Composition.category	0	*	CodeableConcept	s	-
 E	Composition.subject	0	1	Reference	s	-
-E	Composition.encounter	0	1	Reference	s	-
+E	Composition.encounter	0	1	Reference(Encounter)	s	-
 E	Composition.date	1	1	dateTime	s	-
-E	Composition.author	1	*	Reference	s	-
+E	Composition.author	1	*	Reference(Practitioner|PractitionerRole|Device|Patient|RelatedPerson|Organization)	s	-
 E	Composition.title	1	1	string	s	-
 E	Composition.confidentiality	0	1	code	s	R:http://terminology.hl7.org/ValueSet/v3-ConfidentialityClassification
 E	Composition.attester	0	*	BackboneElement	-	-
@@ -1793,14 +1881,14 @@ E	Composition.attester.extension	0	*	Extension	-	-
 E	Composition.attester.modifierExtension	0	*	Extension	ms	-
 E	Composition.attester.mode	1	1	code	-	R:http://hl7.org/fhir/ValueSet/composition-attestation-mode
 E	Composition.attester.time	0	1	dateTime	-	-
-E	Composition.attester.party	0	1	Reference	-	-
-E	Composition.custodian	0	1	Reference	s	-
+E	Composition.attester.party	0	1	Reference(Patient|RelatedPerson|Practitioner|PractitionerRole|Organization)	-	-
+E	Composition.custodian	0	1	Reference(Organization)	s	-
 E	Composition.relatesTo	0	*	BackboneElement	-	-
 E	Composition.relatesTo.id	0	1	string	a	-
 E	Composition.relatesTo.extension	0	*	Extension	-	-
 E	Composition.relatesTo.modifierExtension	0	*	Extension	ms	-
 E	Composition.relatesTo.code	1	1	code	-	R:http://hl7.org/fhir/ValueSet/document-relationship-type
-E	Composition.relatesTo.target[x]	1	1	Identifier,Reference	-	-
+E	Composition.relatesTo.target[x]	1	1	Identifier,Reference(Composition)	-	-
 E	Composition.event	0	*	BackboneElement	s	-
 E	Composition.event.id	0	1	string	a	-
 E	Composition.event.extension	0	*	Extension	-	-
@@ -1809,12 +1897,14 @@ E	Composition.event.code	0	*	CodeableConcept	s	-
 E	Composition.event.period	0	1	Period	s	-
 E	Composition.event.detail	0	*	Reference	s	-
 E	Composition.section	0	*	BackboneElement	-	-
+C	cmp-1	e	text.exists() or entry.exists() or section.exists()	A section must contain at least one of text, entries, or sub-sections
+C	cmp-2	e	emptyReason.empty() or entry.empty()	A section can only have an emptyReason if it is empty
 E	Composition.section.id	0	1	string	a	-
 E	Composition.section.extension	0	*	Extension	-	-
 E	Composition.section.modifierExtension	0	*	Extension	ms	-
 E	Composition.section.title	0	1	string	-	-
 E	Composition.section.code	0	1	CodeableConcept	-	-
-E	Composition.section.author	0	*	Reference	-	-
+E	Composition.section.author	0	*	Reference(Practitioner|PractitionerRole|Device|Patient|RelatedPerson|Organization)	-	-
 E	Composition.section.focus	0	1	Reference	-	-
 E	Composition.section.text	0	1	Narrative	-	-
 E	Composition.section.mode	0	1	code	-	R:http://hl7.org/fhir/ValueSet/list-mode
@@ -1823,6 +1913,7 @@ E	Composition.section.entry	0	*	Reference	-	-
 E	Composition.section.emptyReason	0	1	CodeableConcept	-	P:http://hl7.org/fhir/ValueSet/list-empty-reason
 E	Composition.section.section	0	*	#Composition.section	-	-
 T	r	ConceptMap	DomainResource	0	-	-
+C	cmd-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
 E	ConceptMap.id	0	1	id	s	-
 E	ConceptMap.meta	0	1	Meta	s	-
 E	ConceptMap.implicitRules	0	1	uri	ms	-
@@ -1863,6 +1954,7 @@ E	ConceptMap.group.element.modifierExtension	0	*	Extension	ms	-
 E	ConceptMap.group.element.code	0	1	code	-	-
 E	ConceptMap.group.element.display	0	1	string	-	-
 E	ConceptMap.group.element.target	0	*	BackboneElement	-	-
+C	cmd-1	e	comment.exists() or equivalence.empty() or ((equivalence != 'narrower') and (equivalence != 'inexact'))	If the map is narrower or inexact, there SHALL be some comments
 E	ConceptMap.group.element.target.id	0	1	string	a	-
 E	ConceptMap.group.element.target.extension	0	*	Extension	-	-
 E	ConceptMap.group.element.target.modifierExtension	0	*	Extension	ms	-
@@ -1880,6 +1972,8 @@ E	ConceptMap.group.element.target.dependsOn.value	1	1	string	-	-
 E	ConceptMap.group.element.target.dependsOn.display	0	1	string	-	-
 E	ConceptMap.group.element.target.product	0	*	#ConceptMap.group.element.target.dependsOn	-	-
 E	ConceptMap.group.unmapped	0	1	BackboneElement	-	-
+C	cmd-2	e	(mode = 'fixed') implies code.exists()	If the mode is 'fixed', a code must be provided
+C	cmd-3	e	(mode = 'other-map') implies url.exists()	If the mode is 'other-map', a url must be provided
 E	ConceptMap.group.unmapped.id	0	1	string	a	-
 E	ConceptMap.group.unmapped.extension	0	*	Extension	-	-
 E	ConceptMap.group.unmapped.modifierExtension	0	*	Extension	ms	-
@@ -1888,6 +1982,9 @@ E	ConceptMap.group.unmapped.code	0	1	code	-	-
 E	ConceptMap.group.unmapped.display	0	1	string	-	-
 E	ConceptMap.group.unmapped.url	0	1	canonical	-	-
 T	r	Condition	DomainResource	0	-	-
+C	con-3	w	clinicalStatus.exists() or verificationStatus.coding.where(system='http://terminology.hl7.org/CodeSystem/condition-ver-status' and code = 'entered-in-error').exists() or category.select($this='problem-list-item').empty()	Condition.clinicalStatus SHALL be present if verificationStatus is not entered-in-error and category is problem-list-item
+C	con-4	e	abatement.empty() or clinicalStatus.coding.where(system='http://terminology.hl7.org/CodeSystem/condition-clinical' and (code='resolved' or code='remission' or code='inactive')).exists()	If condition is abated, then clinicalStatus must be either inactive, resolved, or remission
+C	con-5	e	verificationStatus.coding.where(system='http://terminology.hl7.org/CodeSystem/condition-ver-status' and code='entered-in-error').empty() or clinicalStatus.empty()	Condition.clinicalStatus SHALL NOT be present if verification Status is entered-in-error
 E	Condition.id	0	1	id	s	-
 E	Condition.meta	0	1	Meta	s	-
 E	Condition.implicitRules	0	1	uri	ms	-
@@ -1903,21 +2000,23 @@ E	Condition.category	0	*	CodeableConcept	-	X:http://hl7.org/fhir/ValueSet/condit
 E	Condition.severity	0	1	CodeableConcept	-	P:http://hl7.org/fhir/ValueSet/condition-severity
 E	Condition.code	0	1	CodeableConcept	s	-
 E	Condition.bodySite	0	*	CodeableConcept	s	-
-E	Condition.subject	1	1	Reference	s	-
-E	Condition.encounter	0	1	Reference	s	-
+E	Condition.subject	1	1	Reference(Patient|Group)	s	-
+E	Condition.encounter	0	1	Reference(Encounter)	s	-
 E	Condition.onset[x]	0	1	dateTime,Age,Period,Range,string	s	-
 E	Condition.abatement[x]	0	1	dateTime,Age,Period,Range,string	-	-
 E	Condition.recordedDate	0	1	dateTime	s	-
-E	Condition.recorder	0	1	Reference	s	-
-E	Condition.asserter	0	1	Reference	s	-
+E	Condition.recorder	0	1	Reference(Practitioner|PractitionerRole|Patient|RelatedPerson)	s	-
+E	Condition.asserter	0	1	Reference(Practitioner|PractitionerRole|Patient|RelatedPerson)	s	-
 E	Condition.stage	0	*	BackboneElement	-	-
+C	con-1	e	summary.exists() or assessment.exists()	Stage SHALL have summary or assessment
 E	Condition.stage.id	0	1	string	a	-
 E	Condition.stage.extension	0	*	Extension	-	-
 E	Condition.stage.modifierExtension	0	*	Extension	ms	-
 E	Condition.stage.summary	0	1	CodeableConcept	-	-
-E	Condition.stage.assessment	0	*	Reference	-	-
+E	Condition.stage.assessment	0	*	Reference(ClinicalImpression|DiagnosticReport|Observation)	-	-
 E	Condition.stage.type	0	1	CodeableConcept	-	-
 E	Condition.evidence	0	*	BackboneElement	-	-
+C	con-2	e	code.exists() or detail.exists()	evidence SHALL have code or details
 E	Condition.evidence.id	0	1	string	a	-
 E	Condition.evidence.extension	0	*	Extension	-	-
 E	Condition.evidence.modifierExtension	0	*	Extension	ms	-
@@ -1925,6 +2024,11 @@ E	Condition.evidence.code	0	*	CodeableConcept	s	-
 E	Condition.evidence.detail	0	*	Reference	s	-
 E	Condition.note	0	*	Annotation	-	-
 T	r	Consent	DomainResource	0	-	-
+C	ppc-1	e	policy.exists() or policyRule.exists()	Either a Policy or PolicyRule
+C	ppc-2	e	patient.exists() or scope.coding.where(system='something' and code='patient-privacy').exists().not()	IF Scope=privacy, there must be a patient
+C	ppc-3	e	patient.exists() or scope.coding.where(system='something' and code='research').exists().not()	IF Scope=research, there must be a patient
+C	ppc-4	e	patient.exists() or scope.coding.where(system='something' and code='adr').exists().not()	IF Scope=adr, there must be a patient
+C	ppc-5	e	patient.exists() or scope.coding.where(system='something' and code='treatment').exists().not()	IF Scope=treatment, there must be a patient
 E	Consent.id	0	1	id	s	-
 E	Consent.meta	0	1	Meta	s	-
 E	Consent.implicitRules	0	1	uri	ms	-
@@ -1937,11 +2041,11 @@ E	Consent.identifier	0	*	Identifier	s	-
 E	Consent.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/consent-state-codes
 E	Consent.scope	1	1	CodeableConcept	ms	X:http://hl7.org/fhir/ValueSet/consent-scope
 E	Consent.category	1	*	CodeableConcept	s	X:http://hl7.org/fhir/ValueSet/consent-category
-E	Consent.patient	0	1	Reference	s	-
+E	Consent.patient	0	1	Reference(Patient)	s	-
 E	Consent.dateTime	0	1	dateTime	s	-
-E	Consent.performer	0	*	Reference	s	-
-E	Consent.organization	0	*	Reference	s	-
-E	Consent.source[x]	0	1	Attachment,Reference	s	-
+E	Consent.performer	0	*	Reference(Organization|Patient|Practitioner|RelatedPerson|PractitionerRole)	s	-
+E	Consent.organization	0	*	Reference(Organization)	s	-
+E	Consent.source[x]	0	1	Attachment,Reference(Consent|DocumentReference|Contract|QuestionnaireResponse)	s	-
 E	Consent.policy	0	*	BackboneElement	-	-
 E	Consent.policy.id	0	1	string	a	-
 E	Consent.policy.extension	0	*	Extension	-	-
@@ -1954,7 +2058,7 @@ E	Consent.verification.id	0	1	string	a	-
 E	Consent.verification.extension	0	*	Extension	-	-
 E	Consent.verification.modifierExtension	0	*	Extension	ms	-
 E	Consent.verification.verified	1	1	boolean	s	-
-E	Consent.verification.verifiedWith	0	1	Reference	-	-
+E	Consent.verification.verifiedWith	0	1	Reference(Patient|RelatedPerson)	-	-
 E	Consent.verification.verificationDate	0	1	dateTime	-	-
 E	Consent.provision	0	1	BackboneElement	s	-
 E	Consent.provision.id	0	1	string	a	-
@@ -1967,7 +2071,7 @@ E	Consent.provision.actor.id	0	1	string	a	-
 E	Consent.provision.actor.extension	0	*	Extension	-	-
 E	Consent.provision.actor.modifierExtension	0	*	Extension	ms	-
 E	Consent.provision.actor.role	1	1	CodeableConcept	-	X:http://hl7.org/fhir/ValueSet/security-role-type
-E	Consent.provision.actor.reference	1	1	Reference	-	-
+E	Consent.provision.actor.reference	1	1	Reference(Device|Group|CareTeam|Organization|Patient|Practitioner|RelatedPerson|PractitionerRole)	-	-
 E	Consent.provision.action	0	*	CodeableConcept	s	-
 E	Consent.provision.securityLabel	0	*	Coding	s	X:http://hl7.org/fhir/ValueSet/security-labels
 E	Consent.provision.purpose	0	*	Coding	s	X:http://terminology.hl7.org/ValueSet/v3-PurposeOfUse
@@ -1995,21 +2099,21 @@ E	Contract.url	0	1	uri	-	-
 E	Contract.version	0	1	string	s	-
 E	Contract.status	0	1	code	ms	R:http://hl7.org/fhir/ValueSet/contract-status
 E	Contract.legalState	0	1	CodeableConcept	-	X:http://hl7.org/fhir/ValueSet/contract-legalstate
-E	Contract.instantiatesCanonical	0	1	Reference	-	-
+E	Contract.instantiatesCanonical	0	1	Reference(Contract)	-	-
 E	Contract.instantiatesUri	0	1	uri	-	-
 E	Contract.contentDerivative	0	1	CodeableConcept	-	-
 E	Contract.issued	0	1	dateTime	s	-
 E	Contract.applies	0	1	Period	s	-
 E	Contract.expirationType	0	1	CodeableConcept	-	-
 E	Contract.subject	0	*	Reference	s	-
-E	Contract.authority	0	*	Reference	-	-
-E	Contract.domain	0	*	Reference	-	-
-E	Contract.site	0	*	Reference	-	-
+E	Contract.authority	0	*	Reference(Organization)	-	-
+E	Contract.domain	0	*	Reference(Location)	-	-
+E	Contract.site	0	*	Reference(Location)	-	-
 E	Contract.name	0	1	string	s	-
 E	Contract.title	0	1	string	s	-
 E	Contract.subtitle	0	1	string	-	-
 E	Contract.alias	0	*	string	-	-
-E	Contract.author	0	1	Reference	-	-
+E	Contract.author	0	1	Reference(Patient|Practitioner|PractitionerRole|Organization)	-	-
 E	Contract.scope	0	1	CodeableConcept	-	-
 E	Contract.topic[x]	0	1	CodeableConcept,Reference	-	-
 E	Contract.type	0	1	CodeableConcept	s	-
@@ -2020,7 +2124,7 @@ E	Contract.contentDefinition.extension	0	*	Extension	-	-
 E	Contract.contentDefinition.modifierExtension	0	*	Extension	ms	-
 E	Contract.contentDefinition.type	1	1	CodeableConcept	-	-
 E	Contract.contentDefinition.subType	0	1	CodeableConcept	-	-
-E	Contract.contentDefinition.publisher	0	1	Reference	-	-
+E	Contract.contentDefinition.publisher	0	1	Reference(Practitioner|PractitionerRole|Organization)	-	-
 E	Contract.contentDefinition.publicationDate	0	1	dateTime	-	-
 E	Contract.contentDefinition.publicationStatus	1	1	code	-	R:http://hl7.org/fhir/ValueSet/contract-publicationstatus
 E	Contract.contentDefinition.copyright	0	1	markdown	-	-
@@ -2052,7 +2156,7 @@ E	Contract.term.offer.party	0	*	BackboneElement	-	-
 E	Contract.term.offer.party.id	0	1	string	a	-
 E	Contract.term.offer.party.extension	0	*	Extension	-	-
 E	Contract.term.offer.party.modifierExtension	0	*	Extension	ms	-
-E	Contract.term.offer.party.reference	1	*	Reference	-	-
+E	Contract.term.offer.party.reference	1	*	Reference(Patient|RelatedPerson|Practitioner|PractitionerRole|Device|Group|Organization)	-	-
 E	Contract.term.offer.party.role	1	1	CodeableConcept	-	-
 E	Contract.term.offer.topic	0	1	Reference	s	-
 E	Contract.term.offer.type	0	1	CodeableConcept	-	-
@@ -2104,8 +2208,8 @@ E	Contract.term.asset.valuedItem.points	0	1	decimal	-	-
 E	Contract.term.asset.valuedItem.net	0	1	Money	-	-
 E	Contract.term.asset.valuedItem.payment	0	1	string	-	-
 E	Contract.term.asset.valuedItem.paymentDate	0	1	dateTime	-	-
-E	Contract.term.asset.valuedItem.responsible	0	1	Reference	-	-
-E	Contract.term.asset.valuedItem.recipient	0	1	Reference	-	-
+E	Contract.term.asset.valuedItem.responsible	0	1	Reference(Organization|Patient|Practitioner|PractitionerRole|RelatedPerson)	-	-
+E	Contract.term.asset.valuedItem.recipient	0	1	Reference(Organization|Patient|Practitioner|PractitionerRole|RelatedPerson)	-	-
 E	Contract.term.asset.valuedItem.linkId	0	*	string	-	-
 E	Contract.term.asset.valuedItem.securityLabelNumber	0	*	unsignedInt	-	-
 E	Contract.term.action	0	*	BackboneElement	-	-
@@ -2118,52 +2222,52 @@ E	Contract.term.action.subject	0	*	BackboneElement	-	-
 E	Contract.term.action.subject.id	0	1	string	a	-
 E	Contract.term.action.subject.extension	0	*	Extension	-	-
 E	Contract.term.action.subject.modifierExtension	0	*	Extension	ms	-
-E	Contract.term.action.subject.reference	1	*	Reference	-	-
+E	Contract.term.action.subject.reference	1	*	Reference(Patient|RelatedPerson|Practitioner|PractitionerRole|Device|Group|Organization)	-	-
 E	Contract.term.action.subject.role	0	1	CodeableConcept	-	-
 E	Contract.term.action.intent	1	1	CodeableConcept	-	-
 E	Contract.term.action.linkId	0	*	string	-	-
 E	Contract.term.action.status	1	1	CodeableConcept	-	-
-E	Contract.term.action.context	0	1	Reference	-	-
+E	Contract.term.action.context	0	1	Reference(Encounter|EpisodeOfCare)	-	-
 E	Contract.term.action.contextLinkId	0	*	string	-	-
 E	Contract.term.action.occurrence[x]	0	1	dateTime,Period,Timing	-	-
-E	Contract.term.action.requester	0	*	Reference	-	-
+E	Contract.term.action.requester	0	*	Reference(Patient|RelatedPerson|Practitioner|PractitionerRole|Device|Group|Organization)	-	-
 E	Contract.term.action.requesterLinkId	0	*	string	-	-
 E	Contract.term.action.performerType	0	*	CodeableConcept	-	-
 E	Contract.term.action.performerRole	0	1	CodeableConcept	-	-
-E	Contract.term.action.performer	0	1	Reference	-	-
+E	Contract.term.action.performer	0	1	Reference(RelatedPerson|Patient|Practitioner|PractitionerRole|CareTeam|Device|Substance|Organization|Location)	-	-
 E	Contract.term.action.performerLinkId	0	*	string	-	-
 E	Contract.term.action.reasonCode	0	*	CodeableConcept	-	-
-E	Contract.term.action.reasonReference	0	*	Reference	-	-
+E	Contract.term.action.reasonReference	0	*	Reference(Condition|Observation|DiagnosticReport|DocumentReference|Questionnaire|QuestionnaireResponse)	-	-
 E	Contract.term.action.reason	0	*	string	-	-
 E	Contract.term.action.reasonLinkId	0	*	string	-	-
 E	Contract.term.action.note	0	*	Annotation	-	-
 E	Contract.term.action.securityLabelNumber	0	*	unsignedInt	-	-
 E	Contract.term.group	0	*	#Contract.term	-	-
 E	Contract.supportingInfo	0	*	Reference	-	-
-E	Contract.relevantHistory	0	*	Reference	-	-
+E	Contract.relevantHistory	0	*	Reference(Provenance)	-	-
 E	Contract.signer	0	*	BackboneElement	-	-
 E	Contract.signer.id	0	1	string	a	-
 E	Contract.signer.extension	0	*	Extension	-	-
 E	Contract.signer.modifierExtension	0	*	Extension	ms	-
 E	Contract.signer.type	1	1	Coding	-	P:http://hl7.org/fhir/ValueSet/contract-signer-type
-E	Contract.signer.party	1	1	Reference	-	-
+E	Contract.signer.party	1	1	Reference(Organization|Patient|Practitioner|PractitionerRole|RelatedPerson)	-	-
 E	Contract.signer.signature	1	*	Signature	-	-
 E	Contract.friendly	0	*	BackboneElement	-	-
 E	Contract.friendly.id	0	1	string	a	-
 E	Contract.friendly.extension	0	*	Extension	-	-
 E	Contract.friendly.modifierExtension	0	*	Extension	ms	-
-E	Contract.friendly.content[x]	1	1	Attachment,Reference	-	-
+E	Contract.friendly.content[x]	1	1	Attachment,Reference(Composition|DocumentReference|QuestionnaireResponse)	-	-
 E	Contract.legal	0	*	BackboneElement	-	-
 E	Contract.legal.id	0	1	string	a	-
 E	Contract.legal.extension	0	*	Extension	-	-
 E	Contract.legal.modifierExtension	0	*	Extension	ms	-
-E	Contract.legal.content[x]	1	1	Attachment,Reference	-	-
+E	Contract.legal.content[x]	1	1	Attachment,Reference(Composition|DocumentReference|QuestionnaireResponse)	-	-
 E	Contract.rule	0	*	BackboneElement	-	-
 E	Contract.rule.id	0	1	string	a	-
 E	Contract.rule.extension	0	*	Extension	-	-
 E	Contract.rule.modifierExtension	0	*	Extension	ms	-
-E	Contract.rule.content[x]	1	1	Attachment,Reference	-	-
-E	Contract.legallyBinding[x]	0	1	Attachment,Reference	-	-
+E	Contract.rule.content[x]	1	1	Attachment,Reference(DocumentReference)	-	-
+E	Contract.legallyBinding[x]	0	1	Attachment,Reference(Composition|DocumentReference|QuestionnaireResponse|Contract)	-	-
 T	r	Coverage	DomainResource	0	-	-
 E	Coverage.id	0	1	id	s	-
 E	Coverage.meta	0	1	Meta	s	-
@@ -2176,14 +2280,14 @@ E	Coverage.modifierExtension	0	*	Extension	m	-
 E	Coverage.identifier	0	*	Identifier	s	-
 E	Coverage.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/fm-status
 E	Coverage.type	0	1	CodeableConcept	s	P:http://hl7.org/fhir/ValueSet/coverage-type
-E	Coverage.policyHolder	0	1	Reference	s	-
-E	Coverage.subscriber	0	1	Reference	s	-
+E	Coverage.policyHolder	0	1	Reference(Patient|RelatedPerson|Organization)	s	-
+E	Coverage.subscriber	0	1	Reference(Patient|RelatedPerson)	s	-
 E	Coverage.subscriberId	0	1	string	s	-
-E	Coverage.beneficiary	1	1	Reference	s	-
+E	Coverage.beneficiary	1	1	Reference(Patient)	s	-
 E	Coverage.dependent	0	1	string	s	-
 E	Coverage.relationship	0	1	CodeableConcept	-	X:http://hl7.org/fhir/ValueSet/subscriber-relationship
 E	Coverage.period	0	1	Period	s	-
-E	Coverage.payor	1	*	Reference	s	-
+E	Coverage.payor	1	*	Reference(Organization|Patient|RelatedPerson)	s	-
 E	Coverage.class	0	*	BackboneElement	-	-
 E	Coverage.class.id	0	1	string	a	-
 E	Coverage.class.extension	0	*	Extension	-	-
@@ -2206,7 +2310,7 @@ E	Coverage.costToBeneficiary.exception.modifierExtension	0	*	Extension	ms	-
 E	Coverage.costToBeneficiary.exception.type	1	1	CodeableConcept	s	-
 E	Coverage.costToBeneficiary.exception.period	0	1	Period	s	-
 E	Coverage.subrogation	0	1	boolean	-	-
-E	Coverage.contract	0	*	Reference	-	-
+E	Coverage.contract	0	*	Reference(Contract)	-	-
 T	r	CoverageEligibilityRequest	DomainResource	0	-	-
 E	CoverageEligibilityRequest.id	0	1	id	s	-
 E	CoverageEligibilityRequest.meta	0	1	Meta	s	-
@@ -2220,13 +2324,13 @@ E	CoverageEligibilityRequest.identifier	0	*	Identifier	-	-
 E	CoverageEligibilityRequest.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/fm-status
 E	CoverageEligibilityRequest.priority	0	1	CodeableConcept	-	-
 E	CoverageEligibilityRequest.purpose	1	*	code	s	R:http://hl7.org/fhir/ValueSet/eligibilityrequest-purpose
-E	CoverageEligibilityRequest.patient	1	1	Reference	s	-
+E	CoverageEligibilityRequest.patient	1	1	Reference(Patient)	s	-
 E	CoverageEligibilityRequest.serviced[x]	0	1	date,Period	-	-
 E	CoverageEligibilityRequest.created	1	1	dateTime	s	-
-E	CoverageEligibilityRequest.enterer	0	1	Reference	-	-
-E	CoverageEligibilityRequest.provider	0	1	Reference	-	-
-E	CoverageEligibilityRequest.insurer	1	1	Reference	s	-
-E	CoverageEligibilityRequest.facility	0	1	Reference	-	-
+E	CoverageEligibilityRequest.enterer	0	1	Reference(Practitioner|PractitionerRole)	-	-
+E	CoverageEligibilityRequest.provider	0	1	Reference(Practitioner|PractitionerRole|Organization)	-	-
+E	CoverageEligibilityRequest.insurer	1	1	Reference(Organization)	s	-
+E	CoverageEligibilityRequest.facility	0	1	Reference(Location)	-	-
 E	CoverageEligibilityRequest.supportingInfo	0	*	BackboneElement	-	-
 E	CoverageEligibilityRequest.supportingInfo.id	0	1	string	a	-
 E	CoverageEligibilityRequest.supportingInfo.extension	0	*	Extension	-	-
@@ -2239,7 +2343,7 @@ E	CoverageEligibilityRequest.insurance.id	0	1	string	a	-
 E	CoverageEligibilityRequest.insurance.extension	0	*	Extension	-	-
 E	CoverageEligibilityRequest.insurance.modifierExtension	0	*	Extension	ms	-
 E	CoverageEligibilityRequest.insurance.focal	0	1	boolean	-	-
-E	CoverageEligibilityRequest.insurance.coverage	1	1	Reference	-	-
+E	CoverageEligibilityRequest.insurance.coverage	1	1	Reference(Coverage)	-	-
 E	CoverageEligibilityRequest.insurance.businessArrangement	0	1	string	-	-
 E	CoverageEligibilityRequest.item	0	*	BackboneElement	-	-
 E	CoverageEligibilityRequest.item.id	0	1	string	a	-
@@ -2249,15 +2353,15 @@ E	CoverageEligibilityRequest.item.supportingInfoSequence	0	*	positiveInt	-	-
 E	CoverageEligibilityRequest.item.category	0	1	CodeableConcept	-	-
 E	CoverageEligibilityRequest.item.productOrService	0	1	CodeableConcept	-	-
 E	CoverageEligibilityRequest.item.modifier	0	*	CodeableConcept	-	-
-E	CoverageEligibilityRequest.item.provider	0	1	Reference	-	-
+E	CoverageEligibilityRequest.item.provider	0	1	Reference(Practitioner|PractitionerRole)	-	-
 E	CoverageEligibilityRequest.item.quantity	0	1	Quantity	-	-
 E	CoverageEligibilityRequest.item.unitPrice	0	1	Money	-	-
-E	CoverageEligibilityRequest.item.facility	0	1	Reference	-	-
+E	CoverageEligibilityRequest.item.facility	0	1	Reference(Location|Organization)	-	-
 E	CoverageEligibilityRequest.item.diagnosis	0	*	BackboneElement	-	-
 E	CoverageEligibilityRequest.item.diagnosis.id	0	1	string	a	-
 E	CoverageEligibilityRequest.item.diagnosis.extension	0	*	Extension	-	-
 E	CoverageEligibilityRequest.item.diagnosis.modifierExtension	0	*	Extension	ms	-
-E	CoverageEligibilityRequest.item.diagnosis.diagnosis[x]	0	1	CodeableConcept,Reference	-	-
+E	CoverageEligibilityRequest.item.diagnosis.diagnosis[x]	0	1	CodeableConcept,Reference(Condition)	-	-
 E	CoverageEligibilityRequest.item.detail	0	*	Reference	-	-
 T	r	CoverageEligibilityResponse	DomainResource	0	-	-
 E	CoverageEligibilityResponse.id	0	1	id	s	-
@@ -2271,29 +2375,30 @@ E	CoverageEligibilityResponse.modifierExtension	0	*	Extension	m	-
 E	CoverageEligibilityResponse.identifier	0	*	Identifier	-	-
 E	CoverageEligibilityResponse.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/fm-status
 E	CoverageEligibilityResponse.purpose	1	*	code	s	R:http://hl7.org/fhir/ValueSet/eligibilityresponse-purpose
-E	CoverageEligibilityResponse.patient	1	1	Reference	s	-
+E	CoverageEligibilityResponse.patient	1	1	Reference(Patient)	s	-
 E	CoverageEligibilityResponse.serviced[x]	0	1	date,Period	-	-
 E	CoverageEligibilityResponse.created	1	1	dateTime	s	-
-E	CoverageEligibilityResponse.requestor	0	1	Reference	-	-
-E	CoverageEligibilityResponse.request	1	1	Reference	s	-
+E	CoverageEligibilityResponse.requestor	0	1	Reference(Practitioner|PractitionerRole|Organization)	-	-
+E	CoverageEligibilityResponse.request	1	1	Reference(CoverageEligibilityRequest)	s	-
 E	CoverageEligibilityResponse.outcome	1	1	code	s	R:http://hl7.org/fhir/ValueSet/remittance-outcome
 E	CoverageEligibilityResponse.disposition	0	1	string	-	-
-E	CoverageEligibilityResponse.insurer	1	1	Reference	s	-
+E	CoverageEligibilityResponse.insurer	1	1	Reference(Organization)	s	-
 E	CoverageEligibilityResponse.insurance	0	*	BackboneElement	-	-
 E	CoverageEligibilityResponse.insurance.id	0	1	string	a	-
 E	CoverageEligibilityResponse.insurance.extension	0	*	Extension	-	-
 E	CoverageEligibilityResponse.insurance.modifierExtension	0	*	Extension	ms	-
-E	CoverageEligibilityResponse.insurance.coverage	1	1	Reference	s	-
+E	CoverageEligibilityResponse.insurance.coverage	1	1	Reference(Coverage)	s	-
 E	CoverageEligibilityResponse.insurance.inforce	0	1	boolean	-	-
 E	CoverageEligibilityResponse.insurance.benefitPeriod	0	1	Period	-	-
 E	CoverageEligibilityResponse.insurance.item	0	*	BackboneElement	-	-
+C	ces-1	e	category.exists() xor productOrService.exists()	SHALL contain a category or a billcode but not both.
 E	CoverageEligibilityResponse.insurance.item.id	0	1	string	a	-
 E	CoverageEligibilityResponse.insurance.item.extension	0	*	Extension	-	-
 E	CoverageEligibilityResponse.insurance.item.modifierExtension	0	*	Extension	ms	-
 E	CoverageEligibilityResponse.insurance.item.category	0	1	CodeableConcept	-	-
 E	CoverageEligibilityResponse.insurance.item.productOrService	0	1	CodeableConcept	-	-
 E	CoverageEligibilityResponse.insurance.item.modifier	0	*	CodeableConcept	-	-
-E	CoverageEligibilityResponse.insurance.item.provider	0	1	Reference	-	-
+E	CoverageEligibilityResponse.insurance.item.provider	0	1	Reference(Practitioner|PractitionerRole)	-	-
 E	CoverageEligibilityResponse.insurance.item.excluded	0	1	boolean	-	-
 E	CoverageEligibilityResponse.insurance.item.name	0	1	string	-	-
 E	CoverageEligibilityResponse.insurance.item.description	0	1	string	-	-
@@ -2330,9 +2435,9 @@ E	DetectedIssue.identifier	0	*	Identifier	s	-
 E	DetectedIssue.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/observation-status
 E	DetectedIssue.code	0	1	CodeableConcept	s	P:http://hl7.org/fhir/ValueSet/detectedissue-category
 E	DetectedIssue.severity	0	1	code	s	R:http://hl7.org/fhir/ValueSet/detectedissue-severity
-E	DetectedIssue.patient	0	1	Reference	s	-
+E	DetectedIssue.patient	0	1	Reference(Patient)	s	-
 E	DetectedIssue.identified[x]	0	1	dateTime,Period	s	-
-E	DetectedIssue.author	0	1	Reference	s	-
+E	DetectedIssue.author	0	1	Reference(Practitioner|PractitionerRole|Device)	s	-
 E	DetectedIssue.implicated	0	*	Reference	s	-
 E	DetectedIssue.evidence	0	*	BackboneElement	-	-
 E	DetectedIssue.evidence.id	0	1	string	a	-
@@ -2348,7 +2453,7 @@ E	DetectedIssue.mitigation.extension	0	*	Extension	-	-
 E	DetectedIssue.mitigation.modifierExtension	0	*	Extension	ms	-
 E	DetectedIssue.mitigation.action	1	1	CodeableConcept	-	P:http://hl7.org/fhir/ValueSet/detectedissue-mitigation-action
 E	DetectedIssue.mitigation.date	0	1	dateTime	-	-
-E	DetectedIssue.mitigation.author	0	1	Reference	-	-
+E	DetectedIssue.mitigation.author	0	1	Reference(Practitioner|PractitionerRole)	-	-
 T	r	Device	DomainResource	0	-	-
 E	Device.id	0	1	id	s	-
 E	Device.meta	0	1	Meta	s	-
@@ -2359,7 +2464,7 @@ E	Device.contained	0	*	Resource	-	-
 E	Device.extension	0	*	Extension	-	-
 E	Device.modifierExtension	0	*	Extension	m	-
 E	Device.identifier	0	*	Identifier	-	-
-E	Device.definition	0	1	Reference	-	-
+E	Device.definition	0	1	Reference(DeviceDefinition)	-	-
 E	Device.udiCarrier	0	*	BackboneElement	s	-
 E	Device.udiCarrier.id	0	1	string	a	-
 E	Device.udiCarrier.extension	0	*	Extension	-	-
@@ -2407,14 +2512,14 @@ E	Device.property.modifierExtension	0	*	Extension	ms	-
 E	Device.property.type	1	1	CodeableConcept	-	-
 E	Device.property.valueQuantity	0	*	Quantity	-	-
 E	Device.property.valueCode	0	*	CodeableConcept	-	-
-E	Device.patient	0	1	Reference	-	-
-E	Device.owner	0	1	Reference	-	-
+E	Device.patient	0	1	Reference(Patient)	-	-
+E	Device.owner	0	1	Reference(Organization)	-	-
 E	Device.contact	0	*	ContactPoint	-	-
-E	Device.location	0	1	Reference	-	-
+E	Device.location	0	1	Reference(Location)	-	-
 E	Device.url	0	1	uri	-	-
 E	Device.note	0	*	Annotation	-	-
 E	Device.safety	0	*	CodeableConcept	s	-
-E	Device.parent	0	1	Reference	-	-
+E	Device.parent	0	1	Reference(Device)	-	-
 T	r	DeviceDefinition	DomainResource	0	-	-
 E	DeviceDefinition.id	0	1	id	s	-
 E	DeviceDefinition.meta	0	1	Meta	s	-
@@ -2432,7 +2537,7 @@ E	DeviceDefinition.udiDeviceIdentifier.modifierExtension	0	*	Extension	ms	-
 E	DeviceDefinition.udiDeviceIdentifier.deviceIdentifier	1	1	string	-	-
 E	DeviceDefinition.udiDeviceIdentifier.issuer	1	1	uri	-	-
 E	DeviceDefinition.udiDeviceIdentifier.jurisdiction	1	1	uri	-	-
-E	DeviceDefinition.manufacturer[x]	0	1	string,Reference	-	-
+E	DeviceDefinition.manufacturer[x]	0	1	string,Reference(Organization)	-	-
 E	DeviceDefinition.deviceName	0	*	BackboneElement	-	-
 E	DeviceDefinition.deviceName.id	0	1	string	a	-
 E	DeviceDefinition.deviceName.extension	0	*	Extension	-	-
@@ -2465,13 +2570,13 @@ E	DeviceDefinition.property.modifierExtension	0	*	Extension	ms	-
 E	DeviceDefinition.property.type	1	1	CodeableConcept	-	-
 E	DeviceDefinition.property.valueQuantity	0	*	Quantity	-	-
 E	DeviceDefinition.property.valueCode	0	*	CodeableConcept	-	-
-E	DeviceDefinition.owner	0	1	Reference	-	-
+E	DeviceDefinition.owner	0	1	Reference(Organization)	-	-
 E	DeviceDefinition.contact	0	*	ContactPoint	-	-
 E	DeviceDefinition.url	0	1	uri	-	-
 E	DeviceDefinition.onlineInformation	0	1	uri	-	-
 E	DeviceDefinition.note	0	*	Annotation	-	-
 E	DeviceDefinition.quantity	0	1	Quantity	-	-
-E	DeviceDefinition.parentDevice	0	1	Reference	s	-
+E	DeviceDefinition.parentDevice	0	1	Reference(DeviceDefinition)	s	-
 E	DeviceDefinition.material	0	*	BackboneElement	-	-
 E	DeviceDefinition.material.id	0	1	string	a	-
 E	DeviceDefinition.material.extension	0	*	Extension	-	-
@@ -2491,8 +2596,8 @@ E	DeviceMetric.modifierExtension	0	*	Extension	m	-
 E	DeviceMetric.identifier	0	*	Identifier	s	-
 E	DeviceMetric.type	1	1	CodeableConcept	s	P:http://hl7.org/fhir/ValueSet/devicemetric-type
 E	DeviceMetric.unit	0	1	CodeableConcept	s	P:http://hl7.org/fhir/ValueSet/devicemetric-type
-E	DeviceMetric.source	0	1	Reference	s	-
-E	DeviceMetric.parent	0	1	Reference	s	-
+E	DeviceMetric.source	0	1	Reference(Device)	s	-
+E	DeviceMetric.parent	0	1	Reference(Device)	s	-
 E	DeviceMetric.operationalStatus	0	1	code	s	R:http://hl7.org/fhir/ValueSet/metric-operational-status
 E	DeviceMetric.color	0	1	code	s	R:http://hl7.org/fhir/ValueSet/metric-color
 E	DeviceMetric.category	1	1	code	s	R:http://hl7.org/fhir/ValueSet/metric-category
@@ -2522,26 +2627,26 @@ E	DeviceRequest.groupIdentifier	0	1	Identifier	s	-
 E	DeviceRequest.status	0	1	code	ms	R:http://hl7.org/fhir/ValueSet/request-status
 E	DeviceRequest.intent	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/request-intent
 E	DeviceRequest.priority	0	1	code	s	R:http://hl7.org/fhir/ValueSet/request-priority
-E	DeviceRequest.code[x]	1	1	Reference,CodeableConcept	s	-
+E	DeviceRequest.code[x]	1	1	Reference(Device),CodeableConcept	s	-
 E	DeviceRequest.parameter	0	*	BackboneElement	-	-
 E	DeviceRequest.parameter.id	0	1	string	a	-
 E	DeviceRequest.parameter.extension	0	*	Extension	-	-
 E	DeviceRequest.parameter.modifierExtension	0	*	Extension	ms	-
 E	DeviceRequest.parameter.code	0	1	CodeableConcept	-	-
 E	DeviceRequest.parameter.value[x]	0	1	CodeableConcept,Quantity,Range,boolean	-	-
-E	DeviceRequest.subject	1	1	Reference	s	-
-E	DeviceRequest.encounter	0	1	Reference	s	-
+E	DeviceRequest.subject	1	1	Reference(Patient|Group|Location|Device)	s	-
+E	DeviceRequest.encounter	0	1	Reference(Encounter)	s	-
 E	DeviceRequest.occurrence[x]	0	1	dateTime,Period,Timing	s	-
 E	DeviceRequest.authoredOn	0	1	dateTime	s	-
-E	DeviceRequest.requester	0	1	Reference	s	-
+E	DeviceRequest.requester	0	1	Reference(Device|Practitioner|PractitionerRole|Organization)	s	-
 E	DeviceRequest.performerType	0	1	CodeableConcept	s	-
-E	DeviceRequest.performer	0	1	Reference	s	-
+E	DeviceRequest.performer	0	1	Reference(Practitioner|PractitionerRole|Organization|CareTeam|HealthcareService|Patient|Device|RelatedPerson)	s	-
 E	DeviceRequest.reasonCode	0	*	CodeableConcept	s	-
-E	DeviceRequest.reasonReference	0	*	Reference	s	-
-E	DeviceRequest.insurance	0	*	Reference	-	-
+E	DeviceRequest.reasonReference	0	*	Reference(Condition|Observation|DiagnosticReport|DocumentReference)	s	-
+E	DeviceRequest.insurance	0	*	Reference(Coverage|ClaimResponse)	-	-
 E	DeviceRequest.supportingInfo	0	*	Reference	-	-
 E	DeviceRequest.note	0	*	Annotation	-	-
-E	DeviceRequest.relevantHistory	0	*	Reference	-	-
+E	DeviceRequest.relevantHistory	0	*	Reference(Provenance)	-	-
 T	r	DeviceUseStatement	DomainResource	0	-	-
 E	DeviceUseStatement.id	0	1	id	s	-
 E	DeviceUseStatement.meta	0	1	Meta	s	-
@@ -2552,16 +2657,16 @@ E	DeviceUseStatement.contained	0	*	Resource	-	-
 E	DeviceUseStatement.extension	0	*	Extension	-	-
 E	DeviceUseStatement.modifierExtension	0	*	Extension	m	-
 E	DeviceUseStatement.identifier	0	*	Identifier	s	-
-E	DeviceUseStatement.basedOn	0	*	Reference	s	-
+E	DeviceUseStatement.basedOn	0	*	Reference(ServiceRequest)	s	-
 E	DeviceUseStatement.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/device-statement-status
-E	DeviceUseStatement.subject	1	1	Reference	s	-
-E	DeviceUseStatement.derivedFrom	0	*	Reference	s	-
+E	DeviceUseStatement.subject	1	1	Reference(Patient|Group)	s	-
+E	DeviceUseStatement.derivedFrom	0	*	Reference(ServiceRequest|Procedure|Claim|Observation|QuestionnaireResponse|DocumentReference)	s	-
 E	DeviceUseStatement.timing[x]	0	1	Timing,Period,dateTime	s	-
 E	DeviceUseStatement.recordedOn	0	1	dateTime	s	-
-E	DeviceUseStatement.source	0	1	Reference	s	-
-E	DeviceUseStatement.device	1	1	Reference	s	-
+E	DeviceUseStatement.source	0	1	Reference(Patient|Practitioner|PractitionerRole|RelatedPerson)	s	-
+E	DeviceUseStatement.device	1	1	Reference(Device)	s	-
 E	DeviceUseStatement.reasonCode	0	*	CodeableConcept	s	-
-E	DeviceUseStatement.reasonReference	0	*	Reference	s	-
+E	DeviceUseStatement.reasonReference	0	*	Reference(Condition|Observation|DiagnosticReport|DocumentReference|Media)	s	-
 E	DeviceUseStatement.bodySite	0	1	CodeableConcept	s	-
 E	DeviceUseStatement.note	0	*	Annotation	-	-
 T	r	DiagnosticReport	DomainResource	0	-	-
@@ -2574,25 +2679,25 @@ E	DiagnosticReport.contained	0	*	Resource	-	-
 E	DiagnosticReport.extension	0	*	Extension	-	-
 E	DiagnosticReport.modifierExtension	0	*	Extension	m	-
 E	DiagnosticReport.identifier	0	*	Identifier	s	-
-E	DiagnosticReport.basedOn	0	*	Reference	-	-
+E	DiagnosticReport.basedOn	0	*	Reference(CarePlan|ImmunizationRecommendation|MedicationRequest|NutritionOrder|ServiceRequest)	-	-
 E	DiagnosticReport.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/diagnostic-report-status
 E	DiagnosticReport.category	0	*	CodeableConcept	s	-
 E	DiagnosticReport.code	1	1	CodeableConcept	s	P:http://hl7.org/fhir/ValueSet/report-codes
-E	DiagnosticReport.subject	0	1	Reference	s	-
-E	DiagnosticReport.encounter	0	1	Reference	s	-
+E	DiagnosticReport.subject	0	1	Reference(Patient|Group|Device|Location)	s	-
+E	DiagnosticReport.encounter	0	1	Reference(Encounter)	s	-
 E	DiagnosticReport.effective[x]	0	1	dateTime,Period	s	-
 E	DiagnosticReport.issued	0	1	instant	s	-
-E	DiagnosticReport.performer	0	*	Reference	s	-
-E	DiagnosticReport.resultsInterpreter	0	*	Reference	s	-
-E	DiagnosticReport.specimen	0	*	Reference	-	-
-E	DiagnosticReport.result	0	*	Reference	-	-
-E	DiagnosticReport.imagingStudy	0	*	Reference	-	-
+E	DiagnosticReport.performer	0	*	Reference(Practitioner|PractitionerRole|Organization|CareTeam)	s	-
+E	DiagnosticReport.resultsInterpreter	0	*	Reference(Practitioner|PractitionerRole|Organization|CareTeam)	s	-
+E	DiagnosticReport.specimen	0	*	Reference(Specimen)	-	-
+E	DiagnosticReport.result	0	*	Reference(Observation)	-	-
+E	DiagnosticReport.imagingStudy	0	*	Reference(ImagingStudy)	-	-
 E	DiagnosticReport.media	0	*	BackboneElement	s	-
 E	DiagnosticReport.media.id	0	1	string	a	-
 E	DiagnosticReport.media.extension	0	*	Extension	-	-
 E	DiagnosticReport.media.modifierExtension	0	*	Extension	ms	-
 E	DiagnosticReport.media.comment	0	1	string	-	-
-E	DiagnosticReport.media.link	1	1	Reference	s	-
+E	DiagnosticReport.media.link	1	1	Reference(Media)	s	-
 E	DiagnosticReport.conclusion	0	1	string	-	-
 E	DiagnosticReport.conclusionCode	0	*	CodeableConcept	-	-
 E	DiagnosticReport.presentedForm	0	*	Attachment	-	-
@@ -2609,10 +2714,10 @@ E	DocumentManifest.masterIdentifier	0	1	Identifier	s	-
 E	DocumentManifest.identifier	0	*	Identifier	s	-
 E	DocumentManifest.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/document-reference-status
 E	DocumentManifest.type	0	1	CodeableConcept	s	-
-E	DocumentManifest.subject	0	1	Reference	s	-
+E	DocumentManifest.subject	0	1	Reference(Patient|Practitioner|Group|Device)	s	-
 E	DocumentManifest.created	0	1	dateTime	-	-
-E	DocumentManifest.author	0	*	Reference	s	-
-E	DocumentManifest.recipient	0	*	Reference	-	-
+E	DocumentManifest.author	0	*	Reference(Practitioner|PractitionerRole|Organization|Device|Patient|RelatedPerson)	s	-
+E	DocumentManifest.recipient	0	*	Reference(Patient|Practitioner|PractitionerRole|RelatedPerson|Organization)	-	-
 E	DocumentManifest.source	0	1	uri	-	-
 E	DocumentManifest.description	0	1	string	s	-
 E	DocumentManifest.content	1	*	Reference	s	-
@@ -2637,17 +2742,17 @@ E	DocumentReference.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/document-r
 E	DocumentReference.docStatus	0	1	code	s	R:http://hl7.org/fhir/ValueSet/composition-status
 E	DocumentReference.type	0	1	CodeableConcept	s	P:http://hl7.org/fhir/ValueSet/c80-doc-typecodes
 E	DocumentReference.category	0	*	CodeableConcept	s	-
-E	DocumentReference.subject	0	1	Reference	s	-
+E	DocumentReference.subject	0	1	Reference(Patient|Practitioner|Group|Device)	s	-
 E	DocumentReference.date	0	1	instant	s	-
-E	DocumentReference.author	0	*	Reference	s	-
-E	DocumentReference.authenticator	0	1	Reference	-	-
-E	DocumentReference.custodian	0	1	Reference	-	-
+E	DocumentReference.author	0	*	Reference(Practitioner|PractitionerRole|Organization|Device|Patient|RelatedPerson)	s	-
+E	DocumentReference.authenticator	0	1	Reference(Practitioner|PractitionerRole|Organization)	-	-
+E	DocumentReference.custodian	0	1	Reference(Organization)	-	-
 E	DocumentReference.relatesTo	0	*	BackboneElement	s	-
 E	DocumentReference.relatesTo.id	0	1	string	a	-
 E	DocumentReference.relatesTo.extension	0	*	Extension	-	-
 E	DocumentReference.relatesTo.modifierExtension	0	*	Extension	ms	-
 E	DocumentReference.relatesTo.code	1	1	code	s	R:http://hl7.org/fhir/ValueSet/document-relationship-type
-E	DocumentReference.relatesTo.target	1	1	Reference	s	-
+E	DocumentReference.relatesTo.target	1	1	Reference(DocumentReference)	s	-
 E	DocumentReference.description	0	1	string	s	-
 E	DocumentReference.securityLabel	0	*	CodeableConcept	s	X:http://hl7.org/fhir/ValueSet/security-labels
 E	DocumentReference.content	1	*	BackboneElement	s	-
@@ -2660,14 +2765,19 @@ E	DocumentReference.context	0	1	BackboneElement	s	-
 E	DocumentReference.context.id	0	1	string	a	-
 E	DocumentReference.context.extension	0	*	Extension	-	-
 E	DocumentReference.context.modifierExtension	0	*	Extension	ms	-
-E	DocumentReference.context.encounter	0	*	Reference	-	-
+E	DocumentReference.context.encounter	0	*	Reference(Encounter|EpisodeOfCare)	-	-
 E	DocumentReference.context.event	0	*	CodeableConcept	-	-
 E	DocumentReference.context.period	0	1	Period	s	-
 E	DocumentReference.context.facilityType	0	1	CodeableConcept	-	-
 E	DocumentReference.context.practiceSetting	0	1	CodeableConcept	-	-
-E	DocumentReference.context.sourcePatientInfo	0	1	Reference	-	-
+E	DocumentReference.context.sourcePatientInfo	0	1	Reference(Patient)	-	-
 E	DocumentReference.context.related	0	*	Reference	-	-
 T	r	DomainResource	Resource	1	-	-
+C	dom-2	e	contained.contained.empty()	If the resource is contained in another resource, it SHALL NOT contain nested Resources
+C	dom-3	e	contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()	If the resource is contained in another resource, it SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource
+C	dom-4	e	contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()	If a resource is contained in another resource, it SHALL NOT have a meta.versionId or a meta.lastUpdated
+C	dom-5	e	contained.meta.security.empty()	If a resource is contained in another resource, it SHALL NOT have a security label
+C	dom-6	w	text.`div`.exists()	A resource should have narrative for robust management
 E	DomainResource.id	0	1	id	s	-
 E	DomainResource.meta	0	1	Meta	s	-
 E	DomainResource.implicitRules	0	1	uri	ms	-
@@ -2677,6 +2787,7 @@ E	DomainResource.contained	0	*	Resource	-	-
 E	DomainResource.extension	0	*	Extension	-	-
 E	DomainResource.modifierExtension	0	*	Extension	m	-
 T	r	EffectEvidenceSynthesis	DomainResource	0	-	-
+C	ees-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
 E	EffectEvidenceSynthesis.id	0	1	id	s	-
 E	EffectEvidenceSynthesis.meta	0	1	Meta	s	-
 E	EffectEvidenceSynthesis.implicitRules	0	1	uri	ms	-
@@ -2710,10 +2821,10 @@ E	EffectEvidenceSynthesis.endorser	0	*	ContactDetail	-	-
 E	EffectEvidenceSynthesis.relatedArtifact	0	*	RelatedArtifact	-	-
 E	EffectEvidenceSynthesis.synthesisType	0	1	CodeableConcept	-	X:http://hl7.org/fhir/ValueSet/synthesis-type
 E	EffectEvidenceSynthesis.studyType	0	1	CodeableConcept	-	X:http://hl7.org/fhir/ValueSet/study-type
-E	EffectEvidenceSynthesis.population	1	1	Reference	s	-
-E	EffectEvidenceSynthesis.exposure	1	1	Reference	s	-
-E	EffectEvidenceSynthesis.exposureAlternative	1	1	Reference	s	-
-E	EffectEvidenceSynthesis.outcome	1	1	Reference	s	-
+E	EffectEvidenceSynthesis.population	1	1	Reference(EvidenceVariable)	s	-
+E	EffectEvidenceSynthesis.exposure	1	1	Reference(EvidenceVariable)	s	-
+E	EffectEvidenceSynthesis.exposureAlternative	1	1	Reference(EvidenceVariable)	s	-
+E	EffectEvidenceSynthesis.outcome	1	1	Reference(EvidenceVariable)	s	-
 E	EffectEvidenceSynthesis.sampleSize	0	1	BackboneElement	-	-
 E	EffectEvidenceSynthesis.sampleSize.id	0	1	string	a	-
 E	EffectEvidenceSynthesis.sampleSize.extension	0	*	Extension	-	-
@@ -2728,7 +2839,7 @@ E	EffectEvidenceSynthesis.resultsByExposure.modifierExtension	0	*	Extension	ms	-
 E	EffectEvidenceSynthesis.resultsByExposure.description	0	1	string	-	-
 E	EffectEvidenceSynthesis.resultsByExposure.exposureState	0	1	code	-	R:http://hl7.org/fhir/ValueSet/exposure-state
 E	EffectEvidenceSynthesis.resultsByExposure.variantState	0	1	CodeableConcept	-	X:http://hl7.org/fhir/ValueSet/evidence-variant-state
-E	EffectEvidenceSynthesis.resultsByExposure.riskEvidenceSynthesis	1	1	Reference	-	-
+E	EffectEvidenceSynthesis.resultsByExposure.riskEvidenceSynthesis	1	1	Reference(RiskEvidenceSynthesis)	-	-
 E	EffectEvidenceSynthesis.effectEstimate	0	*	BackboneElement	s	-
 E	EffectEvidenceSynthesis.effectEstimate.id	0	1	string	a	-
 E	EffectEvidenceSynthesis.effectEstimate.extension	0	*	Extension	-	-
@@ -2786,52 +2897,52 @@ E	Encounter.classHistory.period	1	1	Period	-	-
 E	Encounter.type	0	*	CodeableConcept	s	-
 E	Encounter.serviceType	0	1	CodeableConcept	s	-
 E	Encounter.priority	0	1	CodeableConcept	-	-
-E	Encounter.subject	0	1	Reference	s	-
-E	Encounter.episodeOfCare	0	*	Reference	s	-
-E	Encounter.basedOn	0	*	Reference	-	-
+E	Encounter.subject	0	1	Reference(Patient|Group)	s	-
+E	Encounter.episodeOfCare	0	*	Reference(EpisodeOfCare)	s	-
+E	Encounter.basedOn	0	*	Reference(ServiceRequest)	-	-
 E	Encounter.participant	0	*	BackboneElement	s	-
 E	Encounter.participant.id	0	1	string	a	-
 E	Encounter.participant.extension	0	*	Extension	-	-
 E	Encounter.participant.modifierExtension	0	*	Extension	ms	-
 E	Encounter.participant.type	0	*	CodeableConcept	s	X:http://hl7.org/fhir/ValueSet/encounter-participant-type
 E	Encounter.participant.period	0	1	Period	-	-
-E	Encounter.participant.individual	0	1	Reference	s	-
-E	Encounter.appointment	0	*	Reference	s	-
+E	Encounter.participant.individual	0	1	Reference(Practitioner|PractitionerRole|RelatedPerson)	s	-
+E	Encounter.appointment	0	*	Reference(Appointment)	s	-
 E	Encounter.period	0	1	Period	-	-
 E	Encounter.length	0	1	Duration	-	-
 E	Encounter.reasonCode	0	*	CodeableConcept	s	P:http://hl7.org/fhir/ValueSet/encounter-reason
-E	Encounter.reasonReference	0	*	Reference	s	-
+E	Encounter.reasonReference	0	*	Reference(Condition|Procedure|Observation|ImmunizationRecommendation)	s	-
 E	Encounter.diagnosis	0	*	BackboneElement	s	-
 E	Encounter.diagnosis.id	0	1	string	a	-
 E	Encounter.diagnosis.extension	0	*	Extension	-	-
 E	Encounter.diagnosis.modifierExtension	0	*	Extension	ms	-
-E	Encounter.diagnosis.condition	1	1	Reference	s	-
+E	Encounter.diagnosis.condition	1	1	Reference(Condition|Procedure)	s	-
 E	Encounter.diagnosis.use	0	1	CodeableConcept	-	P:http://hl7.org/fhir/ValueSet/diagnosis-role
 E	Encounter.diagnosis.rank	0	1	positiveInt	-	-
-E	Encounter.account	0	*	Reference	-	-
+E	Encounter.account	0	*	Reference(Account)	-	-
 E	Encounter.hospitalization	0	1	BackboneElement	-	-
 E	Encounter.hospitalization.id	0	1	string	a	-
 E	Encounter.hospitalization.extension	0	*	Extension	-	-
 E	Encounter.hospitalization.modifierExtension	0	*	Extension	ms	-
 E	Encounter.hospitalization.preAdmissionIdentifier	0	1	Identifier	-	-
-E	Encounter.hospitalization.origin	0	1	Reference	-	-
+E	Encounter.hospitalization.origin	0	1	Reference(Location|Organization)	-	-
 E	Encounter.hospitalization.admitSource	0	1	CodeableConcept	-	P:http://hl7.org/fhir/ValueSet/encounter-admit-source
 E	Encounter.hospitalization.reAdmission	0	1	CodeableConcept	-	-
 E	Encounter.hospitalization.dietPreference	0	*	CodeableConcept	-	-
 E	Encounter.hospitalization.specialCourtesy	0	*	CodeableConcept	-	P:http://hl7.org/fhir/ValueSet/encounter-special-courtesy
 E	Encounter.hospitalization.specialArrangement	0	*	CodeableConcept	-	P:http://hl7.org/fhir/ValueSet/encounter-special-arrangements
-E	Encounter.hospitalization.destination	0	1	Reference	-	-
+E	Encounter.hospitalization.destination	0	1	Reference(Location|Organization)	-	-
 E	Encounter.hospitalization.dischargeDisposition	0	1	CodeableConcept	-	-
 E	Encounter.location	0	*	BackboneElement	-	-
 E	Encounter.location.id	0	1	string	a	-
 E	Encounter.location.extension	0	*	Extension	-	-
 E	Encounter.location.modifierExtension	0	*	Extension	ms	-
-E	Encounter.location.location	1	1	Reference	-	-
+E	Encounter.location.location	1	1	Reference(Location)	-	-
 E	Encounter.location.status	0	1	code	-	R:http://hl7.org/fhir/ValueSet/encounter-location-status
 E	Encounter.location.physicalType	0	1	CodeableConcept	-	-
 E	Encounter.location.period	0	1	Period	-	-
-E	Encounter.serviceProvider	0	1	Reference	-	-
-E	Encounter.partOf	0	1	Reference	-	-
+E	Encounter.serviceProvider	0	1	Reference(Organization)	-	-
+E	Encounter.partOf	0	1	Reference(Encounter)	-	-
 T	r	Endpoint	DomainResource	0	-	-
 E	Endpoint.id	0	1	id	s	-
 E	Endpoint.meta	0	1	Meta	s	-
@@ -2845,7 +2956,7 @@ E	Endpoint.identifier	0	*	Identifier	s	-
 E	Endpoint.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/endpoint-status
 E	Endpoint.connectionType	1	1	Coding	s	X:http://hl7.org/fhir/ValueSet/endpoint-connection-type
 E	Endpoint.name	0	1	string	s	-
-E	Endpoint.managingOrganization	0	1	Reference	s	-
+E	Endpoint.managingOrganization	0	1	Reference(Organization)	s	-
 E	Endpoint.contact	0	*	ContactPoint	-	-
 E	Endpoint.period	0	1	Period	s	-
 E	Endpoint.payloadType	1	*	CodeableConcept	s	-
@@ -2864,10 +2975,10 @@ E	EnrollmentRequest.modifierExtension	0	*	Extension	m	-
 E	EnrollmentRequest.identifier	0	*	Identifier	-	-
 E	EnrollmentRequest.status	0	1	code	ms	R:http://hl7.org/fhir/ValueSet/fm-status
 E	EnrollmentRequest.created	0	1	dateTime	-	-
-E	EnrollmentRequest.insurer	0	1	Reference	-	-
-E	EnrollmentRequest.provider	0	1	Reference	-	-
-E	EnrollmentRequest.candidate	0	1	Reference	-	-
-E	EnrollmentRequest.coverage	0	1	Reference	-	-
+E	EnrollmentRequest.insurer	0	1	Reference(Organization)	-	-
+E	EnrollmentRequest.provider	0	1	Reference(Practitioner|PractitionerRole|Organization)	-	-
+E	EnrollmentRequest.candidate	0	1	Reference(Patient)	-	-
+E	EnrollmentRequest.coverage	0	1	Reference(Coverage)	-	-
 T	r	EnrollmentResponse	DomainResource	0	-	-
 E	EnrollmentResponse.id	0	1	id	s	-
 E	EnrollmentResponse.meta	0	1	Meta	s	-
@@ -2879,12 +2990,12 @@ E	EnrollmentResponse.extension	0	*	Extension	-	-
 E	EnrollmentResponse.modifierExtension	0	*	Extension	m	-
 E	EnrollmentResponse.identifier	0	*	Identifier	-	-
 E	EnrollmentResponse.status	0	1	code	ms	R:http://hl7.org/fhir/ValueSet/fm-status
-E	EnrollmentResponse.request	0	1	Reference	-	-
+E	EnrollmentResponse.request	0	1	Reference(EnrollmentRequest)	-	-
 E	EnrollmentResponse.outcome	0	1	code	-	R:http://hl7.org/fhir/ValueSet/remittance-outcome
 E	EnrollmentResponse.disposition	0	1	string	-	-
 E	EnrollmentResponse.created	0	1	dateTime	-	-
-E	EnrollmentResponse.organization	0	1	Reference	-	-
-E	EnrollmentResponse.requestProvider	0	1	Reference	-	-
+E	EnrollmentResponse.organization	0	1	Reference(Organization)	-	-
+E	EnrollmentResponse.requestProvider	0	1	Reference(Practitioner|PractitionerRole|Organization)	-	-
 T	r	EpisodeOfCare	DomainResource	0	-	-
 E	EpisodeOfCare.id	0	1	id	s	-
 E	EpisodeOfCare.meta	0	1	Meta	s	-
@@ -2907,17 +3018,18 @@ E	EpisodeOfCare.diagnosis	0	*	BackboneElement	s	-
 E	EpisodeOfCare.diagnosis.id	0	1	string	a	-
 E	EpisodeOfCare.diagnosis.extension	0	*	Extension	-	-
 E	EpisodeOfCare.diagnosis.modifierExtension	0	*	Extension	ms	-
-E	EpisodeOfCare.diagnosis.condition	1	1	Reference	s	-
+E	EpisodeOfCare.diagnosis.condition	1	1	Reference(Condition)	s	-
 E	EpisodeOfCare.diagnosis.role	0	1	CodeableConcept	s	P:http://hl7.org/fhir/ValueSet/diagnosis-role
 E	EpisodeOfCare.diagnosis.rank	0	1	positiveInt	s	-
-E	EpisodeOfCare.patient	1	1	Reference	s	-
-E	EpisodeOfCare.managingOrganization	0	1	Reference	s	-
+E	EpisodeOfCare.patient	1	1	Reference(Patient)	s	-
+E	EpisodeOfCare.managingOrganization	0	1	Reference(Organization)	s	-
 E	EpisodeOfCare.period	0	1	Period	s	-
-E	EpisodeOfCare.referralRequest	0	*	Reference	-	-
-E	EpisodeOfCare.careManager	0	1	Reference	-	-
-E	EpisodeOfCare.team	0	*	Reference	-	-
-E	EpisodeOfCare.account	0	*	Reference	-	-
+E	EpisodeOfCare.referralRequest	0	*	Reference(ServiceRequest)	-	-
+E	EpisodeOfCare.careManager	0	1	Reference(Practitioner|PractitionerRole)	-	-
+E	EpisodeOfCare.team	0	*	Reference(CareTeam)	-	-
+E	EpisodeOfCare.account	0	*	Reference(Account)	-	-
 T	r	EventDefinition	DomainResource	0	-	-
+C	evd-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
 E	EventDefinition.id	0	1	id	s	-
 E	EventDefinition.meta	0	1	Meta	s	-
 E	EventDefinition.implicitRules	0	1	uri	ms	-
@@ -2934,7 +3046,7 @@ E	EventDefinition.title	0	1	string	s	-
 E	EventDefinition.subtitle	0	1	string	-	-
 E	EventDefinition.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/publication-status
 E	EventDefinition.experimental	0	1	boolean	s	-
-E	EventDefinition.subject[x]	0	1	CodeableConcept,Reference	-	X:http://hl7.org/fhir/ValueSet/subject-type
+E	EventDefinition.subject[x]	0	1	CodeableConcept,Reference(Group)	-	X:http://hl7.org/fhir/ValueSet/subject-type
 E	EventDefinition.date	0	1	dateTime	s	-
 E	EventDefinition.publisher	0	1	string	s	-
 E	EventDefinition.contact	0	*	ContactDetail	s	-
@@ -2955,6 +3067,7 @@ E	EventDefinition.endorser	0	*	ContactDetail	-	-
 E	EventDefinition.relatedArtifact	0	*	RelatedArtifact	-	-
 E	EventDefinition.trigger	1	*	TriggerDefinition	s	-
 T	r	Evidence	DomainResource	0	-	-
+C	evi-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
 E	Evidence.id	0	1	id	s	-
 E	Evidence.meta	0	1	Meta	s	-
 E	Evidence.implicitRules	0	1	uri	ms	-
@@ -2988,10 +3101,11 @@ E	Evidence.editor	0	*	ContactDetail	-	-
 E	Evidence.reviewer	0	*	ContactDetail	-	-
 E	Evidence.endorser	0	*	ContactDetail	-	-
 E	Evidence.relatedArtifact	0	*	RelatedArtifact	-	-
-E	Evidence.exposureBackground	1	1	Reference	s	-
-E	Evidence.exposureVariant	0	*	Reference	s	-
-E	Evidence.outcome	0	*	Reference	s	-
+E	Evidence.exposureBackground	1	1	Reference(EvidenceVariable)	s	-
+E	Evidence.exposureVariant	0	*	Reference(EvidenceVariable)	s	-
+E	Evidence.outcome	0	*	Reference(EvidenceVariable)	s	-
 T	r	EvidenceVariable	DomainResource	0	-	-
+C	evv-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
 E	EvidenceVariable.id	0	1	id	s	-
 E	EvidenceVariable.meta	0	1	Meta	s	-
 E	EvidenceVariable.implicitRules	0	1	uri	ms	-
@@ -3031,13 +3145,14 @@ E	EvidenceVariable.characteristic.id	0	1	string	a	-
 E	EvidenceVariable.characteristic.extension	0	*	Extension	-	-
 E	EvidenceVariable.characteristic.modifierExtension	0	*	Extension	ms	-
 E	EvidenceVariable.characteristic.description	0	1	string	-	-
-E	EvidenceVariable.characteristic.definition[x]	1	1	Reference,canonical,CodeableConcept,Expression,DataRequirement,TriggerDefinition	s	-
+E	EvidenceVariable.characteristic.definition[x]	1	1	Reference(Group),canonical,CodeableConcept,Expression,DataRequirement,TriggerDefinition	s	-
 E	EvidenceVariable.characteristic.usageContext	0	*	UsageContext	-	-
 E	EvidenceVariable.characteristic.exclude	0	1	boolean	-	-
 E	EvidenceVariable.characteristic.participantEffective[x]	0	1	dateTime,Period,Duration,Timing	-	-
 E	EvidenceVariable.characteristic.timeFromStart	0	1	Duration	-	-
 E	EvidenceVariable.characteristic.groupMeasure	0	1	code	-	R:http://hl7.org/fhir/ValueSet/group-measure
 T	r	ExampleScenario	DomainResource	0	-	-
+C	esc-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
 E	ExampleScenario.id	0	1	id	s	-
 E	ExampleScenario.meta	0	1	Meta	s	-
 E	ExampleScenario.implicitRules	0	1	uri	ms	-
@@ -3137,12 +3252,12 @@ E	ExplanationOfBenefit.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/explana
 E	ExplanationOfBenefit.type	1	1	CodeableConcept	s	X:http://hl7.org/fhir/ValueSet/claim-type
 E	ExplanationOfBenefit.subType	0	1	CodeableConcept	-	-
 E	ExplanationOfBenefit.use	1	1	code	s	R:http://hl7.org/fhir/ValueSet/claim-use
-E	ExplanationOfBenefit.patient	1	1	Reference	s	-
+E	ExplanationOfBenefit.patient	1	1	Reference(Patient)	s	-
 E	ExplanationOfBenefit.billablePeriod	0	1	Period	s	-
 E	ExplanationOfBenefit.created	1	1	dateTime	s	-
-E	ExplanationOfBenefit.enterer	0	1	Reference	-	-
-E	ExplanationOfBenefit.insurer	1	1	Reference	s	-
-E	ExplanationOfBenefit.provider	1	1	Reference	s	-
+E	ExplanationOfBenefit.enterer	0	1	Reference(Practitioner|PractitionerRole)	-	-
+E	ExplanationOfBenefit.insurer	1	1	Reference(Organization)	s	-
+E	ExplanationOfBenefit.provider	1	1	Reference(Practitioner|PractitionerRole|Organization)	s	-
 E	ExplanationOfBenefit.priority	0	1	CodeableConcept	-	-
 E	ExplanationOfBenefit.fundsReserveRequested	0	1	CodeableConcept	-	-
 E	ExplanationOfBenefit.fundsReserve	0	1	CodeableConcept	-	-
@@ -3150,21 +3265,21 @@ E	ExplanationOfBenefit.related	0	*	BackboneElement	-	-
 E	ExplanationOfBenefit.related.id	0	1	string	a	-
 E	ExplanationOfBenefit.related.extension	0	*	Extension	-	-
 E	ExplanationOfBenefit.related.modifierExtension	0	*	Extension	ms	-
-E	ExplanationOfBenefit.related.claim	0	1	Reference	-	-
+E	ExplanationOfBenefit.related.claim	0	1	Reference(Claim)	-	-
 E	ExplanationOfBenefit.related.relationship	0	1	CodeableConcept	-	-
 E	ExplanationOfBenefit.related.reference	0	1	Identifier	-	-
-E	ExplanationOfBenefit.prescription	0	1	Reference	-	-
-E	ExplanationOfBenefit.originalPrescription	0	1	Reference	-	-
+E	ExplanationOfBenefit.prescription	0	1	Reference(MedicationRequest|VisionPrescription)	-	-
+E	ExplanationOfBenefit.originalPrescription	0	1	Reference(MedicationRequest)	-	-
 E	ExplanationOfBenefit.payee	0	1	BackboneElement	-	-
 E	ExplanationOfBenefit.payee.id	0	1	string	a	-
 E	ExplanationOfBenefit.payee.extension	0	*	Extension	-	-
 E	ExplanationOfBenefit.payee.modifierExtension	0	*	Extension	ms	-
 E	ExplanationOfBenefit.payee.type	0	1	CodeableConcept	-	-
-E	ExplanationOfBenefit.payee.party	0	1	Reference	-	-
-E	ExplanationOfBenefit.referral	0	1	Reference	-	-
-E	ExplanationOfBenefit.facility	0	1	Reference	-	-
-E	ExplanationOfBenefit.claim	0	1	Reference	-	-
-E	ExplanationOfBenefit.claimResponse	0	1	Reference	-	-
+E	ExplanationOfBenefit.payee.party	0	1	Reference(Practitioner|PractitionerRole|Organization|Patient|RelatedPerson)	-	-
+E	ExplanationOfBenefit.referral	0	1	Reference(ServiceRequest)	-	-
+E	ExplanationOfBenefit.facility	0	1	Reference(Location)	-	-
+E	ExplanationOfBenefit.claim	0	1	Reference(Claim)	-	-
+E	ExplanationOfBenefit.claimResponse	0	1	Reference(ClaimResponse)	-	-
 E	ExplanationOfBenefit.outcome	1	1	code	s	R:http://hl7.org/fhir/ValueSet/remittance-outcome
 E	ExplanationOfBenefit.disposition	0	1	string	-	-
 E	ExplanationOfBenefit.preAuthRef	0	*	string	-	-
@@ -3174,7 +3289,7 @@ E	ExplanationOfBenefit.careTeam.id	0	1	string	a	-
 E	ExplanationOfBenefit.careTeam.extension	0	*	Extension	-	-
 E	ExplanationOfBenefit.careTeam.modifierExtension	0	*	Extension	ms	-
 E	ExplanationOfBenefit.careTeam.sequence	1	1	positiveInt	-	-
-E	ExplanationOfBenefit.careTeam.provider	1	1	Reference	-	-
+E	ExplanationOfBenefit.careTeam.provider	1	1	Reference(Practitioner|PractitionerRole|Organization)	-	-
 E	ExplanationOfBenefit.careTeam.responsible	0	1	boolean	-	-
 E	ExplanationOfBenefit.careTeam.role	0	1	CodeableConcept	-	-
 E	ExplanationOfBenefit.careTeam.qualification	0	1	CodeableConcept	-	-
@@ -3193,7 +3308,7 @@ E	ExplanationOfBenefit.diagnosis.id	0	1	string	a	-
 E	ExplanationOfBenefit.diagnosis.extension	0	*	Extension	-	-
 E	ExplanationOfBenefit.diagnosis.modifierExtension	0	*	Extension	ms	-
 E	ExplanationOfBenefit.diagnosis.sequence	1	1	positiveInt	-	-
-E	ExplanationOfBenefit.diagnosis.diagnosis[x]	1	1	CodeableConcept,Reference	-	-
+E	ExplanationOfBenefit.diagnosis.diagnosis[x]	1	1	CodeableConcept,Reference(Condition)	-	-
 E	ExplanationOfBenefit.diagnosis.type	0	*	CodeableConcept	-	-
 E	ExplanationOfBenefit.diagnosis.onAdmission	0	1	CodeableConcept	-	-
 E	ExplanationOfBenefit.diagnosis.packageCode	0	1	CodeableConcept	-	-
@@ -3204,15 +3319,15 @@ E	ExplanationOfBenefit.procedure.modifierExtension	0	*	Extension	ms	-
 E	ExplanationOfBenefit.procedure.sequence	1	1	positiveInt	-	-
 E	ExplanationOfBenefit.procedure.type	0	*	CodeableConcept	-	-
 E	ExplanationOfBenefit.procedure.date	0	1	dateTime	-	-
-E	ExplanationOfBenefit.procedure.procedure[x]	1	1	CodeableConcept,Reference	-	-
-E	ExplanationOfBenefit.procedure.udi	0	*	Reference	-	-
+E	ExplanationOfBenefit.procedure.procedure[x]	1	1	CodeableConcept,Reference(Procedure)	-	-
+E	ExplanationOfBenefit.procedure.udi	0	*	Reference(Device)	-	-
 E	ExplanationOfBenefit.precedence	0	1	positiveInt	-	-
 E	ExplanationOfBenefit.insurance	1	*	BackboneElement	s	-
 E	ExplanationOfBenefit.insurance.id	0	1	string	a	-
 E	ExplanationOfBenefit.insurance.extension	0	*	Extension	-	-
 E	ExplanationOfBenefit.insurance.modifierExtension	0	*	Extension	ms	-
 E	ExplanationOfBenefit.insurance.focal	1	1	boolean	s	-
-E	ExplanationOfBenefit.insurance.coverage	1	1	Reference	s	-
+E	ExplanationOfBenefit.insurance.coverage	1	1	Reference(Coverage)	s	-
 E	ExplanationOfBenefit.insurance.preAuthRef	0	*	string	-	-
 E	ExplanationOfBenefit.accident	0	1	BackboneElement	-	-
 E	ExplanationOfBenefit.accident.id	0	1	string	a	-
@@ -3220,7 +3335,7 @@ E	ExplanationOfBenefit.accident.extension	0	*	Extension	-	-
 E	ExplanationOfBenefit.accident.modifierExtension	0	*	Extension	ms	-
 E	ExplanationOfBenefit.accident.date	0	1	date	-	-
 E	ExplanationOfBenefit.accident.type	0	1	CodeableConcept	-	X:http://terminology.hl7.org/ValueSet/v3-ActIncidentCode
-E	ExplanationOfBenefit.accident.location[x]	0	1	Address,Reference	-	-
+E	ExplanationOfBenefit.accident.location[x]	0	1	Address,Reference(Location)	-	-
 E	ExplanationOfBenefit.item	0	*	BackboneElement	-	-
 E	ExplanationOfBenefit.item.id	0	1	string	a	-
 E	ExplanationOfBenefit.item.extension	0	*	Extension	-	-
@@ -3236,15 +3351,15 @@ E	ExplanationOfBenefit.item.productOrService	1	1	CodeableConcept	-	-
 E	ExplanationOfBenefit.item.modifier	0	*	CodeableConcept	-	-
 E	ExplanationOfBenefit.item.programCode	0	*	CodeableConcept	-	-
 E	ExplanationOfBenefit.item.serviced[x]	0	1	date,Period	-	-
-E	ExplanationOfBenefit.item.location[x]	0	1	CodeableConcept,Address,Reference	-	-
+E	ExplanationOfBenefit.item.location[x]	0	1	CodeableConcept,Address,Reference(Location)	-	-
 E	ExplanationOfBenefit.item.quantity	0	1	Quantity	-	-
 E	ExplanationOfBenefit.item.unitPrice	0	1	Money	-	-
 E	ExplanationOfBenefit.item.factor	0	1	decimal	-	-
 E	ExplanationOfBenefit.item.net	0	1	Money	-	-
-E	ExplanationOfBenefit.item.udi	0	*	Reference	-	-
+E	ExplanationOfBenefit.item.udi	0	*	Reference(Device)	-	-
 E	ExplanationOfBenefit.item.bodySite	0	1	CodeableConcept	-	-
 E	ExplanationOfBenefit.item.subSite	0	*	CodeableConcept	-	-
-E	ExplanationOfBenefit.item.encounter	0	*	Reference	-	-
+E	ExplanationOfBenefit.item.encounter	0	*	Reference(Encounter)	-	-
 E	ExplanationOfBenefit.item.noteNumber	0	*	positiveInt	-	-
 E	ExplanationOfBenefit.item.adjudication	0	*	BackboneElement	-	-
 E	ExplanationOfBenefit.item.adjudication.id	0	1	string	a	-
@@ -3268,7 +3383,7 @@ E	ExplanationOfBenefit.item.detail.quantity	0	1	Quantity	-	-
 E	ExplanationOfBenefit.item.detail.unitPrice	0	1	Money	-	-
 E	ExplanationOfBenefit.item.detail.factor	0	1	decimal	-	-
 E	ExplanationOfBenefit.item.detail.net	0	1	Money	-	-
-E	ExplanationOfBenefit.item.detail.udi	0	*	Reference	-	-
+E	ExplanationOfBenefit.item.detail.udi	0	*	Reference(Device)	-	-
 E	ExplanationOfBenefit.item.detail.noteNumber	0	*	positiveInt	-	-
 E	ExplanationOfBenefit.item.detail.adjudication	0	*	#ExplanationOfBenefit.item.adjudication	-	-
 E	ExplanationOfBenefit.item.detail.subDetail	0	*	BackboneElement	-	-
@@ -3285,7 +3400,7 @@ E	ExplanationOfBenefit.item.detail.subDetail.quantity	0	1	Quantity	-	-
 E	ExplanationOfBenefit.item.detail.subDetail.unitPrice	0	1	Money	-	-
 E	ExplanationOfBenefit.item.detail.subDetail.factor	0	1	decimal	-	-
 E	ExplanationOfBenefit.item.detail.subDetail.net	0	1	Money	-	-
-E	ExplanationOfBenefit.item.detail.subDetail.udi	0	*	Reference	-	-
+E	ExplanationOfBenefit.item.detail.subDetail.udi	0	*	Reference(Device)	-	-
 E	ExplanationOfBenefit.item.detail.subDetail.noteNumber	0	*	positiveInt	-	-
 E	ExplanationOfBenefit.item.detail.subDetail.adjudication	0	*	#ExplanationOfBenefit.item.adjudication	-	-
 E	ExplanationOfBenefit.addItem	0	*	BackboneElement	-	-
@@ -3295,12 +3410,12 @@ E	ExplanationOfBenefit.addItem.modifierExtension	0	*	Extension	ms	-
 E	ExplanationOfBenefit.addItem.itemSequence	0	*	positiveInt	-	-
 E	ExplanationOfBenefit.addItem.detailSequence	0	*	positiveInt	-	-
 E	ExplanationOfBenefit.addItem.subDetailSequence	0	*	positiveInt	-	-
-E	ExplanationOfBenefit.addItem.provider	0	*	Reference	-	-
+E	ExplanationOfBenefit.addItem.provider	0	*	Reference(Practitioner|PractitionerRole|Organization)	-	-
 E	ExplanationOfBenefit.addItem.productOrService	1	1	CodeableConcept	-	-
 E	ExplanationOfBenefit.addItem.modifier	0	*	CodeableConcept	-	-
 E	ExplanationOfBenefit.addItem.programCode	0	*	CodeableConcept	-	-
 E	ExplanationOfBenefit.addItem.serviced[x]	0	1	date,Period	-	-
-E	ExplanationOfBenefit.addItem.location[x]	0	1	CodeableConcept,Address,Reference	-	-
+E	ExplanationOfBenefit.addItem.location[x]	0	1	CodeableConcept,Address,Reference(Location)	-	-
 E	ExplanationOfBenefit.addItem.quantity	0	1	Quantity	-	-
 E	ExplanationOfBenefit.addItem.unitPrice	0	1	Money	-	-
 E	ExplanationOfBenefit.addItem.factor	0	1	decimal	-	-
@@ -3380,6 +3495,8 @@ E	ExplanationOfBenefit.benefitBalance.financial.type	1	1	CodeableConcept	-	-
 E	ExplanationOfBenefit.benefitBalance.financial.allowed[x]	0	1	unsignedInt,string,Money	-	-
 E	ExplanationOfBenefit.benefitBalance.financial.used[x]	0	1	unsignedInt,Money	-	-
 T	r	FamilyMemberHistory	DomainResource	0	-	-
+C	fhs-1	e	age.empty() or born.empty()	Can have age[x] or born[x], but not both
+C	fhs-2	e	age.exists() or estimatedAge.empty()	Can only have estimatedAge if age[x] is present
 E	FamilyMemberHistory.id	0	1	id	s	-
 E	FamilyMemberHistory.meta	0	1	Meta	s	-
 E	FamilyMemberHistory.implicitRules	0	1	uri	ms	-
@@ -3393,7 +3510,7 @@ E	FamilyMemberHistory.instantiatesCanonical	0	*	canonical	s	-
 E	FamilyMemberHistory.instantiatesUri	0	*	uri	s	-
 E	FamilyMemberHistory.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/history-status
 E	FamilyMemberHistory.dataAbsentReason	0	1	CodeableConcept	s	-
-E	FamilyMemberHistory.patient	1	1	Reference	s	-
+E	FamilyMemberHistory.patient	1	1	Reference(Patient)	s	-
 E	FamilyMemberHistory.date	0	1	dateTime	s	-
 E	FamilyMemberHistory.name	0	1	string	s	-
 E	FamilyMemberHistory.relationship	1	1	CodeableConcept	s	-
@@ -3403,7 +3520,7 @@ E	FamilyMemberHistory.age[x]	0	1	Age,Range,string	s	-
 E	FamilyMemberHistory.estimatedAge	0	1	boolean	s	-
 E	FamilyMemberHistory.deceased[x]	0	1	boolean,Age,Range,date,string	s	-
 E	FamilyMemberHistory.reasonCode	0	*	CodeableConcept	s	-
-E	FamilyMemberHistory.reasonReference	0	*	Reference	s	-
+E	FamilyMemberHistory.reasonReference	0	*	Reference(Condition|Observation|AllergyIntolerance|QuestionnaireResponse|DiagnosticReport|DocumentReference)	s	-
 E	FamilyMemberHistory.note	0	*	Annotation	-	-
 E	FamilyMemberHistory.condition	0	*	BackboneElement	-	-
 E	FamilyMemberHistory.condition.id	0	1	string	a	-
@@ -3427,10 +3544,10 @@ E	Flag.identifier	0	*	Identifier	s	-
 E	Flag.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/flag-status
 E	Flag.category	0	*	CodeableConcept	s	-
 E	Flag.code	1	1	CodeableConcept	s	-
-E	Flag.subject	1	1	Reference	s	-
+E	Flag.subject	1	1	Reference(Patient|Location|Group|Organization|Practitioner|PlanDefinition|Medication|Procedure)	s	-
 E	Flag.period	0	1	Period	s	-
-E	Flag.encounter	0	1	Reference	s	-
-E	Flag.author	0	1	Reference	s	-
+E	Flag.encounter	0	1	Reference(Encounter)	s	-
+E	Flag.author	0	1	Reference(Device|Organization|Patient|Practitioner|PractitionerRole)	s	-
 T	r	Goal	DomainResource	0	-	-
 E	Goal.id	0	1	id	s	-
 E	Goal.meta	0	1	Meta	s	-
@@ -3446,9 +3563,10 @@ E	Goal.achievementStatus	0	1	CodeableConcept	s	P:http://hl7.org/fhir/ValueSet/go
 E	Goal.category	0	*	CodeableConcept	s	-
 E	Goal.priority	0	1	CodeableConcept	s	P:http://hl7.org/fhir/ValueSet/goal-priority
 E	Goal.description	1	1	CodeableConcept	s	-
-E	Goal.subject	1	1	Reference	s	-
+E	Goal.subject	1	1	Reference(Patient|Group|Organization)	s	-
 E	Goal.start[x]	0	1	date,CodeableConcept	s	-
 E	Goal.target	0	*	BackboneElement	-	-
+C	gol-1	e	(detail.exists() and measure.exists()) or detail.exists().not()	Goal.target.measure is required if Goal.target.detail is populated
 E	Goal.target.id	0	1	string	a	-
 E	Goal.target.extension	0	*	Extension	-	-
 E	Goal.target.modifierExtension	0	*	Extension	ms	-
@@ -3457,12 +3575,13 @@ E	Goal.target.detail[x]	0	1	Quantity,Range,CodeableConcept,string,boolean,intege
 E	Goal.target.due[x]	0	1	date,Duration	s	-
 E	Goal.statusDate	0	1	date	s	-
 E	Goal.statusReason	0	1	string	-	-
-E	Goal.expressedBy	0	1	Reference	s	-
-E	Goal.addresses	0	*	Reference	-	-
+E	Goal.expressedBy	0	1	Reference(Patient|Practitioner|PractitionerRole|RelatedPerson)	s	-
+E	Goal.addresses	0	*	Reference(Condition|Observation|MedicationStatement|NutritionOrder|ServiceRequest|RiskAssessment)	-	-
 E	Goal.note	0	*	Annotation	-	-
 E	Goal.outcomeCode	0	*	CodeableConcept	-	-
-E	Goal.outcomeReference	0	*	Reference	-	-
+E	Goal.outcomeReference	0	*	Reference(Observation)	-	-
 T	r	GraphDefinition	DomainResource	0	-	-
+C	gdf-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
 E	GraphDefinition.id	0	1	id	s	-
 E	GraphDefinition.meta	0	1	Meta	s	-
 E	GraphDefinition.implicitRules	0	1	uri	ms	-
@@ -3512,6 +3631,7 @@ E	GraphDefinition.link.target.compartment.expression	0	1	string	-	-
 E	GraphDefinition.link.target.compartment.description	0	1	string	-	-
 E	GraphDefinition.link.target.link	0	*	#GraphDefinition.link	-	-
 T	r	Group	DomainResource	0	-	-
+C	grp-1	e	member.empty() or (actual = true)	Can only have members if group is "actual"
 E	Group.id	0	1	id	s	-
 E	Group.meta	0	1	Meta	s	-
 E	Group.implicitRules	0	1	uri	ms	-
@@ -3527,7 +3647,7 @@ E	Group.actual	1	1	boolean	s	-
 E	Group.code	0	1	CodeableConcept	s	-
 E	Group.name	0	1	string	s	-
 E	Group.quantity	0	1	unsignedInt	s	-
-E	Group.managingEntity	0	1	Reference	s	-
+E	Group.managingEntity	0	1	Reference(Organization|RelatedPerson|Practitioner|PractitionerRole)	s	-
 E	Group.characteristic	0	*	BackboneElement	-	-
 E	Group.characteristic.id	0	1	string	a	-
 E	Group.characteristic.extension	0	*	Extension	-	-
@@ -3540,7 +3660,7 @@ E	Group.member	0	*	BackboneElement	-	-
 E	Group.member.id	0	1	string	a	-
 E	Group.member.extension	0	*	Extension	-	-
 E	Group.member.modifierExtension	0	*	Extension	ms	-
-E	Group.member.entity	1	1	Reference	-	-
+E	Group.member.entity	1	1	Reference(Patient|Practitioner|PractitionerRole|Device|Medication|Substance|Group)	-	-
 E	Group.member.period	0	1	Period	-	-
 E	Group.member.inactive	0	1	boolean	-	-
 T	r	GuidanceResponse	DomainResource	0	-	-
@@ -3556,16 +3676,16 @@ E	GuidanceResponse.requestIdentifier	0	1	Identifier	s	-
 E	GuidanceResponse.identifier	0	*	Identifier	s	-
 E	GuidanceResponse.module[x]	1	1	uri,canonical,CodeableConcept	s	-
 E	GuidanceResponse.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/guidance-response-status
-E	GuidanceResponse.subject	0	1	Reference	-	-
-E	GuidanceResponse.encounter	0	1	Reference	-	-
+E	GuidanceResponse.subject	0	1	Reference(Patient|Group)	-	-
+E	GuidanceResponse.encounter	0	1	Reference(Encounter)	-	-
 E	GuidanceResponse.occurrenceDateTime	0	1	dateTime	-	-
-E	GuidanceResponse.performer	0	1	Reference	-	-
+E	GuidanceResponse.performer	0	1	Reference(Device)	-	-
 E	GuidanceResponse.reasonCode	0	*	CodeableConcept	-	-
-E	GuidanceResponse.reasonReference	0	*	Reference	-	-
+E	GuidanceResponse.reasonReference	0	*	Reference(Condition|Observation|DiagnosticReport|DocumentReference)	-	-
 E	GuidanceResponse.note	0	*	Annotation	-	-
-E	GuidanceResponse.evaluationMessage	0	*	Reference	-	-
-E	GuidanceResponse.outputParameters	0	1	Reference	-	-
-E	GuidanceResponse.result	0	1	Reference	-	-
+E	GuidanceResponse.evaluationMessage	0	*	Reference(OperationOutcome)	-	-
+E	GuidanceResponse.outputParameters	0	1	Reference(Parameters)	-	-
+E	GuidanceResponse.result	0	1	Reference(CarePlan|RequestGroup)	-	-
 E	GuidanceResponse.dataRequirement	0	*	DataRequirement	-	-
 T	r	HealthcareService	DomainResource	0	-	-
 E	HealthcareService.id	0	1	id	s	-
@@ -3578,17 +3698,17 @@ E	HealthcareService.extension	0	*	Extension	-	-
 E	HealthcareService.modifierExtension	0	*	Extension	m	-
 E	HealthcareService.identifier	0	*	Identifier	s	-
 E	HealthcareService.active	0	1	boolean	ms	-
-E	HealthcareService.providedBy	0	1	Reference	s	-
+E	HealthcareService.providedBy	0	1	Reference(Organization)	s	-
 E	HealthcareService.category	0	*	CodeableConcept	s	-
 E	HealthcareService.type	0	*	CodeableConcept	s	-
 E	HealthcareService.specialty	0	*	CodeableConcept	s	P:http://hl7.org/fhir/ValueSet/c80-practice-codes
-E	HealthcareService.location	0	*	Reference	s	-
+E	HealthcareService.location	0	*	Reference(Location)	s	-
 E	HealthcareService.name	0	1	string	s	-
 E	HealthcareService.comment	0	1	string	s	-
 E	HealthcareService.extraDetails	0	1	markdown	-	-
 E	HealthcareService.photo	0	1	Attachment	s	-
 E	HealthcareService.telecom	0	*	ContactPoint	-	-
-E	HealthcareService.coverageArea	0	*	Reference	-	-
+E	HealthcareService.coverageArea	0	*	Reference(Location)	-	-
 E	HealthcareService.serviceProvisionCode	0	*	CodeableConcept	-	-
 E	HealthcareService.eligibility	0	*	BackboneElement	-	-
 E	HealthcareService.eligibility.id	0	1	string	a	-
@@ -3616,7 +3736,7 @@ E	HealthcareService.notAvailable.modifierExtension	0	*	Extension	ms	-
 E	HealthcareService.notAvailable.description	1	1	string	-	-
 E	HealthcareService.notAvailable.during	0	1	Period	-	-
 E	HealthcareService.availabilityExceptions	0	1	string	-	-
-E	HealthcareService.endpoint	0	*	Reference	-	-
+E	HealthcareService.endpoint	0	*	Reference(Endpoint)	-	-
 T	r	ImagingStudy	DomainResource	0	-	-
 E	ImagingStudy.id	0	1	id	s	-
 E	ImagingStudy.meta	0	1	Meta	s	-
@@ -3629,20 +3749,20 @@ E	ImagingStudy.modifierExtension	0	*	Extension	m	-
 E	ImagingStudy.identifier	0	*	Identifier	s	-
 E	ImagingStudy.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/imagingstudy-status
 E	ImagingStudy.modality	0	*	Coding	s	X:http://dicom.nema.org/medical/dicom/current/output/chtml/part16/sect_CID_29.html
-E	ImagingStudy.subject	1	1	Reference	s	-
-E	ImagingStudy.encounter	0	1	Reference	s	-
+E	ImagingStudy.subject	1	1	Reference(Patient|Device|Group)	s	-
+E	ImagingStudy.encounter	0	1	Reference(Encounter)	s	-
 E	ImagingStudy.started	0	1	dateTime	s	-
-E	ImagingStudy.basedOn	0	*	Reference	s	-
-E	ImagingStudy.referrer	0	1	Reference	s	-
-E	ImagingStudy.interpreter	0	*	Reference	s	-
-E	ImagingStudy.endpoint	0	*	Reference	s	-
+E	ImagingStudy.basedOn	0	*	Reference(CarePlan|ServiceRequest|Appointment|AppointmentResponse|Task)	s	-
+E	ImagingStudy.referrer	0	1	Reference(Practitioner|PractitionerRole)	s	-
+E	ImagingStudy.interpreter	0	*	Reference(Practitioner|PractitionerRole)	s	-
+E	ImagingStudy.endpoint	0	*	Reference(Endpoint)	s	-
 E	ImagingStudy.numberOfSeries	0	1	unsignedInt	s	-
 E	ImagingStudy.numberOfInstances	0	1	unsignedInt	s	-
-E	ImagingStudy.procedureReference	0	1	Reference	s	-
+E	ImagingStudy.procedureReference	0	1	Reference(Procedure)	s	-
 E	ImagingStudy.procedureCode	0	*	CodeableConcept	s	X:http://www.rsna.org/RadLex_Playbook.aspx
-E	ImagingStudy.location	0	1	Reference	s	-
+E	ImagingStudy.location	0	1	Reference(Location)	s	-
 E	ImagingStudy.reasonCode	0	*	CodeableConcept	s	-
-E	ImagingStudy.reasonReference	0	*	Reference	s	-
+E	ImagingStudy.reasonReference	0	*	Reference(Condition|Observation|Media|DiagnosticReport|DocumentReference)	s	-
 E	ImagingStudy.note	0	*	Annotation	s	-
 E	ImagingStudy.description	0	1	string	s	-
 E	ImagingStudy.series	0	*	BackboneElement	s	-
@@ -3654,17 +3774,17 @@ E	ImagingStudy.series.number	0	1	unsignedInt	s	-
 E	ImagingStudy.series.modality	1	1	Coding	s	X:http://dicom.nema.org/medical/dicom/current/output/chtml/part16/sect_CID_29.html
 E	ImagingStudy.series.description	0	1	string	s	-
 E	ImagingStudy.series.numberOfInstances	0	1	unsignedInt	s	-
-E	ImagingStudy.series.endpoint	0	*	Reference	s	-
+E	ImagingStudy.series.endpoint	0	*	Reference(Endpoint)	s	-
 E	ImagingStudy.series.bodySite	0	1	Coding	s	-
 E	ImagingStudy.series.laterality	0	1	Coding	s	-
-E	ImagingStudy.series.specimen	0	*	Reference	s	-
+E	ImagingStudy.series.specimen	0	*	Reference(Specimen)	s	-
 E	ImagingStudy.series.started	0	1	dateTime	s	-
 E	ImagingStudy.series.performer	0	*	BackboneElement	s	-
 E	ImagingStudy.series.performer.id	0	1	string	a	-
 E	ImagingStudy.series.performer.extension	0	*	Extension	-	-
 E	ImagingStudy.series.performer.modifierExtension	0	*	Extension	ms	-
 E	ImagingStudy.series.performer.function	0	1	CodeableConcept	s	X:http://hl7.org/fhir/ValueSet/series-performer-function
-E	ImagingStudy.series.performer.actor	1	1	Reference	s	-
+E	ImagingStudy.series.performer.actor	1	1	Reference(Practitioner|PractitionerRole|Organization|CareTeam|Patient|Device|RelatedPerson)	s	-
 E	ImagingStudy.series.instance	0	*	BackboneElement	-	-
 E	ImagingStudy.series.instance.id	0	1	string	a	-
 E	ImagingStudy.series.instance.extension	0	*	Extension	-	-
@@ -3686,14 +3806,14 @@ E	Immunization.identifier	0	*	Identifier	-	-
 E	Immunization.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/immunization-status
 E	Immunization.statusReason	0	1	CodeableConcept	-	-
 E	Immunization.vaccineCode	1	1	CodeableConcept	s	-
-E	Immunization.patient	1	1	Reference	s	-
-E	Immunization.encounter	0	1	Reference	-	-
+E	Immunization.patient	1	1	Reference(Patient)	s	-
+E	Immunization.encounter	0	1	Reference(Encounter)	-	-
 E	Immunization.occurrence[x]	1	1	dateTime,string	s	-
 E	Immunization.recorded	0	1	dateTime	-	-
 E	Immunization.primarySource	0	1	boolean	s	-
 E	Immunization.reportOrigin	0	1	CodeableConcept	-	-
-E	Immunization.location	0	1	Reference	-	-
-E	Immunization.manufacturer	0	1	Reference	-	-
+E	Immunization.location	0	1	Reference(Location)	-	-
+E	Immunization.manufacturer	0	1	Reference(Organization)	-	-
 E	Immunization.lotNumber	0	1	string	-	-
 E	Immunization.expirationDate	0	1	date	-	-
 E	Immunization.site	0	1	CodeableConcept	-	-
@@ -3704,13 +3824,14 @@ E	Immunization.performer.id	0	1	string	a	-
 E	Immunization.performer.extension	0	*	Extension	-	-
 E	Immunization.performer.modifierExtension	0	*	Extension	ms	-
 E	Immunization.performer.function	0	1	CodeableConcept	s	X:http://hl7.org/fhir/ValueSet/immunization-function
-E	Immunization.performer.actor	1	1	Reference	s	-
+E	Immunization.performer.actor	1	1	Reference(Practitioner|PractitionerRole|Organization)	s	-
 E	Immunization.note	0	*	Annotation	s	-
 E	Immunization.reasonCode	0	*	CodeableConcept	-	-
-E	Immunization.reasonReference	0	*	Reference	-	-
+E	Immunization.reasonReference	0	*	Reference(Condition|Observation|DiagnosticReport)	-	-
 E	Immunization.isSubpotent	0	1	boolean	ms	-
 E	Immunization.subpotentReason	0	*	CodeableConcept	-	-
 E	Immunization.education	0	*	BackboneElement	-	-
+C	imm-1	e	documentType.exists() or reference.exists()	One of documentType or reference SHALL be present
 E	Immunization.education.id	0	1	string	a	-
 E	Immunization.education.extension	0	*	Extension	-	-
 E	Immunization.education.modifierExtension	0	*	Extension	ms	-
@@ -3725,14 +3846,14 @@ E	Immunization.reaction.id	0	1	string	a	-
 E	Immunization.reaction.extension	0	*	Extension	-	-
 E	Immunization.reaction.modifierExtension	0	*	Extension	ms	-
 E	Immunization.reaction.date	0	1	dateTime	-	-
-E	Immunization.reaction.detail	0	1	Reference	-	-
+E	Immunization.reaction.detail	0	1	Reference(Observation)	-	-
 E	Immunization.reaction.reported	0	1	boolean	-	-
 E	Immunization.protocolApplied	0	*	BackboneElement	-	-
 E	Immunization.protocolApplied.id	0	1	string	a	-
 E	Immunization.protocolApplied.extension	0	*	Extension	-	-
 E	Immunization.protocolApplied.modifierExtension	0	*	Extension	ms	-
 E	Immunization.protocolApplied.series	0	1	string	-	-
-E	Immunization.protocolApplied.authority	0	1	Reference	-	-
+E	Immunization.protocolApplied.authority	0	1	Reference(Organization)	-	-
 E	Immunization.protocolApplied.targetDisease	0	*	CodeableConcept	-	-
 E	Immunization.protocolApplied.doseNumber[x]	1	1	positiveInt,string	-	-
 E	Immunization.protocolApplied.seriesDoses[x]	0	1	positiveInt,string	-	-
@@ -3747,11 +3868,11 @@ E	ImmunizationEvaluation.extension	0	*	Extension	-	-
 E	ImmunizationEvaluation.modifierExtension	0	*	Extension	m	-
 E	ImmunizationEvaluation.identifier	0	*	Identifier	-	-
 E	ImmunizationEvaluation.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/immunization-evaluation-status
-E	ImmunizationEvaluation.patient	1	1	Reference	s	-
+E	ImmunizationEvaluation.patient	1	1	Reference(Patient)	s	-
 E	ImmunizationEvaluation.date	0	1	dateTime	-	-
-E	ImmunizationEvaluation.authority	0	1	Reference	-	-
+E	ImmunizationEvaluation.authority	0	1	Reference(Organization)	-	-
 E	ImmunizationEvaluation.targetDisease	1	1	CodeableConcept	s	-
-E	ImmunizationEvaluation.immunizationEvent	1	1	Reference	s	-
+E	ImmunizationEvaluation.immunizationEvent	1	1	Reference(Immunization)	s	-
 E	ImmunizationEvaluation.doseStatus	1	1	CodeableConcept	s	-
 E	ImmunizationEvaluation.doseStatusReason	0	*	CodeableConcept	-	-
 E	ImmunizationEvaluation.description	0	1	string	-	-
@@ -3768,10 +3889,11 @@ E	ImmunizationRecommendation.contained	0	*	Resource	-	-
 E	ImmunizationRecommendation.extension	0	*	Extension	-	-
 E	ImmunizationRecommendation.modifierExtension	0	*	Extension	m	-
 E	ImmunizationRecommendation.identifier	0	*	Identifier	s	-
-E	ImmunizationRecommendation.patient	1	1	Reference	s	-
+E	ImmunizationRecommendation.patient	1	1	Reference(Patient)	s	-
 E	ImmunizationRecommendation.date	1	1	dateTime	s	-
-E	ImmunizationRecommendation.authority	0	1	Reference	-	-
+E	ImmunizationRecommendation.authority	0	1	Reference(Organization)	-	-
 E	ImmunizationRecommendation.recommendation	1	*	BackboneElement	s	-
+C	imr-1	e	vaccineCode.exists() or targetDisease.exists()	One of vaccineCode or targetDisease SHALL be present
 E	ImmunizationRecommendation.recommendation.id	0	1	string	a	-
 E	ImmunizationRecommendation.recommendation.extension	0	*	Extension	-	-
 E	ImmunizationRecommendation.recommendation.modifierExtension	0	*	Extension	ms	-
@@ -3790,9 +3912,11 @@ E	ImmunizationRecommendation.recommendation.description	0	1	string	-	-
 E	ImmunizationRecommendation.recommendation.series	0	1	string	-	-
 E	ImmunizationRecommendation.recommendation.doseNumber[x]	0	1	positiveInt,string	s	-
 E	ImmunizationRecommendation.recommendation.seriesDoses[x]	0	1	positiveInt,string	-	-
-E	ImmunizationRecommendation.recommendation.supportingImmunization	0	*	Reference	-	-
+E	ImmunizationRecommendation.recommendation.supportingImmunization	0	*	Reference(Immunization|ImmunizationEvaluation)	-	-
 E	ImmunizationRecommendation.recommendation.supportingPatientInformation	0	*	Reference	-	-
 T	r	ImplementationGuide	DomainResource	0	-	-
+C	ig-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
+C	ig-2	e	definition.resource.fhirVersion.all(%context.fhirVersion contains $this)	If a resource has a fhirVersion, it must be oe of the versions defined for the Implementation Guide
 E	ImplementationGuide.id	0	1	id	s	-
 E	ImplementationGuide.meta	0	1	Meta	s	-
 E	ImplementationGuide.implicitRules	0	1	uri	ms	-
@@ -3831,6 +3955,7 @@ E	ImplementationGuide.global.modifierExtension	0	*	Extension	ms	-
 E	ImplementationGuide.global.type	1	1	code	s	R:http://hl7.org/fhir/ValueSet/resource-types
 E	ImplementationGuide.global.profile	1	1	canonical	s	-
 E	ImplementationGuide.definition	0	1	BackboneElement	-	-
+C	ig-1	e	resource.groupingId.all(%context.grouping.id contains $this)	If a resource has a groupingId, it must refer to a grouping defined in the Implementation Guide
 E	ImplementationGuide.definition.id	0	1	string	a	-
 E	ImplementationGuide.definition.extension	0	*	Extension	-	-
 E	ImplementationGuide.definition.modifierExtension	0	*	Extension	ms	-
@@ -3854,7 +3979,7 @@ E	ImplementationGuide.definition.page	0	1	BackboneElement	-	-
 E	ImplementationGuide.definition.page.id	0	1	string	a	-
 E	ImplementationGuide.definition.page.extension	0	*	Extension	-	-
 E	ImplementationGuide.definition.page.modifierExtension	0	*	Extension	ms	-
-E	ImplementationGuide.definition.page.name[x]	1	1	url,Reference	-	-
+E	ImplementationGuide.definition.page.name[x]	1	1	url,Reference(Binary)	-	-
 E	ImplementationGuide.definition.page.title	1	1	string	-	-
 E	ImplementationGuide.definition.page.generation	1	1	code	-	R:http://hl7.org/fhir/ValueSet/guide-page-generation
 E	ImplementationGuide.definition.page.page	0	*	#ImplementationGuide.definition.page	-	-
@@ -3893,6 +4018,7 @@ E	ImplementationGuide.manifest.page.anchor	0	*	string	-	-
 E	ImplementationGuide.manifest.image	0	*	string	-	-
 E	ImplementationGuide.manifest.other	0	*	string	-	-
 T	r	InsurancePlan	DomainResource	0	-	-
+C	ipn-1	e	(identifier.count() + name.count()) > 0	The organization SHALL at least have a name or an idendtifier, and possibly more than one
 E	InsurancePlan.id	0	1	id	s	-
 E	InsurancePlan.meta	0	1	Meta	s	-
 E	InsurancePlan.implicitRules	0	1	uri	ms	-
@@ -3907,9 +4033,9 @@ E	InsurancePlan.type	0	*	CodeableConcept	s	-
 E	InsurancePlan.name	0	1	string	s	-
 E	InsurancePlan.alias	0	*	string	-	-
 E	InsurancePlan.period	0	1	Period	-	-
-E	InsurancePlan.ownedBy	0	1	Reference	s	-
-E	InsurancePlan.administeredBy	0	1	Reference	s	-
-E	InsurancePlan.coverageArea	0	*	Reference	s	-
+E	InsurancePlan.ownedBy	0	1	Reference(Organization)	s	-
+E	InsurancePlan.administeredBy	0	1	Reference(Organization)	s	-
+E	InsurancePlan.coverageArea	0	*	Reference(Location)	s	-
 E	InsurancePlan.contact	0	*	BackboneElement	-	-
 E	InsurancePlan.contact.id	0	1	string	a	-
 E	InsurancePlan.contact.extension	0	*	Extension	-	-
@@ -3918,14 +4044,14 @@ E	InsurancePlan.contact.purpose	0	1	CodeableConcept	-	X:http://hl7.org/fhir/Valu
 E	InsurancePlan.contact.name	0	1	HumanName	-	-
 E	InsurancePlan.contact.telecom	0	*	ContactPoint	-	-
 E	InsurancePlan.contact.address	0	1	Address	-	-
-E	InsurancePlan.endpoint	0	*	Reference	-	-
-E	InsurancePlan.network	0	*	Reference	-	-
+E	InsurancePlan.endpoint	0	*	Reference(Endpoint)	-	-
+E	InsurancePlan.network	0	*	Reference(Organization)	-	-
 E	InsurancePlan.coverage	0	*	BackboneElement	-	-
 E	InsurancePlan.coverage.id	0	1	string	a	-
 E	InsurancePlan.coverage.extension	0	*	Extension	-	-
 E	InsurancePlan.coverage.modifierExtension	0	*	Extension	ms	-
 E	InsurancePlan.coverage.type	1	1	CodeableConcept	-	-
-E	InsurancePlan.coverage.network	0	*	Reference	-	-
+E	InsurancePlan.coverage.network	0	*	Reference(Organization)	-	-
 E	InsurancePlan.coverage.benefit	1	*	BackboneElement	-	-
 E	InsurancePlan.coverage.benefit.id	0	1	string	a	-
 E	InsurancePlan.coverage.benefit.extension	0	*	Extension	-	-
@@ -3944,8 +4070,8 @@ E	InsurancePlan.plan.extension	0	*	Extension	-	-
 E	InsurancePlan.plan.modifierExtension	0	*	Extension	ms	-
 E	InsurancePlan.plan.identifier	0	*	Identifier	s	-
 E	InsurancePlan.plan.type	0	1	CodeableConcept	-	-
-E	InsurancePlan.plan.coverageArea	0	*	Reference	s	-
-E	InsurancePlan.plan.network	0	*	Reference	-	-
+E	InsurancePlan.plan.coverageArea	0	*	Reference(Location)	s	-
+E	InsurancePlan.plan.network	0	*	Reference(Organization)	-	-
 E	InsurancePlan.plan.generalCost	0	*	BackboneElement	-	-
 E	InsurancePlan.plan.generalCost.id	0	1	string	a	-
 E	InsurancePlan.plan.generalCost.extension	0	*	Extension	-	-
@@ -3985,23 +4111,23 @@ E	Invoice.identifier	0	*	Identifier	s	-
 E	Invoice.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/invoice-status
 E	Invoice.cancelledReason	0	1	string	-	-
 E	Invoice.type	0	1	CodeableConcept	s	-
-E	Invoice.subject	0	1	Reference	s	-
-E	Invoice.recipient	0	1	Reference	s	-
+E	Invoice.subject	0	1	Reference(Patient|Group)	s	-
+E	Invoice.recipient	0	1	Reference(Organization|Patient|RelatedPerson)	s	-
 E	Invoice.date	0	1	dateTime	s	-
 E	Invoice.participant	0	*	BackboneElement	-	-
 E	Invoice.participant.id	0	1	string	a	-
 E	Invoice.participant.extension	0	*	Extension	-	-
 E	Invoice.participant.modifierExtension	0	*	Extension	ms	-
 E	Invoice.participant.role	0	1	CodeableConcept	-	-
-E	Invoice.participant.actor	1	1	Reference	-	-
-E	Invoice.issuer	0	1	Reference	-	-
-E	Invoice.account	0	1	Reference	-	-
+E	Invoice.participant.actor	1	1	Reference(Practitioner|Organization|Patient|PractitionerRole|Device|RelatedPerson)	-	-
+E	Invoice.issuer	0	1	Reference(Organization)	-	-
+E	Invoice.account	0	1	Reference(Account)	-	-
 E	Invoice.lineItem	0	*	BackboneElement	-	-
 E	Invoice.lineItem.id	0	1	string	a	-
 E	Invoice.lineItem.extension	0	*	Extension	-	-
 E	Invoice.lineItem.modifierExtension	0	*	Extension	ms	-
 E	Invoice.lineItem.sequence	0	1	positiveInt	-	-
-E	Invoice.lineItem.chargeItem[x]	1	1	Reference,CodeableConcept	-	-
+E	Invoice.lineItem.chargeItem[x]	1	1	Reference(ChargeItem),CodeableConcept	-	-
 E	Invoice.lineItem.priceComponent	0	*	BackboneElement	-	-
 E	Invoice.lineItem.priceComponent.id	0	1	string	a	-
 E	Invoice.lineItem.priceComponent.extension	0	*	Extension	-	-
@@ -4016,6 +4142,7 @@ E	Invoice.totalGross	0	1	Money	s	-
 E	Invoice.paymentTerms	0	1	markdown	-	-
 E	Invoice.note	0	*	Annotation	-	-
 T	r	Library	DomainResource	0	-	-
+C	lib-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
 E	Library.id	0	1	id	s	-
 E	Library.meta	0	1	Meta	s	-
 E	Library.implicitRules	0	1	uri	ms	-
@@ -4033,7 +4160,7 @@ E	Library.subtitle	0	1	string	-	-
 E	Library.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/publication-status
 E	Library.experimental	0	1	boolean	s	-
 E	Library.type	1	1	CodeableConcept	s	X:http://hl7.org/fhir/ValueSet/library-type
-E	Library.subject[x]	0	1	CodeableConcept,Reference	-	X:http://hl7.org/fhir/ValueSet/subject-type
+E	Library.subject[x]	0	1	CodeableConcept,Reference(Group)	-	X:http://hl7.org/fhir/ValueSet/subject-type
 E	Library.date	0	1	dateTime	s	-
 E	Library.publisher	0	1	string	s	-
 E	Library.contact	0	*	ContactDetail	s	-
@@ -4056,6 +4183,7 @@ E	Library.parameter	0	*	ParameterDefinition	-	-
 E	Library.dataRequirement	0	*	DataRequirement	-	-
 E	Library.content	0	*	Attachment	s	-
 T	r	Linkage	DomainResource	0	-	-
+C	lnk-1	e	item.count()>1	Must have at least two items
 E	Linkage.id	0	1	id	s	-
 E	Linkage.meta	0	1	Meta	s	-
 E	Linkage.implicitRules	0	1	uri	ms	-
@@ -4065,7 +4193,7 @@ E	Linkage.contained	0	*	Resource	-	-
 E	Linkage.extension	0	*	Extension	-	-
 E	Linkage.modifierExtension	0	*	Extension	m	-
 E	Linkage.active	0	1	boolean	s	-
-E	Linkage.author	0	1	Reference	s	-
+E	Linkage.author	0	1	Reference(Practitioner|PractitionerRole|Organization)	s	-
 E	Linkage.item	1	*	BackboneElement	s	-
 E	Linkage.item.id	0	1	string	a	-
 E	Linkage.item.extension	0	*	Extension	-	-
@@ -4073,6 +4201,9 @@ E	Linkage.item.modifierExtension	0	*	Extension	ms	-
 E	Linkage.item.type	1	1	code	s	R:http://hl7.org/fhir/ValueSet/linkage-type
 E	Linkage.item.resource	1	1	Reference	s	-
 T	r	List	DomainResource	0	-	-
+C	lst-1	e	emptyReason.empty() or entry.empty()	A list can only have an emptyReason if it is empty
+C	lst-2	e	mode = 'changes' or entry.deleted.empty()	The deleted flag can only be used if the mode of the list is "changes"
+C	lst-3	e	mode = 'working' or entry.date.empty()	An entry date can only be used if the mode of the list is "working"
 E	List.id	0	1	id	s	-
 E	List.meta	0	1	Meta	s	-
 E	List.implicitRules	0	1	uri	ms	-
@@ -4086,10 +4217,10 @@ E	List.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/list-status
 E	List.mode	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/list-mode
 E	List.title	0	1	string	s	-
 E	List.code	0	1	CodeableConcept	s	-
-E	List.subject	0	1	Reference	s	-
-E	List.encounter	0	1	Reference	-	-
+E	List.subject	0	1	Reference(Patient|Group|Device|Location)	s	-
+E	List.encounter	0	1	Reference(Encounter)	-	-
 E	List.date	0	1	dateTime	s	-
-E	List.source	0	1	Reference	s	-
+E	List.source	0	1	Reference(Practitioner|PractitionerRole|Patient|Device)	s	-
 E	List.orderedBy	0	1	CodeableConcept	-	P:http://hl7.org/fhir/ValueSet/list-order
 E	List.note	0	*	Annotation	-	-
 E	List.entry	0	*	BackboneElement	-	-
@@ -4128,8 +4259,8 @@ E	Location.position.modifierExtension	0	*	Extension	ms	-
 E	Location.position.longitude	1	1	decimal	-	-
 E	Location.position.latitude	1	1	decimal	-	-
 E	Location.position.altitude	0	1	decimal	-	-
-E	Location.managingOrganization	0	1	Reference	s	-
-E	Location.partOf	0	1	Reference	-	-
+E	Location.managingOrganization	0	1	Reference(Organization)	s	-
+E	Location.partOf	0	1	Reference(Location)	-	-
 E	Location.hoursOfOperation	0	*	BackboneElement	-	-
 E	Location.hoursOfOperation.id	0	1	string	a	-
 E	Location.hoursOfOperation.extension	0	*	Extension	-	-
@@ -4139,8 +4270,10 @@ E	Location.hoursOfOperation.allDay	0	1	boolean	-	-
 E	Location.hoursOfOperation.openingTime	0	1	time	-	-
 E	Location.hoursOfOperation.closingTime	0	1	time	-	-
 E	Location.availabilityExceptions	0	1	string	-	-
-E	Location.endpoint	0	*	Reference	-	-
+E	Location.endpoint	0	*	Reference(Endpoint)	-	-
 T	r	Measure	DomainResource	0	-	-
+C	mea-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
+C	mea-1	e	group.stratifier.all((code | description | criteria).exists() xor component.exists())	Stratifier SHALL be either a single criteria or a set of criteria components
 E	Measure.id	0	1	id	s	-
 E	Measure.meta	0	1	Meta	s	-
 E	Measure.implicitRules	0	1	uri	ms	-
@@ -4157,7 +4290,7 @@ E	Measure.title	0	1	string	s	-
 E	Measure.subtitle	0	1	string	-	-
 E	Measure.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/publication-status
 E	Measure.experimental	0	1	boolean	s	-
-E	Measure.subject[x]	0	1	CodeableConcept,Reference	-	X:http://hl7.org/fhir/ValueSet/subject-type
+E	Measure.subject[x]	0	1	CodeableConcept,Reference(Group)	-	X:http://hl7.org/fhir/ValueSet/subject-type
 E	Measure.date	0	1	dateTime	s	-
 E	Measure.publisher	0	1	string	s	-
 E	Measure.contact	0	*	ContactDetail	s	-
@@ -4224,6 +4357,8 @@ E	Measure.supplementalData.usage	0	*	CodeableConcept	-	X:http://hl7.org/fhir/Val
 E	Measure.supplementalData.description	0	1	string	-	-
 E	Measure.supplementalData.criteria	1	1	Expression	-	-
 T	r	MeasureReport	DomainResource	0	-	-
+C	mrp-1	e	(type != 'data-collection') or group.exists().not()	Measure Reports used for data collection SHALL NOT communicate group and score information
+C	mrp-2	e	group.stratifier.stratum.all(value.exists() xor component.exists())	Stratifiers SHALL be either a single criteria or a set of criteria components
 E	MeasureReport.id	0	1	id	s	-
 E	MeasureReport.meta	0	1	Meta	s	-
 E	MeasureReport.implicitRules	0	1	uri	ms	-
@@ -4236,9 +4371,9 @@ E	MeasureReport.identifier	0	*	Identifier	s	-
 E	MeasureReport.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/measure-report-status
 E	MeasureReport.type	1	1	code	s	R:http://hl7.org/fhir/ValueSet/measure-report-type
 E	MeasureReport.measure	1	1	canonical	s	-
-E	MeasureReport.subject	0	1	Reference	s	-
+E	MeasureReport.subject	0	1	Reference(Patient|Practitioner|PractitionerRole|Location|Device|RelatedPerson|Group)	s	-
 E	MeasureReport.date	0	1	dateTime	s	-
-E	MeasureReport.reporter	0	1	Reference	s	-
+E	MeasureReport.reporter	0	1	Reference(Practitioner|PractitionerRole|Location|Organization)	s	-
 E	MeasureReport.period	1	1	Period	s	-
 E	MeasureReport.improvementNotation	0	1	CodeableConcept	ms	R:http://hl7.org/fhir/ValueSet/measure-improvement-notation
 E	MeasureReport.group	0	*	BackboneElement	-	-
@@ -4252,7 +4387,7 @@ E	MeasureReport.group.population.extension	0	*	Extension	-	-
 E	MeasureReport.group.population.modifierExtension	0	*	Extension	ms	-
 E	MeasureReport.group.population.code	0	1	CodeableConcept	s	X:http://hl7.org/fhir/ValueSet/measure-population
 E	MeasureReport.group.population.count	0	1	integer	-	-
-E	MeasureReport.group.population.subjectResults	0	1	Reference	-	-
+E	MeasureReport.group.population.subjectResults	0	1	Reference(List)	-	-
 E	MeasureReport.group.measureScore	0	1	Quantity	s	-
 E	MeasureReport.group.stratifier	0	*	BackboneElement	-	-
 E	MeasureReport.group.stratifier.id	0	1	string	a	-
@@ -4276,7 +4411,7 @@ E	MeasureReport.group.stratifier.stratum.population.extension	0	*	Extension	-	-
 E	MeasureReport.group.stratifier.stratum.population.modifierExtension	0	*	Extension	ms	-
 E	MeasureReport.group.stratifier.stratum.population.code	0	1	CodeableConcept	-	X:http://hl7.org/fhir/ValueSet/measure-population
 E	MeasureReport.group.stratifier.stratum.population.count	0	1	integer	-	-
-E	MeasureReport.group.stratifier.stratum.population.subjectResults	0	1	Reference	-	-
+E	MeasureReport.group.stratifier.stratum.population.subjectResults	0	1	Reference(List)	-	-
 E	MeasureReport.group.stratifier.stratum.measureScore	0	1	Quantity	-	-
 E	MeasureReport.evaluatedResource	0	*	Reference	-	-
 T	r	Media	DomainResource	0	-	-
@@ -4289,21 +4424,21 @@ E	Media.contained	0	*	Resource	-	-
 E	Media.extension	0	*	Extension	-	-
 E	Media.modifierExtension	0	*	Extension	m	-
 E	Media.identifier	0	*	Identifier	s	-
-E	Media.basedOn	0	*	Reference	s	-
+E	Media.basedOn	0	*	Reference(ServiceRequest|CarePlan)	s	-
 E	Media.partOf	0	*	Reference	s	-
 E	Media.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/event-status
 E	Media.type	0	1	CodeableConcept	s	X:http://hl7.org/fhir/ValueSet/media-type
 E	Media.modality	0	1	CodeableConcept	s	-
 E	Media.view	0	1	CodeableConcept	s	-
-E	Media.subject	0	1	Reference	s	-
-E	Media.encounter	0	1	Reference	s	-
+E	Media.subject	0	1	Reference(Patient|Practitioner|PractitionerRole|Group|Device|Specimen|Location)	s	-
+E	Media.encounter	0	1	Reference(Encounter)	s	-
 E	Media.created[x]	0	1	dateTime,Period	s	-
 E	Media.issued	0	1	instant	s	-
-E	Media.operator	0	1	Reference	s	-
+E	Media.operator	0	1	Reference(Practitioner|PractitionerRole|Organization|CareTeam|Patient|Device|RelatedPerson)	s	-
 E	Media.reasonCode	0	*	CodeableConcept	s	-
 E	Media.bodySite	0	1	CodeableConcept	s	-
 E	Media.deviceName	0	1	string	s	-
-E	Media.device	0	1	Reference	s	-
+E	Media.device	0	1	Reference(Device|DeviceMetric|Device)	s	-
 E	Media.height	0	1	positiveInt	s	-
 E	Media.width	0	1	positiveInt	s	-
 E	Media.frames	0	1	positiveInt	s	-
@@ -4322,14 +4457,14 @@ E	Medication.modifierExtension	0	*	Extension	m	-
 E	Medication.identifier	0	*	Identifier	s	-
 E	Medication.code	0	1	CodeableConcept	s	-
 E	Medication.status	0	1	code	ms	R:http://hl7.org/fhir/ValueSet/medication-status
-E	Medication.manufacturer	0	1	Reference	s	-
+E	Medication.manufacturer	0	1	Reference(Organization)	s	-
 E	Medication.form	0	1	CodeableConcept	-	-
 E	Medication.amount	0	1	Ratio	s	-
 E	Medication.ingredient	0	*	BackboneElement	-	-
 E	Medication.ingredient.id	0	1	string	a	-
 E	Medication.ingredient.extension	0	*	Extension	-	-
 E	Medication.ingredient.modifierExtension	0	*	Extension	ms	-
-E	Medication.ingredient.item[x]	1	1	CodeableConcept,Reference	-	-
+E	Medication.ingredient.item[x]	1	1	CodeableConcept,Reference(Substance|Medication)	-	-
 E	Medication.ingredient.isActive	0	1	boolean	-	-
 E	Medication.ingredient.strength	0	1	Ratio	-	-
 E	Medication.batch	0	1	BackboneElement	-	-
@@ -4349,13 +4484,13 @@ E	MedicationAdministration.extension	0	*	Extension	-	-
 E	MedicationAdministration.modifierExtension	0	*	Extension	m	-
 E	MedicationAdministration.identifier	0	*	Identifier	-	-
 E	MedicationAdministration.instantiates	0	*	uri	s	-
-E	MedicationAdministration.partOf	0	*	Reference	s	-
+E	MedicationAdministration.partOf	0	*	Reference(MedicationAdministration|Procedure)	s	-
 E	MedicationAdministration.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/medication-admin-status
 E	MedicationAdministration.statusReason	0	*	CodeableConcept	-	-
 E	MedicationAdministration.category	0	1	CodeableConcept	-	P:http://hl7.org/fhir/ValueSet/medication-admin-category
-E	MedicationAdministration.medication[x]	1	1	CodeableConcept,Reference	s	-
-E	MedicationAdministration.subject	1	1	Reference	s	-
-E	MedicationAdministration.context	0	1	Reference	-	-
+E	MedicationAdministration.medication[x]	1	1	CodeableConcept,Reference(Medication)	s	-
+E	MedicationAdministration.subject	1	1	Reference(Patient|Group)	s	-
+E	MedicationAdministration.context	0	1	Reference(Encounter|EpisodeOfCare)	-	-
 E	MedicationAdministration.supportingInformation	0	*	Reference	-	-
 E	MedicationAdministration.effective[x]	1	1	dateTime,Period	s	-
 E	MedicationAdministration.performer	0	*	BackboneElement	s	-
@@ -4363,13 +4498,14 @@ E	MedicationAdministration.performer.id	0	1	string	a	-
 E	MedicationAdministration.performer.extension	0	*	Extension	-	-
 E	MedicationAdministration.performer.modifierExtension	0	*	Extension	ms	-
 E	MedicationAdministration.performer.function	0	1	CodeableConcept	-	-
-E	MedicationAdministration.performer.actor	1	1	Reference	s	-
+E	MedicationAdministration.performer.actor	1	1	Reference(Practitioner|PractitionerRole|Patient|RelatedPerson|Device)	s	-
 E	MedicationAdministration.reasonCode	0	*	CodeableConcept	-	-
-E	MedicationAdministration.reasonReference	0	*	Reference	-	-
-E	MedicationAdministration.request	0	1	Reference	-	-
-E	MedicationAdministration.device	0	*	Reference	-	-
+E	MedicationAdministration.reasonReference	0	*	Reference(Condition|Observation|DiagnosticReport)	-	-
+E	MedicationAdministration.request	0	1	Reference(MedicationRequest)	-	-
+E	MedicationAdministration.device	0	*	Reference(Device)	-	-
 E	MedicationAdministration.note	0	*	Annotation	-	-
 E	MedicationAdministration.dosage	0	1	BackboneElement	-	-
+C	mad-1	e	dose.exists() or rate.exists()	SHALL have at least one of dosage.dose or dosage.rate[x]
 E	MedicationAdministration.dosage.id	0	1	string	a	-
 E	MedicationAdministration.dosage.extension	0	*	Extension	-	-
 E	MedicationAdministration.dosage.modifierExtension	0	*	Extension	ms	-
@@ -4379,8 +4515,9 @@ E	MedicationAdministration.dosage.route	0	1	CodeableConcept	-	-
 E	MedicationAdministration.dosage.method	0	1	CodeableConcept	-	-
 E	MedicationAdministration.dosage.dose	0	1	Quantity	-	-
 E	MedicationAdministration.dosage.rate[x]	0	1	Ratio,Quantity	-	-
-E	MedicationAdministration.eventHistory	0	*	Reference	-	-
+E	MedicationAdministration.eventHistory	0	*	Reference(Provenance)	-	-
 T	r	MedicationDispense	DomainResource	0	-	-
+C	mdd-1	e	whenHandedOver.empty() or whenPrepared.empty() or whenHandedOver >= whenPrepared	whenHandedOver cannot be before whenPrepared
 E	MedicationDispense.id	0	1	id	s	-
 E	MedicationDispense.meta	0	1	Meta	s	-
 E	MedicationDispense.implicitRules	0	1	uri	ms	-
@@ -4390,29 +4527,29 @@ E	MedicationDispense.contained	0	*	Resource	-	-
 E	MedicationDispense.extension	0	*	Extension	-	-
 E	MedicationDispense.modifierExtension	0	*	Extension	m	-
 E	MedicationDispense.identifier	0	*	Identifier	-	-
-E	MedicationDispense.partOf	0	*	Reference	-	-
+E	MedicationDispense.partOf	0	*	Reference(Procedure)	-	-
 E	MedicationDispense.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/medicationdispense-status
-E	MedicationDispense.statusReason[x]	0	1	CodeableConcept,Reference	-	-
+E	MedicationDispense.statusReason[x]	0	1	CodeableConcept,Reference(DetectedIssue)	-	-
 E	MedicationDispense.category	0	1	CodeableConcept	-	P:http://hl7.org/fhir/ValueSet/medicationdispense-category
-E	MedicationDispense.medication[x]	1	1	CodeableConcept,Reference	s	-
-E	MedicationDispense.subject	0	1	Reference	s	-
-E	MedicationDispense.context	0	1	Reference	-	-
+E	MedicationDispense.medication[x]	1	1	CodeableConcept,Reference(Medication)	s	-
+E	MedicationDispense.subject	0	1	Reference(Patient|Group)	s	-
+E	MedicationDispense.context	0	1	Reference(Encounter|EpisodeOfCare)	-	-
 E	MedicationDispense.supportingInformation	0	*	Reference	-	-
 E	MedicationDispense.performer	0	*	BackboneElement	-	-
 E	MedicationDispense.performer.id	0	1	string	a	-
 E	MedicationDispense.performer.extension	0	*	Extension	-	-
 E	MedicationDispense.performer.modifierExtension	0	*	Extension	ms	-
 E	MedicationDispense.performer.function	0	1	CodeableConcept	-	-
-E	MedicationDispense.performer.actor	1	1	Reference	-	-
-E	MedicationDispense.location	0	1	Reference	-	-
-E	MedicationDispense.authorizingPrescription	0	*	Reference	-	-
+E	MedicationDispense.performer.actor	1	1	Reference(Practitioner|PractitionerRole|Organization|Patient|Device|RelatedPerson)	-	-
+E	MedicationDispense.location	0	1	Reference(Location)	-	-
+E	MedicationDispense.authorizingPrescription	0	*	Reference(MedicationRequest)	-	-
 E	MedicationDispense.type	0	1	CodeableConcept	-	-
 E	MedicationDispense.quantity	0	1	Quantity	-	-
 E	MedicationDispense.daysSupply	0	1	Quantity	-	-
 E	MedicationDispense.whenPrepared	0	1	dateTime	s	-
 E	MedicationDispense.whenHandedOver	0	1	dateTime	-	-
-E	MedicationDispense.destination	0	1	Reference	-	-
-E	MedicationDispense.receiver	0	*	Reference	-	-
+E	MedicationDispense.destination	0	1	Reference(Location)	-	-
+E	MedicationDispense.receiver	0	*	Reference(Patient|Practitioner)	-	-
 E	MedicationDispense.note	0	*	Annotation	-	-
 E	MedicationDispense.dosageInstruction	0	*	Dosage	-	-
 E	MedicationDispense.substitution	0	1	BackboneElement	-	-
@@ -4422,9 +4559,9 @@ E	MedicationDispense.substitution.modifierExtension	0	*	Extension	ms	-
 E	MedicationDispense.substitution.wasSubstituted	1	1	boolean	-	-
 E	MedicationDispense.substitution.type	0	1	CodeableConcept	-	-
 E	MedicationDispense.substitution.reason	0	*	CodeableConcept	-	-
-E	MedicationDispense.substitution.responsibleParty	0	*	Reference	-	-
-E	MedicationDispense.detectedIssue	0	*	Reference	-	-
-E	MedicationDispense.eventHistory	0	*	Reference	-	-
+E	MedicationDispense.substitution.responsibleParty	0	*	Reference(Practitioner|PractitionerRole)	-	-
+E	MedicationDispense.detectedIssue	0	*	Reference(DetectedIssue)	-	-
+E	MedicationDispense.eventHistory	0	*	Reference(Provenance)	-	-
 T	r	MedicationKnowledge	DomainResource	0	-	-
 E	MedicationKnowledge.id	0	1	id	s	-
 E	MedicationKnowledge.meta	0	1	Meta	s	-
@@ -4436,7 +4573,7 @@ E	MedicationKnowledge.extension	0	*	Extension	-	-
 E	MedicationKnowledge.modifierExtension	0	*	Extension	m	-
 E	MedicationKnowledge.code	0	1	CodeableConcept	s	-
 E	MedicationKnowledge.status	0	1	code	ms	R:http://hl7.org/fhir/ValueSet/medicationknowledge-status
-E	MedicationKnowledge.manufacturer	0	1	Reference	s	-
+E	MedicationKnowledge.manufacturer	0	1	Reference(Organization)	s	-
 E	MedicationKnowledge.doseForm	0	1	CodeableConcept	-	-
 E	MedicationKnowledge.amount	0	1	Quantity	s	-
 E	MedicationKnowledge.synonym	0	*	string	s	-
@@ -4445,20 +4582,20 @@ E	MedicationKnowledge.relatedMedicationKnowledge.id	0	1	string	a	-
 E	MedicationKnowledge.relatedMedicationKnowledge.extension	0	*	Extension	-	-
 E	MedicationKnowledge.relatedMedicationKnowledge.modifierExtension	0	*	Extension	ms	-
 E	MedicationKnowledge.relatedMedicationKnowledge.type	1	1	CodeableConcept	-	-
-E	MedicationKnowledge.relatedMedicationKnowledge.reference	1	*	Reference	-	-
-E	MedicationKnowledge.associatedMedication	0	*	Reference	-	-
+E	MedicationKnowledge.relatedMedicationKnowledge.reference	1	*	Reference(MedicationKnowledge)	-	-
+E	MedicationKnowledge.associatedMedication	0	*	Reference(Medication)	-	-
 E	MedicationKnowledge.productType	0	*	CodeableConcept	-	-
 E	MedicationKnowledge.monograph	0	*	BackboneElement	-	-
 E	MedicationKnowledge.monograph.id	0	1	string	a	-
 E	MedicationKnowledge.monograph.extension	0	*	Extension	-	-
 E	MedicationKnowledge.monograph.modifierExtension	0	*	Extension	ms	-
 E	MedicationKnowledge.monograph.type	0	1	CodeableConcept	-	-
-E	MedicationKnowledge.monograph.source	0	1	Reference	-	-
+E	MedicationKnowledge.monograph.source	0	1	Reference(DocumentReference|Media)	-	-
 E	MedicationKnowledge.ingredient	0	*	BackboneElement	-	-
 E	MedicationKnowledge.ingredient.id	0	1	string	a	-
 E	MedicationKnowledge.ingredient.extension	0	*	Extension	-	-
 E	MedicationKnowledge.ingredient.modifierExtension	0	*	Extension	ms	-
-E	MedicationKnowledge.ingredient.item[x]	1	1	CodeableConcept,Reference	-	-
+E	MedicationKnowledge.ingredient.item[x]	1	1	CodeableConcept,Reference(Substance)	-	-
 E	MedicationKnowledge.ingredient.isActive	0	1	boolean	-	-
 E	MedicationKnowledge.ingredient.strength	0	1	Ratio	-	-
 E	MedicationKnowledge.preparationInstruction	0	1	markdown	-	-
@@ -4486,7 +4623,7 @@ E	MedicationKnowledge.administrationGuidelines.dosage.extension	0	*	Extension	-	
 E	MedicationKnowledge.administrationGuidelines.dosage.modifierExtension	0	*	Extension	ms	-
 E	MedicationKnowledge.administrationGuidelines.dosage.type	1	1	CodeableConcept	-	-
 E	MedicationKnowledge.administrationGuidelines.dosage.dosage	1	*	Dosage	-	-
-E	MedicationKnowledge.administrationGuidelines.indication[x]	0	1	CodeableConcept,Reference	-	-
+E	MedicationKnowledge.administrationGuidelines.indication[x]	0	1	CodeableConcept,Reference(ObservationDefinition)	-	-
 E	MedicationKnowledge.administrationGuidelines.patientCharacteristics	0	*	BackboneElement	-	-
 E	MedicationKnowledge.administrationGuidelines.patientCharacteristics.id	0	1	string	a	-
 E	MedicationKnowledge.administrationGuidelines.patientCharacteristics.extension	0	*	Extension	-	-
@@ -4511,12 +4648,12 @@ E	MedicationKnowledge.drugCharacteristic.extension	0	*	Extension	-	-
 E	MedicationKnowledge.drugCharacteristic.modifierExtension	0	*	Extension	ms	-
 E	MedicationKnowledge.drugCharacteristic.type	0	1	CodeableConcept	-	-
 E	MedicationKnowledge.drugCharacteristic.value[x]	0	1	CodeableConcept,string,Quantity,base64Binary	-	-
-E	MedicationKnowledge.contraindication	0	*	Reference	-	-
+E	MedicationKnowledge.contraindication	0	*	Reference(DetectedIssue)	-	-
 E	MedicationKnowledge.regulatory	0	*	BackboneElement	-	-
 E	MedicationKnowledge.regulatory.id	0	1	string	a	-
 E	MedicationKnowledge.regulatory.extension	0	*	Extension	-	-
 E	MedicationKnowledge.regulatory.modifierExtension	0	*	Extension	ms	-
-E	MedicationKnowledge.regulatory.regulatoryAuthority	1	1	Reference	-	-
+E	MedicationKnowledge.regulatory.regulatoryAuthority	1	1	Reference(Organization)	-	-
 E	MedicationKnowledge.regulatory.substitution	0	*	BackboneElement	-	-
 E	MedicationKnowledge.regulatory.substitution.id	0	1	string	a	-
 E	MedicationKnowledge.regulatory.substitution.extension	0	*	Extension	-	-
@@ -4557,24 +4694,24 @@ E	MedicationRequest.intent	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/medication
 E	MedicationRequest.category	0	*	CodeableConcept	-	-
 E	MedicationRequest.priority	0	1	code	s	R:http://hl7.org/fhir/ValueSet/request-priority
 E	MedicationRequest.doNotPerform	0	1	boolean	ms	-
-E	MedicationRequest.reported[x]	0	1	boolean,Reference	s	-
-E	MedicationRequest.medication[x]	1	1	CodeableConcept,Reference	s	-
-E	MedicationRequest.subject	1	1	Reference	s	-
-E	MedicationRequest.encounter	0	1	Reference	-	-
+E	MedicationRequest.reported[x]	0	1	boolean,Reference(Patient|Practitioner|PractitionerRole|RelatedPerson|Organization)	s	-
+E	MedicationRequest.medication[x]	1	1	CodeableConcept,Reference(Medication)	s	-
+E	MedicationRequest.subject	1	1	Reference(Patient|Group)	s	-
+E	MedicationRequest.encounter	0	1	Reference(Encounter)	-	-
 E	MedicationRequest.supportingInformation	0	*	Reference	-	-
 E	MedicationRequest.authoredOn	0	1	dateTime	s	-
-E	MedicationRequest.requester	0	1	Reference	s	-
-E	MedicationRequest.performer	0	1	Reference	-	-
+E	MedicationRequest.requester	0	1	Reference(Practitioner|PractitionerRole|Organization|Patient|RelatedPerson|Device)	s	-
+E	MedicationRequest.performer	0	1	Reference(Practitioner|PractitionerRole|Organization|Patient|Device|RelatedPerson|CareTeam)	-	-
 E	MedicationRequest.performerType	0	1	CodeableConcept	s	-
-E	MedicationRequest.recorder	0	1	Reference	-	-
+E	MedicationRequest.recorder	0	1	Reference(Practitioner|PractitionerRole)	-	-
 E	MedicationRequest.reasonCode	0	*	CodeableConcept	-	-
-E	MedicationRequest.reasonReference	0	*	Reference	-	-
+E	MedicationRequest.reasonReference	0	*	Reference(Condition|Observation)	-	-
 E	MedicationRequest.instantiatesCanonical	0	*	canonical	s	-
 E	MedicationRequest.instantiatesUri	0	*	uri	s	-
-E	MedicationRequest.basedOn	0	*	Reference	s	-
+E	MedicationRequest.basedOn	0	*	Reference(CarePlan|MedicationRequest|ServiceRequest|ImmunizationRecommendation)	s	-
 E	MedicationRequest.groupIdentifier	0	1	Identifier	s	-
 E	MedicationRequest.courseOfTherapyType	0	1	CodeableConcept	-	-
-E	MedicationRequest.insurance	0	*	Reference	-	-
+E	MedicationRequest.insurance	0	*	Reference(Coverage|ClaimResponse)	-	-
 E	MedicationRequest.note	0	*	Annotation	-	-
 E	MedicationRequest.dosageInstruction	0	*	Dosage	-	-
 E	MedicationRequest.dispenseRequest	0	1	BackboneElement	-	-
@@ -4592,16 +4729,16 @@ E	MedicationRequest.dispenseRequest.validityPeriod	0	1	Period	-	-
 E	MedicationRequest.dispenseRequest.numberOfRepeatsAllowed	0	1	unsignedInt	-	-
 E	MedicationRequest.dispenseRequest.quantity	0	1	Quantity	-	-
 E	MedicationRequest.dispenseRequest.expectedSupplyDuration	0	1	Duration	-	-
-E	MedicationRequest.dispenseRequest.performer	0	1	Reference	-	-
+E	MedicationRequest.dispenseRequest.performer	0	1	Reference(Organization)	-	-
 E	MedicationRequest.substitution	0	1	BackboneElement	-	-
 E	MedicationRequest.substitution.id	0	1	string	a	-
 E	MedicationRequest.substitution.extension	0	*	Extension	-	-
 E	MedicationRequest.substitution.modifierExtension	0	*	Extension	ms	-
 E	MedicationRequest.substitution.allowed[x]	1	1	boolean,CodeableConcept	-	-
 E	MedicationRequest.substitution.reason	0	1	CodeableConcept	-	-
-E	MedicationRequest.priorPrescription	0	1	Reference	-	-
-E	MedicationRequest.detectedIssue	0	*	Reference	-	-
-E	MedicationRequest.eventHistory	0	*	Reference	-	-
+E	MedicationRequest.priorPrescription	0	1	Reference(MedicationRequest)	-	-
+E	MedicationRequest.detectedIssue	0	*	Reference(DetectedIssue)	-	-
+E	MedicationRequest.eventHistory	0	*	Reference(Provenance)	-	-
 T	r	MedicationStatement	DomainResource	0	-	-
 E	MedicationStatement.id	0	1	id	s	-
 E	MedicationStatement.meta	0	1	Meta	s	-
@@ -4612,20 +4749,20 @@ E	MedicationStatement.contained	0	*	Resource	-	-
 E	MedicationStatement.extension	0	*	Extension	-	-
 E	MedicationStatement.modifierExtension	0	*	Extension	m	-
 E	MedicationStatement.identifier	0	*	Identifier	s	-
-E	MedicationStatement.basedOn	0	*	Reference	s	-
-E	MedicationStatement.partOf	0	*	Reference	s	-
+E	MedicationStatement.basedOn	0	*	Reference(MedicationRequest|CarePlan|ServiceRequest)	s	-
+E	MedicationStatement.partOf	0	*	Reference(MedicationAdministration|MedicationDispense|MedicationStatement|Procedure|Observation)	s	-
 E	MedicationStatement.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/medication-statement-status
 E	MedicationStatement.statusReason	0	*	CodeableConcept	-	-
 E	MedicationStatement.category	0	1	CodeableConcept	s	P:http://hl7.org/fhir/ValueSet/medication-statement-category
-E	MedicationStatement.medication[x]	1	1	CodeableConcept,Reference	s	-
-E	MedicationStatement.subject	1	1	Reference	s	-
-E	MedicationStatement.context	0	1	Reference	s	-
+E	MedicationStatement.medication[x]	1	1	CodeableConcept,Reference(Medication)	s	-
+E	MedicationStatement.subject	1	1	Reference(Patient|Group)	s	-
+E	MedicationStatement.context	0	1	Reference(Encounter|EpisodeOfCare)	s	-
 E	MedicationStatement.effective[x]	0	1	dateTime,Period	s	-
 E	MedicationStatement.dateAsserted	0	1	dateTime	s	-
-E	MedicationStatement.informationSource	0	1	Reference	-	-
+E	MedicationStatement.informationSource	0	1	Reference(Patient|Practitioner|PractitionerRole|RelatedPerson|Organization)	-	-
 E	MedicationStatement.derivedFrom	0	*	Reference	-	-
 E	MedicationStatement.reasonCode	0	*	CodeableConcept	-	-
-E	MedicationStatement.reasonReference	0	*	Reference	-	-
+E	MedicationStatement.reasonReference	0	*	Reference(Condition|Observation|DiagnosticReport)	-	-
 E	MedicationStatement.note	0	*	Annotation	-	-
 E	MedicationStatement.dosage	0	*	Dosage	-	-
 T	r	MedicinalProduct	DomainResource	0	-	-
@@ -4647,12 +4784,12 @@ E	MedicinalProduct.specialMeasures	0	*	string	s	-
 E	MedicinalProduct.paediatricUseIndicator	0	1	CodeableConcept	s	-
 E	MedicinalProduct.productClassification	0	*	CodeableConcept	s	-
 E	MedicinalProduct.marketingStatus	0	*	MarketingStatus	s	-
-E	MedicinalProduct.pharmaceuticalProduct	0	*	Reference	s	-
-E	MedicinalProduct.packagedMedicinalProduct	0	*	Reference	s	-
-E	MedicinalProduct.attachedDocument	0	*	Reference	s	-
-E	MedicinalProduct.masterFile	0	*	Reference	s	-
-E	MedicinalProduct.contact	0	*	Reference	s	-
-E	MedicinalProduct.clinicalTrial	0	*	Reference	s	-
+E	MedicinalProduct.pharmaceuticalProduct	0	*	Reference(MedicinalProductPharmaceutical)	s	-
+E	MedicinalProduct.packagedMedicinalProduct	0	*	Reference(MedicinalProductPackaged)	s	-
+E	MedicinalProduct.attachedDocument	0	*	Reference(DocumentReference)	s	-
+E	MedicinalProduct.masterFile	0	*	Reference(DocumentReference)	s	-
+E	MedicinalProduct.contact	0	*	Reference(Organization|PractitionerRole)	s	-
+E	MedicinalProduct.clinicalTrial	0	*	Reference(ResearchStudy)	s	-
 E	MedicinalProduct.name	1	*	BackboneElement	s	-
 E	MedicinalProduct.name.id	0	1	string	a	-
 E	MedicinalProduct.name.extension	0	*	Extension	-	-
@@ -4680,8 +4817,8 @@ E	MedicinalProduct.manufacturingBusinessOperation.operationType	0	1	CodeableConc
 E	MedicinalProduct.manufacturingBusinessOperation.authorisationReferenceNumber	0	1	Identifier	s	-
 E	MedicinalProduct.manufacturingBusinessOperation.effectiveDate	0	1	dateTime	s	-
 E	MedicinalProduct.manufacturingBusinessOperation.confidentialityIndicator	0	1	CodeableConcept	s	-
-E	MedicinalProduct.manufacturingBusinessOperation.manufacturer	0	*	Reference	s	-
-E	MedicinalProduct.manufacturingBusinessOperation.regulator	0	1	Reference	s	-
+E	MedicinalProduct.manufacturingBusinessOperation.manufacturer	0	*	Reference(Organization)	s	-
+E	MedicinalProduct.manufacturingBusinessOperation.regulator	0	1	Reference(Organization)	s	-
 E	MedicinalProduct.specialDesignation	0	*	BackboneElement	s	-
 E	MedicinalProduct.specialDesignation.id	0	1	string	a	-
 E	MedicinalProduct.specialDesignation.extension	0	*	Extension	-	-
@@ -4689,7 +4826,7 @@ E	MedicinalProduct.specialDesignation.modifierExtension	0	*	Extension	ms	-
 E	MedicinalProduct.specialDesignation.identifier	0	*	Identifier	s	-
 E	MedicinalProduct.specialDesignation.type	0	1	CodeableConcept	s	-
 E	MedicinalProduct.specialDesignation.intendedUse	0	1	CodeableConcept	s	-
-E	MedicinalProduct.specialDesignation.indication[x]	0	1	CodeableConcept,Reference	s	-
+E	MedicinalProduct.specialDesignation.indication[x]	0	1	CodeableConcept,Reference(MedicinalProductIndication)	s	-
 E	MedicinalProduct.specialDesignation.status	0	1	CodeableConcept	s	-
 E	MedicinalProduct.specialDesignation.date	0	1	dateTime	s	-
 E	MedicinalProduct.specialDesignation.species	0	1	CodeableConcept	s	-
@@ -4703,7 +4840,7 @@ E	MedicinalProductAuthorization.contained	0	*	Resource	-	-
 E	MedicinalProductAuthorization.extension	0	*	Extension	-	-
 E	MedicinalProductAuthorization.modifierExtension	0	*	Extension	m	-
 E	MedicinalProductAuthorization.identifier	0	*	Identifier	s	-
-E	MedicinalProductAuthorization.subject	0	1	Reference	s	-
+E	MedicinalProductAuthorization.subject	0	1	Reference(MedicinalProduct|MedicinalProductPackaged)	s	-
 E	MedicinalProductAuthorization.country	0	*	CodeableConcept	s	-
 E	MedicinalProductAuthorization.jurisdiction	0	*	CodeableConcept	s	-
 E	MedicinalProductAuthorization.status	0	1	CodeableConcept	s	-
@@ -4723,8 +4860,8 @@ E	MedicinalProductAuthorization.jurisdictionalAuthorization.country	0	1	Codeable
 E	MedicinalProductAuthorization.jurisdictionalAuthorization.jurisdiction	0	*	CodeableConcept	s	-
 E	MedicinalProductAuthorization.jurisdictionalAuthorization.legalStatusOfSupply	0	1	CodeableConcept	s	-
 E	MedicinalProductAuthorization.jurisdictionalAuthorization.validityPeriod	0	1	Period	s	-
-E	MedicinalProductAuthorization.holder	0	1	Reference	s	-
-E	MedicinalProductAuthorization.regulator	0	1	Reference	s	-
+E	MedicinalProductAuthorization.holder	0	1	Reference(Organization)	s	-
+E	MedicinalProductAuthorization.regulator	0	1	Reference(Organization)	s	-
 E	MedicinalProductAuthorization.procedure	0	1	BackboneElement	s	-
 E	MedicinalProductAuthorization.procedure.id	0	1	string	a	-
 E	MedicinalProductAuthorization.procedure.extension	0	*	Extension	-	-
@@ -4742,17 +4879,17 @@ E	MedicinalProductContraindication.text	0	1	Narrative	-	-
 E	MedicinalProductContraindication.contained	0	*	Resource	-	-
 E	MedicinalProductContraindication.extension	0	*	Extension	-	-
 E	MedicinalProductContraindication.modifierExtension	0	*	Extension	m	-
-E	MedicinalProductContraindication.subject	0	*	Reference	s	-
+E	MedicinalProductContraindication.subject	0	*	Reference(MedicinalProduct|Medication)	s	-
 E	MedicinalProductContraindication.disease	0	1	CodeableConcept	s	-
 E	MedicinalProductContraindication.diseaseStatus	0	1	CodeableConcept	s	-
 E	MedicinalProductContraindication.comorbidity	0	*	CodeableConcept	s	-
-E	MedicinalProductContraindication.therapeuticIndication	0	*	Reference	s	-
+E	MedicinalProductContraindication.therapeuticIndication	0	*	Reference(MedicinalProductIndication)	s	-
 E	MedicinalProductContraindication.otherTherapy	0	*	BackboneElement	s	-
 E	MedicinalProductContraindication.otherTherapy.id	0	1	string	a	-
 E	MedicinalProductContraindication.otherTherapy.extension	0	*	Extension	-	-
 E	MedicinalProductContraindication.otherTherapy.modifierExtension	0	*	Extension	ms	-
 E	MedicinalProductContraindication.otherTherapy.therapyRelationshipType	1	1	CodeableConcept	s	-
-E	MedicinalProductContraindication.otherTherapy.medication[x]	1	1	CodeableConcept,Reference	s	-
+E	MedicinalProductContraindication.otherTherapy.medication[x]	1	1	CodeableConcept,Reference(MedicinalProduct|Medication|Substance|SubstanceSpecification)	s	-
 E	MedicinalProductContraindication.population	0	*	Population	s	-
 T	r	MedicinalProductIndication	DomainResource	0	-	-
 E	MedicinalProductIndication.id	0	1	id	s	-
@@ -4763,7 +4900,7 @@ E	MedicinalProductIndication.text	0	1	Narrative	-	-
 E	MedicinalProductIndication.contained	0	*	Resource	-	-
 E	MedicinalProductIndication.extension	0	*	Extension	-	-
 E	MedicinalProductIndication.modifierExtension	0	*	Extension	m	-
-E	MedicinalProductIndication.subject	0	*	Reference	s	-
+E	MedicinalProductIndication.subject	0	*	Reference(MedicinalProduct|Medication)	s	-
 E	MedicinalProductIndication.diseaseSymptomProcedure	0	1	CodeableConcept	s	-
 E	MedicinalProductIndication.diseaseStatus	0	1	CodeableConcept	s	-
 E	MedicinalProductIndication.comorbidity	0	*	CodeableConcept	s	-
@@ -4774,8 +4911,8 @@ E	MedicinalProductIndication.otherTherapy.id	0	1	string	a	-
 E	MedicinalProductIndication.otherTherapy.extension	0	*	Extension	-	-
 E	MedicinalProductIndication.otherTherapy.modifierExtension	0	*	Extension	ms	-
 E	MedicinalProductIndication.otherTherapy.therapyRelationshipType	1	1	CodeableConcept	s	-
-E	MedicinalProductIndication.otherTherapy.medication[x]	1	1	CodeableConcept,Reference	s	-
-E	MedicinalProductIndication.undesirableEffect	0	*	Reference	s	-
+E	MedicinalProductIndication.otherTherapy.medication[x]	1	1	CodeableConcept,Reference(MedicinalProduct|Medication|Substance|SubstanceSpecification)	s	-
+E	MedicinalProductIndication.undesirableEffect	0	*	Reference(MedicinalProductUndesirableEffect)	s	-
 E	MedicinalProductIndication.population	0	*	Population	s	-
 T	r	MedicinalProductIngredient	DomainResource	0	-	-
 E	MedicinalProductIngredient.id	0	1	id	s	-
@@ -4789,7 +4926,7 @@ E	MedicinalProductIngredient.modifierExtension	0	*	Extension	m	-
 E	MedicinalProductIngredient.identifier	0	1	Identifier	s	-
 E	MedicinalProductIngredient.role	1	1	CodeableConcept	s	-
 E	MedicinalProductIngredient.allergenicIndicator	0	1	boolean	s	-
-E	MedicinalProductIngredient.manufacturer	0	*	Reference	s	-
+E	MedicinalProductIngredient.manufacturer	0	*	Reference(Organization)	s	-
 E	MedicinalProductIngredient.specifiedSubstance	0	*	BackboneElement	s	-
 E	MedicinalProductIngredient.specifiedSubstance.id	0	1	string	a	-
 E	MedicinalProductIngredient.specifiedSubstance.extension	0	*	Extension	-	-
@@ -4831,13 +4968,13 @@ E	MedicinalProductInteraction.text	0	1	Narrative	-	-
 E	MedicinalProductInteraction.contained	0	*	Resource	-	-
 E	MedicinalProductInteraction.extension	0	*	Extension	-	-
 E	MedicinalProductInteraction.modifierExtension	0	*	Extension	m	-
-E	MedicinalProductInteraction.subject	0	*	Reference	s	-
+E	MedicinalProductInteraction.subject	0	*	Reference(MedicinalProduct|Medication|Substance)	s	-
 E	MedicinalProductInteraction.description	0	1	string	s	-
 E	MedicinalProductInteraction.interactant	0	*	BackboneElement	s	-
 E	MedicinalProductInteraction.interactant.id	0	1	string	a	-
 E	MedicinalProductInteraction.interactant.extension	0	*	Extension	-	-
 E	MedicinalProductInteraction.interactant.modifierExtension	0	*	Extension	ms	-
-E	MedicinalProductInteraction.interactant.item[x]	1	1	Reference,CodeableConcept	s	-
+E	MedicinalProductInteraction.interactant.item[x]	1	1	Reference(MedicinalProduct|Medication|Substance|ObservationDefinition),CodeableConcept	s	-
 E	MedicinalProductInteraction.type	0	1	CodeableConcept	s	-
 E	MedicinalProductInteraction.effect	0	1	CodeableConcept	s	-
 E	MedicinalProductInteraction.incidence	0	1	CodeableConcept	s	-
@@ -4854,8 +4991,8 @@ E	MedicinalProductManufactured.modifierExtension	0	*	Extension	m	-
 E	MedicinalProductManufactured.manufacturedDoseForm	1	1	CodeableConcept	s	-
 E	MedicinalProductManufactured.unitOfPresentation	0	1	CodeableConcept	s	-
 E	MedicinalProductManufactured.quantity	1	1	Quantity	s	-
-E	MedicinalProductManufactured.manufacturer	0	*	Reference	s	-
-E	MedicinalProductManufactured.ingredient	0	*	Reference	s	-
+E	MedicinalProductManufactured.manufacturer	0	*	Reference(Organization)	s	-
+E	MedicinalProductManufactured.ingredient	0	*	Reference(MedicinalProductIngredient)	s	-
 E	MedicinalProductManufactured.physicalCharacteristics	0	1	ProdCharacteristic	s	-
 E	MedicinalProductManufactured.otherCharacteristics	0	*	CodeableConcept	s	-
 T	r	MedicinalProductPackaged	DomainResource	0	-	-
@@ -4868,12 +5005,12 @@ E	MedicinalProductPackaged.contained	0	*	Resource	-	-
 E	MedicinalProductPackaged.extension	0	*	Extension	-	-
 E	MedicinalProductPackaged.modifierExtension	0	*	Extension	m	-
 E	MedicinalProductPackaged.identifier	0	*	Identifier	s	-
-E	MedicinalProductPackaged.subject	0	*	Reference	s	-
+E	MedicinalProductPackaged.subject	0	*	Reference(MedicinalProduct)	s	-
 E	MedicinalProductPackaged.description	0	1	string	s	-
 E	MedicinalProductPackaged.legalStatusOfSupply	0	1	CodeableConcept	s	-
 E	MedicinalProductPackaged.marketingStatus	0	*	MarketingStatus	s	-
-E	MedicinalProductPackaged.marketingAuthorization	0	1	Reference	s	-
-E	MedicinalProductPackaged.manufacturer	0	*	Reference	s	-
+E	MedicinalProductPackaged.marketingAuthorization	0	1	Reference(MedicinalProductAuthorization)	s	-
+E	MedicinalProductPackaged.manufacturer	0	*	Reference(Organization)	s	-
 E	MedicinalProductPackaged.batchIdentifier	0	*	BackboneElement	s	-
 E	MedicinalProductPackaged.batchIdentifier.id	0	1	string	a	-
 E	MedicinalProductPackaged.batchIdentifier.extension	0	*	Extension	-	-
@@ -4889,13 +5026,13 @@ E	MedicinalProductPackaged.packageItem.type	1	1	CodeableConcept	s	-
 E	MedicinalProductPackaged.packageItem.quantity	1	1	Quantity	s	-
 E	MedicinalProductPackaged.packageItem.material	0	*	CodeableConcept	s	-
 E	MedicinalProductPackaged.packageItem.alternateMaterial	0	*	CodeableConcept	s	-
-E	MedicinalProductPackaged.packageItem.device	0	*	Reference	s	-
-E	MedicinalProductPackaged.packageItem.manufacturedItem	0	*	Reference	s	-
+E	MedicinalProductPackaged.packageItem.device	0	*	Reference(DeviceDefinition)	s	-
+E	MedicinalProductPackaged.packageItem.manufacturedItem	0	*	Reference(MedicinalProductManufactured)	s	-
 E	MedicinalProductPackaged.packageItem.packageItem	0	*	#MedicinalProductPackaged.packageItem	s	-
 E	MedicinalProductPackaged.packageItem.physicalCharacteristics	0	1	ProdCharacteristic	s	-
 E	MedicinalProductPackaged.packageItem.otherCharacteristics	0	*	CodeableConcept	s	-
 E	MedicinalProductPackaged.packageItem.shelfLifeStorage	0	*	ProductShelfLife	s	-
-E	MedicinalProductPackaged.packageItem.manufacturer	0	*	Reference	s	-
+E	MedicinalProductPackaged.packageItem.manufacturer	0	*	Reference(Organization)	s	-
 T	r	MedicinalProductPharmaceutical	DomainResource	0	-	-
 E	MedicinalProductPharmaceutical.id	0	1	id	s	-
 E	MedicinalProductPharmaceutical.meta	0	1	Meta	s	-
@@ -4908,8 +5045,8 @@ E	MedicinalProductPharmaceutical.modifierExtension	0	*	Extension	m	-
 E	MedicinalProductPharmaceutical.identifier	0	*	Identifier	s	-
 E	MedicinalProductPharmaceutical.administrableDoseForm	1	1	CodeableConcept	s	-
 E	MedicinalProductPharmaceutical.unitOfPresentation	0	1	CodeableConcept	s	-
-E	MedicinalProductPharmaceutical.ingredient	0	*	Reference	s	-
-E	MedicinalProductPharmaceutical.device	0	*	Reference	s	-
+E	MedicinalProductPharmaceutical.ingredient	0	*	Reference(MedicinalProductIngredient)	s	-
+E	MedicinalProductPharmaceutical.device	0	*	Reference(DeviceDefinition)	s	-
 E	MedicinalProductPharmaceutical.characteristics	0	*	BackboneElement	s	-
 E	MedicinalProductPharmaceutical.characteristics.id	0	1	string	a	-
 E	MedicinalProductPharmaceutical.characteristics.extension	0	*	Extension	-	-
@@ -4947,12 +5084,13 @@ E	MedicinalProductUndesirableEffect.text	0	1	Narrative	-	-
 E	MedicinalProductUndesirableEffect.contained	0	*	Resource	-	-
 E	MedicinalProductUndesirableEffect.extension	0	*	Extension	-	-
 E	MedicinalProductUndesirableEffect.modifierExtension	0	*	Extension	m	-
-E	MedicinalProductUndesirableEffect.subject	0	*	Reference	s	-
+E	MedicinalProductUndesirableEffect.subject	0	*	Reference(MedicinalProduct|Medication)	s	-
 E	MedicinalProductUndesirableEffect.symptomConditionEffect	0	1	CodeableConcept	s	-
 E	MedicinalProductUndesirableEffect.classification	0	1	CodeableConcept	s	-
 E	MedicinalProductUndesirableEffect.frequencyOfOccurrence	0	1	CodeableConcept	s	-
 E	MedicinalProductUndesirableEffect.population	0	*	Population	s	-
 T	r	MessageDefinition	DomainResource	0	-	-
+C	msd-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
 E	MessageDefinition.id	0	1	id	s	-
 E	MessageDefinition.meta	0	1	Meta	s	-
 E	MessageDefinition.implicitRules	0	1	uri	ms	-
@@ -4982,6 +5120,7 @@ E	MessageDefinition.parent	0	*	canonical	s	-
 E	MessageDefinition.event[x]	1	1	Coding,uri	s	-
 E	MessageDefinition.category	0	1	code	s	R:http://hl7.org/fhir/ValueSet/message-significance-category
 E	MessageDefinition.focus	0	*	BackboneElement	s	-
+C	md-1	e	max='*' or (max.toInteger() > 0)	Max must be postive int or *
 E	MessageDefinition.focus.id	0	1	string	a	-
 E	MessageDefinition.focus.extension	0	*	Extension	-	-
 E	MessageDefinition.focus.modifierExtension	0	*	Extension	ms	-
@@ -5012,12 +5151,12 @@ E	MessageHeader.destination.id	0	1	string	a	-
 E	MessageHeader.destination.extension	0	*	Extension	-	-
 E	MessageHeader.destination.modifierExtension	0	*	Extension	ms	-
 E	MessageHeader.destination.name	0	1	string	s	-
-E	MessageHeader.destination.target	0	1	Reference	s	-
+E	MessageHeader.destination.target	0	1	Reference(Device)	s	-
 E	MessageHeader.destination.endpoint	1	1	url	s	-
-E	MessageHeader.destination.receiver	0	1	Reference	s	-
-E	MessageHeader.sender	0	1	Reference	s	-
-E	MessageHeader.enterer	0	1	Reference	s	-
-E	MessageHeader.author	0	1	Reference	s	-
+E	MessageHeader.destination.receiver	0	1	Reference(Practitioner|PractitionerRole|Organization)	s	-
+E	MessageHeader.sender	0	1	Reference(Practitioner|PractitionerRole|Organization)	s	-
+E	MessageHeader.enterer	0	1	Reference(Practitioner|PractitionerRole)	s	-
+E	MessageHeader.author	0	1	Reference(Practitioner|PractitionerRole)	s	-
 E	MessageHeader.source	1	1	BackboneElement	s	-
 E	MessageHeader.source.id	0	1	string	a	-
 E	MessageHeader.source.extension	0	*	Extension	-	-
@@ -5027,7 +5166,7 @@ E	MessageHeader.source.software	0	1	string	s	-
 E	MessageHeader.source.version	0	1	string	s	-
 E	MessageHeader.source.contact	0	1	ContactPoint	s	-
 E	MessageHeader.source.endpoint	1	1	url	s	-
-E	MessageHeader.responsible	0	1	Reference	s	-
+E	MessageHeader.responsible	0	1	Reference(Practitioner|PractitionerRole|Organization)	s	-
 E	MessageHeader.reason	0	1	CodeableConcept	s	-
 E	MessageHeader.response	0	1	BackboneElement	s	-
 E	MessageHeader.response.id	0	1	string	a	-
@@ -5035,10 +5174,11 @@ E	MessageHeader.response.extension	0	*	Extension	-	-
 E	MessageHeader.response.modifierExtension	0	*	Extension	ms	-
 E	MessageHeader.response.identifier	1	1	id	s	-
 E	MessageHeader.response.code	1	1	code	s	R:http://hl7.org/fhir/ValueSet/response-code
-E	MessageHeader.response.details	0	1	Reference	s	-
+E	MessageHeader.response.details	0	1	Reference(OperationOutcome)	s	-
 E	MessageHeader.focus	0	*	Reference	s	-
 E	MessageHeader.definition	0	1	canonical	s	-
 T	r	MolecularSequence	DomainResource	0	-	-
+C	msq-3	e	coordinateSystem = 1 or coordinateSystem = 0	Only 0 and 1 are valid for coordinateSystem
 E	MolecularSequence.id	0	1	id	s	-
 E	MolecularSequence.meta	0	1	Meta	s	-
 E	MolecularSequence.implicitRules	0	1	uri	ms	-
@@ -5050,12 +5190,14 @@ E	MolecularSequence.modifierExtension	0	*	Extension	m	-
 E	MolecularSequence.identifier	0	*	Identifier	s	-
 E	MolecularSequence.type	0	1	code	s	R:http://hl7.org/fhir/ValueSet/sequence-type
 E	MolecularSequence.coordinateSystem	1	1	integer	s	-
-E	MolecularSequence.patient	0	1	Reference	s	-
-E	MolecularSequence.specimen	0	1	Reference	s	-
-E	MolecularSequence.device	0	1	Reference	s	-
-E	MolecularSequence.performer	0	1	Reference	s	-
+E	MolecularSequence.patient	0	1	Reference(Patient)	s	-
+E	MolecularSequence.specimen	0	1	Reference(Specimen)	s	-
+E	MolecularSequence.device	0	1	Reference(Device)	s	-
+E	MolecularSequence.performer	0	1	Reference(Organization)	s	-
 E	MolecularSequence.quantity	0	1	Quantity	s	-
 E	MolecularSequence.referenceSeq	0	1	BackboneElement	s	-
+C	msq-5	e	(chromosome.empty() and genomeBuild.empty()) or (chromosome.exists() and genomeBuild.exists())	GenomeBuild and chromosome must be both contained if either one of them is contained
+C	msq-6	e	(genomeBuild.count()+referenceSeqId.count()+ referenceSeqPointer.count()+ referenceSeqString.count()) = 1	Have and only have one of the following elements in referenceSeq : 1. genomeBuild ; 2 referenceSeqId; 3. referenceSeqPointer;  4. referenceSeqString;
 E	MolecularSequence.referenceSeq.id	0	1	string	a	-
 E	MolecularSequence.referenceSeq.extension	0	*	Extension	-	-
 E	MolecularSequence.referenceSeq.modifierExtension	0	*	Extension	ms	-
@@ -5063,7 +5205,7 @@ E	MolecularSequence.referenceSeq.chromosome	0	1	CodeableConcept	s	-
 E	MolecularSequence.referenceSeq.genomeBuild	0	1	string	s	-
 E	MolecularSequence.referenceSeq.orientation	0	1	code	s	R:http://hl7.org/fhir/ValueSet/orientation-type
 E	MolecularSequence.referenceSeq.referenceSeqId	0	1	CodeableConcept	s	-
-E	MolecularSequence.referenceSeq.referenceSeqPointer	0	1	Reference	s	-
+E	MolecularSequence.referenceSeq.referenceSeqPointer	0	1	Reference(MolecularSequence)	s	-
 E	MolecularSequence.referenceSeq.referenceSeqString	0	1	string	s	-
 E	MolecularSequence.referenceSeq.strand	0	1	code	s	R:http://hl7.org/fhir/ValueSet/strand-type
 E	MolecularSequence.referenceSeq.windowStart	0	1	integer	s	-
@@ -5077,7 +5219,7 @@ E	MolecularSequence.variant.end	0	1	integer	s	-
 E	MolecularSequence.variant.observedAllele	0	1	string	s	-
 E	MolecularSequence.variant.referenceAllele	0	1	string	s	-
 E	MolecularSequence.variant.cigar	0	1	string	s	-
-E	MolecularSequence.variant.variantPointer	0	1	Reference	s	-
+E	MolecularSequence.variant.variantPointer	0	1	Reference(Observation)	s	-
 E	MolecularSequence.observedSeq	0	1	string	s	-
 E	MolecularSequence.quality	0	*	BackboneElement	s	-
 E	MolecularSequence.quality.id	0	1	string	a	-
@@ -5119,7 +5261,7 @@ E	MolecularSequence.repository.name	0	1	string	s	-
 E	MolecularSequence.repository.datasetId	0	1	string	s	-
 E	MolecularSequence.repository.variantsetId	0	1	string	s	-
 E	MolecularSequence.repository.readsetId	0	1	string	s	-
-E	MolecularSequence.pointer	0	*	Reference	s	-
+E	MolecularSequence.pointer	0	*	Reference(MolecularSequence)	s	-
 E	MolecularSequence.structureVariant	0	*	BackboneElement	s	-
 E	MolecularSequence.structureVariant.id	0	1	string	a	-
 E	MolecularSequence.structureVariant.extension	0	*	Extension	-	-
@@ -5140,6 +5282,9 @@ E	MolecularSequence.structureVariant.inner.modifierExtension	0	*	Extension	ms	-
 E	MolecularSequence.structureVariant.inner.start	0	1	integer	s	-
 E	MolecularSequence.structureVariant.inner.end	0	1	integer	s	-
 T	r	NamingSystem	DomainResource	0	-	-
+C	nsd-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
+C	nsd-1	e	kind != 'root' or uniqueId.all(type != 'uuid')	Root systems cannot have uuid identifiers
+C	nsd-2	e	uniqueId.where(preferred = true).select(type).isDistinct()	Can't have more than one preferred identifier for a type
 E	NamingSystem.id	0	1	id	s	-
 E	NamingSystem.meta	0	1	Meta	s	-
 E	NamingSystem.implicitRules	0	1	uri	ms	-
@@ -5170,6 +5315,7 @@ E	NamingSystem.uniqueId.preferred	0	1	boolean	-	-
 E	NamingSystem.uniqueId.comment	0	1	string	-	-
 E	NamingSystem.uniqueId.period	0	1	Period	-	-
 T	r	NutritionOrder	DomainResource	0	-	-
+C	nor-1	w	oralDiet.exists() or supplement.exists() or enteralFormula.exists()	Nutrition Order SHALL contain either Oral Diet , Supplement, or Enteral Formula class
 E	NutritionOrder.id	0	1	id	s	-
 E	NutritionOrder.meta	0	1	Meta	s	-
 E	NutritionOrder.implicitRules	0	1	uri	ms	-
@@ -5184,11 +5330,11 @@ E	NutritionOrder.instantiatesUri	0	*	uri	s	-
 E	NutritionOrder.instantiates	0	*	uri	-	-
 E	NutritionOrder.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/request-status
 E	NutritionOrder.intent	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/request-intent
-E	NutritionOrder.patient	1	1	Reference	s	-
-E	NutritionOrder.encounter	0	1	Reference	-	-
+E	NutritionOrder.patient	1	1	Reference(Patient)	s	-
+E	NutritionOrder.encounter	0	1	Reference(Encounter)	-	-
 E	NutritionOrder.dateTime	1	1	dateTime	s	-
-E	NutritionOrder.orderer	0	1	Reference	s	-
-E	NutritionOrder.allergyIntolerance	0	*	Reference	-	-
+E	NutritionOrder.orderer	0	1	Reference(Practitioner|PractitionerRole)	s	-
+E	NutritionOrder.allergyIntolerance	0	*	Reference(AllergyIntolerance)	-	-
 E	NutritionOrder.foodPreferenceModifier	0	*	CodeableConcept	-	-
 E	NutritionOrder.excludeFoodModifier	0	*	CodeableConcept	-	-
 E	NutritionOrder.oralDiet	0	1	BackboneElement	-	-
@@ -5241,6 +5387,8 @@ E	NutritionOrder.enteralFormula.maxVolumeToDeliver	0	1	Quantity	-	-
 E	NutritionOrder.enteralFormula.administrationInstruction	0	1	string	s	-
 E	NutritionOrder.note	0	*	Annotation	-	-
 T	r	Observation	DomainResource	0	-	-
+C	obs-6	e	dataAbsentReason.empty() or value.empty()	dataAbsentReason SHALL only be present if Observation.value[x] is not present
+C	obs-7	e	value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()	If Observation.code is the same as an Observation.component.code then the value element associated with the code SHALL NOT be present
 E	Observation.id	0	1	id	s	-
 E	Observation.meta	0	1	Meta	s	-
 E	Observation.implicitRules	0	1	uri	ms	-
@@ -5250,26 +5398,27 @@ E	Observation.contained	0	*	Resource	-	-
 E	Observation.extension	0	*	Extension	-	-
 E	Observation.modifierExtension	0	*	Extension	m	-
 E	Observation.identifier	0	*	Identifier	s	-
-E	Observation.basedOn	0	*	Reference	s	-
-E	Observation.partOf	0	*	Reference	s	-
+E	Observation.basedOn	0	*	Reference(CarePlan|DeviceRequest|ImmunizationRecommendation|MedicationRequest|NutritionOrder|ServiceRequest)	s	-
+E	Observation.partOf	0	*	Reference(MedicationAdministration|MedicationDispense|MedicationStatement|Procedure|Immunization|ImagingStudy)	s	-
 E	Observation.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/observation-status
 E	Observation.category	0	*	CodeableConcept	-	P:http://hl7.org/fhir/ValueSet/observation-category
 E	Observation.code	1	1	CodeableConcept	s	-
-E	Observation.subject	0	1	Reference	s	-
+E	Observation.subject	0	1	Reference(Patient|Group|Device|Location)	s	-
 E	Observation.focus	0	*	Reference	s	-
-E	Observation.encounter	0	1	Reference	s	-
+E	Observation.encounter	0	1	Reference(Encounter)	s	-
 E	Observation.effective[x]	0	1	dateTime,Period,Timing,instant	s	-
 E	Observation.issued	0	1	instant	s	-
-E	Observation.performer	0	*	Reference	s	-
+E	Observation.performer	0	*	Reference(Practitioner|PractitionerRole|Organization|CareTeam|Patient|RelatedPerson)	s	-
 E	Observation.value[x]	0	1	Quantity,CodeableConcept,string,boolean,integer,Range,Ratio,SampledData,time,dateTime,Period	s	-
 E	Observation.dataAbsentReason	0	1	CodeableConcept	-	X:http://hl7.org/fhir/ValueSet/data-absent-reason
 E	Observation.interpretation	0	*	CodeableConcept	-	X:http://hl7.org/fhir/ValueSet/observation-interpretation
 E	Observation.note	0	*	Annotation	-	-
 E	Observation.bodySite	0	1	CodeableConcept	-	-
 E	Observation.method	0	1	CodeableConcept	-	-
-E	Observation.specimen	0	1	Reference	-	-
-E	Observation.device	0	1	Reference	-	-
+E	Observation.specimen	0	1	Reference(Specimen)	-	-
+E	Observation.device	0	1	Reference(Device|DeviceMetric)	-	-
 E	Observation.referenceRange	0	*	BackboneElement	-	-
+C	obs-3	e	low.exists() or high.exists() or text.exists()	Must have at least a low or a high or text
 E	Observation.referenceRange.id	0	1	string	a	-
 E	Observation.referenceRange.extension	0	*	Extension	-	-
 E	Observation.referenceRange.modifierExtension	0	*	Extension	ms	-
@@ -5279,8 +5428,8 @@ E	Observation.referenceRange.type	0	1	CodeableConcept	-	P:http://hl7.org/fhir/Va
 E	Observation.referenceRange.appliesTo	0	*	CodeableConcept	-	-
 E	Observation.referenceRange.age	0	1	Range	-	-
 E	Observation.referenceRange.text	0	1	string	-	-
-E	Observation.hasMember	0	*	Reference	s	-
-E	Observation.derivedFrom	0	*	Reference	s	-
+E	Observation.hasMember	0	*	Reference(Observation|QuestionnaireResponse|MolecularSequence)	s	-
+E	Observation.derivedFrom	0	*	Reference(DocumentReference|ImagingStudy|Media|QuestionnaireResponse|Observation|MolecularSequence)	s	-
 E	Observation.component	0	*	BackboneElement	s	-
 E	Observation.component.id	0	1	string	a	-
 E	Observation.component.extension	0	*	Extension	-	-
@@ -5326,11 +5475,12 @@ E	ObservationDefinition.qualifiedInterval.gender	0	1	code	-	R:http://hl7.org/fhi
 E	ObservationDefinition.qualifiedInterval.age	0	1	Range	-	-
 E	ObservationDefinition.qualifiedInterval.gestationalAge	0	1	Range	-	-
 E	ObservationDefinition.qualifiedInterval.condition	0	1	string	-	-
-E	ObservationDefinition.validCodedValueSet	0	1	Reference	-	-
-E	ObservationDefinition.normalCodedValueSet	0	1	Reference	-	-
-E	ObservationDefinition.abnormalCodedValueSet	0	1	Reference	-	-
-E	ObservationDefinition.criticalCodedValueSet	0	1	Reference	-	-
+E	ObservationDefinition.validCodedValueSet	0	1	Reference(ValueSet)	-	-
+E	ObservationDefinition.normalCodedValueSet	0	1	Reference(ValueSet)	-	-
+E	ObservationDefinition.abnormalCodedValueSet	0	1	Reference(ValueSet)	-	-
+E	ObservationDefinition.criticalCodedValueSet	0	1	Reference(ValueSet)	-	-
 T	r	OperationDefinition	DomainResource	0	-	-
+C	opd-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
 E	OperationDefinition.id	0	1	id	s	-
 E	OperationDefinition.meta	0	1	Meta	s	-
 E	OperationDefinition.implicitRules	0	1	uri	ms	-
@@ -5364,6 +5514,9 @@ E	OperationDefinition.instance	1	1	boolean	s	-
 E	OperationDefinition.inputProfile	0	1	canonical	-	-
 E	OperationDefinition.outputProfile	0	1	canonical	-	-
 E	OperationDefinition.parameter	0	*	BackboneElement	-	-
+C	opd-1	e	type.exists() or part.exists()	Either a type must be provided, or parts
+C	opd-2	e	searchType.exists() implies type = 'string'	A search type can only be specified for parameters of type string
+C	opd-3	e	targetProfile.exists() implies (type = 'Reference' or type = 'canonical')	A targetProfile can only be specified for parameters of type Reference or Canonical
 E	OperationDefinition.parameter.id	0	1	string	a	-
 E	OperationDefinition.parameter.extension	0	*	Extension	-	-
 E	OperationDefinition.parameter.modifierExtension	0	*	Extension	ms	-
@@ -5414,6 +5567,7 @@ E	OperationOutcome.issue.diagnostics	0	1	string	s	-
 E	OperationOutcome.issue.location	0	*	string	s	-
 E	OperationOutcome.issue.expression	0	*	string	s	-
 T	r	Organization	DomainResource	0	-	-
+C	org-1	e	(identifier.count() + name.count()) > 0	The organization SHALL at least have a name or an identifier, and possibly more than one
 E	Organization.id	0	1	id	s	-
 E	Organization.meta	0	1	Meta	s	-
 E	Organization.implicitRules	0	1	uri	ms	-
@@ -5428,8 +5582,10 @@ E	Organization.type	0	*	CodeableConcept	s	-
 E	Organization.name	0	1	string	s	-
 E	Organization.alias	0	*	string	-	-
 E	Organization.telecom	0	*	ContactPoint	-	-
+C	org-3	e	where(use = 'home').empty()	The telecom of an organization can never be of use 'home'
 E	Organization.address	0	*	Address	-	-
-E	Organization.partOf	0	1	Reference	s	-
+C	org-2	e	where(use = 'home').empty()	An address of an organization can never be of use 'home'
+E	Organization.partOf	0	1	Reference(Organization)	s	-
 E	Organization.contact	0	*	BackboneElement	-	-
 E	Organization.contact.id	0	1	string	a	-
 E	Organization.contact.extension	0	*	Extension	-	-
@@ -5438,7 +5594,7 @@ E	Organization.contact.purpose	0	1	CodeableConcept	-	X:http://hl7.org/fhir/Value
 E	Organization.contact.name	0	1	HumanName	-	-
 E	Organization.contact.telecom	0	*	ContactPoint	-	-
 E	Organization.contact.address	0	1	Address	-	-
-E	Organization.endpoint	0	*	Reference	-	-
+E	Organization.endpoint	0	*	Reference(Endpoint)	-	-
 T	r	OrganizationAffiliation	DomainResource	0	-	-
 E	OrganizationAffiliation.id	0	1	id	s	-
 E	OrganizationAffiliation.meta	0	1	Meta	s	-
@@ -5451,21 +5607,22 @@ E	OrganizationAffiliation.modifierExtension	0	*	Extension	m	-
 E	OrganizationAffiliation.identifier	0	*	Identifier	s	-
 E	OrganizationAffiliation.active	0	1	boolean	s	-
 E	OrganizationAffiliation.period	0	1	Period	s	-
-E	OrganizationAffiliation.organization	0	1	Reference	s	-
-E	OrganizationAffiliation.participatingOrganization	0	1	Reference	s	-
-E	OrganizationAffiliation.network	0	*	Reference	s	-
+E	OrganizationAffiliation.organization	0	1	Reference(Organization)	s	-
+E	OrganizationAffiliation.participatingOrganization	0	1	Reference(Organization)	s	-
+E	OrganizationAffiliation.network	0	*	Reference(Organization)	s	-
 E	OrganizationAffiliation.code	0	*	CodeableConcept	s	-
 E	OrganizationAffiliation.specialty	0	*	CodeableConcept	s	P:http://hl7.org/fhir/ValueSet/c80-practice-codes
-E	OrganizationAffiliation.location	0	*	Reference	s	-
-E	OrganizationAffiliation.healthcareService	0	*	Reference	-	-
+E	OrganizationAffiliation.location	0	*	Reference(Location)	s	-
+E	OrganizationAffiliation.healthcareService	0	*	Reference(HealthcareService)	-	-
 E	OrganizationAffiliation.telecom	0	*	ContactPoint	s	-
-E	OrganizationAffiliation.endpoint	0	*	Reference	-	-
+E	OrganizationAffiliation.endpoint	0	*	Reference(Endpoint)	-	-
 T	r	Parameters	Resource	0	-	-
 E	Parameters.id	0	1	id	s	-
 E	Parameters.meta	0	1	Meta	s	-
 E	Parameters.implicitRules	0	1	uri	ms	-
 E	Parameters.language	0	1	code	-	P:http://hl7.org/fhir/ValueSet/languages
 E	Parameters.parameter	0	*	BackboneElement	s	-
+C	inv-1	e	(part.exists() and value.empty() and resource.empty()) or (part.empty() and (value.exists() xor resource.exists()))	A parameter must have one and only one of (value, resource, part)
 E	Parameters.parameter.id	0	1	string	a	-
 E	Parameters.parameter.extension	0	*	Extension	-	-
 E	Parameters.parameter.modifierExtension	0	*	Extension	ms	-
@@ -5494,6 +5651,7 @@ E	Patient.maritalStatus	0	1	CodeableConcept	-	X:http://hl7.org/fhir/ValueSet/mar
 E	Patient.multipleBirth[x]	0	1	boolean,integer	-	-
 E	Patient.photo	0	*	Attachment	-	-
 E	Patient.contact	0	*	BackboneElement	-	-
+C	pat-1	e	name.exists() or telecom.exists() or address.exists() or organization.exists()	SHALL at least contain a contact's details or a reference to an organization
 E	Patient.contact.id	0	1	string	a	-
 E	Patient.contact.extension	0	*	Extension	-	-
 E	Patient.contact.modifierExtension	0	*	Extension	ms	-
@@ -5502,7 +5660,7 @@ E	Patient.contact.name	0	1	HumanName	-	-
 E	Patient.contact.telecom	0	*	ContactPoint	-	-
 E	Patient.contact.address	0	1	Address	-	-
 E	Patient.contact.gender	0	1	code	-	R:http://hl7.org/fhir/ValueSet/administrative-gender
-E	Patient.contact.organization	0	1	Reference	-	-
+E	Patient.contact.organization	0	1	Reference(Organization)	-	-
 E	Patient.contact.period	0	1	Period	-	-
 E	Patient.communication	0	*	BackboneElement	-	-
 E	Patient.communication.id	0	1	string	a	-
@@ -5510,13 +5668,13 @@ E	Patient.communication.extension	0	*	Extension	-	-
 E	Patient.communication.modifierExtension	0	*	Extension	ms	-
 E	Patient.communication.language	1	1	CodeableConcept	-	P:http://hl7.org/fhir/ValueSet/languages
 E	Patient.communication.preferred	0	1	boolean	-	-
-E	Patient.generalPractitioner	0	*	Reference	-	-
-E	Patient.managingOrganization	0	1	Reference	s	-
+E	Patient.generalPractitioner	0	*	Reference(Organization|Practitioner|PractitionerRole)	-	-
+E	Patient.managingOrganization	0	1	Reference(Organization)	s	-
 E	Patient.link	0	*	BackboneElement	ms	-
 E	Patient.link.id	0	1	string	a	-
 E	Patient.link.extension	0	*	Extension	-	-
 E	Patient.link.modifierExtension	0	*	Extension	ms	-
-E	Patient.link.other	1	1	Reference	s	-
+E	Patient.link.other	1	1	Reference(Patient|RelatedPerson)	s	-
 E	Patient.link.type	1	1	code	s	R:http://hl7.org/fhir/ValueSet/link-type
 T	r	PaymentNotice	DomainResource	0	-	-
 E	PaymentNotice.id	0	1	id	s	-
@@ -5532,11 +5690,11 @@ E	PaymentNotice.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/fm-status
 E	PaymentNotice.request	0	1	Reference	-	-
 E	PaymentNotice.response	0	1	Reference	-	-
 E	PaymentNotice.created	1	1	dateTime	s	-
-E	PaymentNotice.provider	0	1	Reference	-	-
-E	PaymentNotice.payment	1	1	Reference	s	-
+E	PaymentNotice.provider	0	1	Reference(Practitioner|PractitionerRole|Organization)	-	-
+E	PaymentNotice.payment	1	1	Reference(PaymentReconciliation)	s	-
 E	PaymentNotice.paymentDate	0	1	date	-	-
-E	PaymentNotice.payee	0	1	Reference	-	-
-E	PaymentNotice.recipient	1	1	Reference	s	-
+E	PaymentNotice.payee	0	1	Reference(Practitioner|PractitionerRole|Organization)	-	-
+E	PaymentNotice.recipient	1	1	Reference(Organization)	s	-
 E	PaymentNotice.amount	1	1	Money	s	-
 E	PaymentNotice.paymentStatus	0	1	CodeableConcept	-	-
 T	r	PaymentReconciliation	DomainResource	0	-	-
@@ -5552,9 +5710,9 @@ E	PaymentReconciliation.identifier	0	*	Identifier	-	-
 E	PaymentReconciliation.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/fm-status
 E	PaymentReconciliation.period	0	1	Period	s	-
 E	PaymentReconciliation.created	1	1	dateTime	s	-
-E	PaymentReconciliation.paymentIssuer	0	1	Reference	s	-
-E	PaymentReconciliation.request	0	1	Reference	-	-
-E	PaymentReconciliation.requestor	0	1	Reference	-	-
+E	PaymentReconciliation.paymentIssuer	0	1	Reference(Organization)	s	-
+E	PaymentReconciliation.request	0	1	Reference(Task)	-	-
+E	PaymentReconciliation.requestor	0	1	Reference(Practitioner|PractitionerRole|Organization)	-	-
 E	PaymentReconciliation.outcome	0	1	code	-	R:http://hl7.org/fhir/ValueSet/remittance-outcome
 E	PaymentReconciliation.disposition	0	1	string	-	-
 E	PaymentReconciliation.paymentDate	1	1	date	s	-
@@ -5568,11 +5726,11 @@ E	PaymentReconciliation.detail.identifier	0	1	Identifier	-	-
 E	PaymentReconciliation.detail.predecessor	0	1	Identifier	-	-
 E	PaymentReconciliation.detail.type	1	1	CodeableConcept	-	-
 E	PaymentReconciliation.detail.request	0	1	Reference	-	-
-E	PaymentReconciliation.detail.submitter	0	1	Reference	-	-
+E	PaymentReconciliation.detail.submitter	0	1	Reference(Practitioner|PractitionerRole|Organization)	-	-
 E	PaymentReconciliation.detail.response	0	1	Reference	-	-
 E	PaymentReconciliation.detail.date	0	1	date	-	-
-E	PaymentReconciliation.detail.responsible	0	1	Reference	-	-
-E	PaymentReconciliation.detail.payee	0	1	Reference	-	-
+E	PaymentReconciliation.detail.responsible	0	1	Reference(PractitionerRole)	-	-
+E	PaymentReconciliation.detail.payee	0	1	Reference(Practitioner|PractitionerRole|Organization)	-	-
 E	PaymentReconciliation.detail.amount	0	1	Money	-	-
 E	PaymentReconciliation.formCode	0	1	CodeableConcept	-	-
 E	PaymentReconciliation.processNote	0	*	BackboneElement	-	-
@@ -5597,15 +5755,16 @@ E	Person.gender	0	1	code	s	R:http://hl7.org/fhir/ValueSet/administrative-gender
 E	Person.birthDate	0	1	date	s	-
 E	Person.address	0	*	Address	-	-
 E	Person.photo	0	1	Attachment	-	-
-E	Person.managingOrganization	0	1	Reference	s	-
+E	Person.managingOrganization	0	1	Reference(Organization)	s	-
 E	Person.active	0	1	boolean	ms	-
 E	Person.link	0	*	BackboneElement	-	-
 E	Person.link.id	0	1	string	a	-
 E	Person.link.extension	0	*	Extension	-	-
 E	Person.link.modifierExtension	0	*	Extension	ms	-
-E	Person.link.target	1	1	Reference	-	-
+E	Person.link.target	1	1	Reference(Patient|Practitioner|RelatedPerson|Person)	-	-
 E	Person.link.assurance	0	1	code	-	R:http://hl7.org/fhir/ValueSet/identity-assuranceLevel
 T	r	PlanDefinition	DomainResource	0	-	-
+C	pdf-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
 E	PlanDefinition.id	0	1	id	s	-
 E	PlanDefinition.meta	0	1	Meta	s	-
 E	PlanDefinition.implicitRules	0	1	uri	ms	-
@@ -5623,7 +5782,7 @@ E	PlanDefinition.subtitle	0	1	string	-	-
 E	PlanDefinition.type	0	1	CodeableConcept	s	X:http://hl7.org/fhir/ValueSet/plan-definition-type
 E	PlanDefinition.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/publication-status
 E	PlanDefinition.experimental	0	1	boolean	s	-
-E	PlanDefinition.subject[x]	0	1	CodeableConcept,Reference	-	X:http://hl7.org/fhir/ValueSet/subject-type
+E	PlanDefinition.subject[x]	0	1	CodeableConcept,Reference(Group)	-	X:http://hl7.org/fhir/ValueSet/subject-type
 E	PlanDefinition.date	0	1	dateTime	s	-
 E	PlanDefinition.publisher	0	1	string	s	-
 E	PlanDefinition.contact	0	*	ContactDetail	s	-
@@ -5673,7 +5832,7 @@ E	PlanDefinition.action.code	0	*	CodeableConcept	-	-
 E	PlanDefinition.action.reason	0	*	CodeableConcept	-	-
 E	PlanDefinition.action.documentation	0	*	RelatedArtifact	-	-
 E	PlanDefinition.action.goalId	0	*	id	-	-
-E	PlanDefinition.action.subject[x]	0	1	CodeableConcept,Reference	-	X:http://hl7.org/fhir/ValueSet/subject-type
+E	PlanDefinition.action.subject[x]	0	1	CodeableConcept,Reference(Group)	-	X:http://hl7.org/fhir/ValueSet/subject-type
 E	PlanDefinition.action.trigger	0	*	TriggerDefinition	-	-
 E	PlanDefinition.action.condition	0	*	BackboneElement	-	-
 E	PlanDefinition.action.condition.id	0	1	string	a	-
@@ -5736,7 +5895,7 @@ E	Practitioner.qualification.modifierExtension	0	*	Extension	ms	-
 E	Practitioner.qualification.identifier	0	*	Identifier	-	-
 E	Practitioner.qualification.code	1	1	CodeableConcept	-	-
 E	Practitioner.qualification.period	0	1	Period	-	-
-E	Practitioner.qualification.issuer	0	1	Reference	-	-
+E	Practitioner.qualification.issuer	0	1	Reference(Organization)	-	-
 E	Practitioner.communication	0	*	CodeableConcept	-	P:http://hl7.org/fhir/ValueSet/languages
 T	r	PractitionerRole	DomainResource	0	-	-
 E	PractitionerRole.id	0	1	id	s	-
@@ -5750,12 +5909,12 @@ E	PractitionerRole.modifierExtension	0	*	Extension	m	-
 E	PractitionerRole.identifier	0	*	Identifier	s	-
 E	PractitionerRole.active	0	1	boolean	s	-
 E	PractitionerRole.period	0	1	Period	s	-
-E	PractitionerRole.practitioner	0	1	Reference	s	-
-E	PractitionerRole.organization	0	1	Reference	s	-
+E	PractitionerRole.practitioner	0	1	Reference(Practitioner)	s	-
+E	PractitionerRole.organization	0	1	Reference(Organization)	s	-
 E	PractitionerRole.code	0	*	CodeableConcept	s	-
 E	PractitionerRole.specialty	0	*	CodeableConcept	s	P:http://hl7.org/fhir/ValueSet/c80-practice-codes
-E	PractitionerRole.location	0	*	Reference	s	-
-E	PractitionerRole.healthcareService	0	*	Reference	-	-
+E	PractitionerRole.location	0	*	Reference(Location)	s	-
+E	PractitionerRole.healthcareService	0	*	Reference(HealthcareService)	-	-
 E	PractitionerRole.telecom	0	*	ContactPoint	s	-
 E	PractitionerRole.availableTime	0	*	BackboneElement	-	-
 E	PractitionerRole.availableTime.id	0	1	string	a	-
@@ -5772,7 +5931,7 @@ E	PractitionerRole.notAvailable.modifierExtension	0	*	Extension	ms	-
 E	PractitionerRole.notAvailable.description	1	1	string	-	-
 E	PractitionerRole.notAvailable.during	0	1	Period	-	-
 E	PractitionerRole.availabilityExceptions	0	1	string	-	-
-E	PractitionerRole.endpoint	0	*	Reference	-	-
+E	PractitionerRole.endpoint	0	*	Reference(Endpoint)	-	-
 T	r	Procedure	DomainResource	0	-	-
 E	Procedure.id	0	1	id	s	-
 E	Procedure.meta	0	1	Meta	s	-
@@ -5785,32 +5944,32 @@ E	Procedure.modifierExtension	0	*	Extension	m	-
 E	Procedure.identifier	0	*	Identifier	s	-
 E	Procedure.instantiatesCanonical	0	*	canonical	s	-
 E	Procedure.instantiatesUri	0	*	uri	s	-
-E	Procedure.basedOn	0	*	Reference	s	-
-E	Procedure.partOf	0	*	Reference	s	-
+E	Procedure.basedOn	0	*	Reference(CarePlan|ServiceRequest)	s	-
+E	Procedure.partOf	0	*	Reference(Procedure|Observation|MedicationAdministration)	s	-
 E	Procedure.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/event-status
 E	Procedure.statusReason	0	1	CodeableConcept	s	-
 E	Procedure.category	0	1	CodeableConcept	s	-
 E	Procedure.code	0	1	CodeableConcept	s	-
-E	Procedure.subject	1	1	Reference	s	-
-E	Procedure.encounter	0	1	Reference	s	-
+E	Procedure.subject	1	1	Reference(Patient|Group)	s	-
+E	Procedure.encounter	0	1	Reference(Encounter)	s	-
 E	Procedure.performed[x]	0	1	dateTime,Period,string,Age,Range	s	-
-E	Procedure.recorder	0	1	Reference	s	-
-E	Procedure.asserter	0	1	Reference	s	-
+E	Procedure.recorder	0	1	Reference(Patient|RelatedPerson|Practitioner|PractitionerRole)	s	-
+E	Procedure.asserter	0	1	Reference(Patient|RelatedPerson|Practitioner|PractitionerRole)	s	-
 E	Procedure.performer	0	*	BackboneElement	s	-
 E	Procedure.performer.id	0	1	string	a	-
 E	Procedure.performer.extension	0	*	Extension	-	-
 E	Procedure.performer.modifierExtension	0	*	Extension	ms	-
 E	Procedure.performer.function	0	1	CodeableConcept	s	-
-E	Procedure.performer.actor	1	1	Reference	s	-
-E	Procedure.performer.onBehalfOf	0	1	Reference	-	-
-E	Procedure.location	0	1	Reference	s	-
+E	Procedure.performer.actor	1	1	Reference(Practitioner|PractitionerRole|Organization|Patient|RelatedPerson|Device)	s	-
+E	Procedure.performer.onBehalfOf	0	1	Reference(Organization)	-	-
+E	Procedure.location	0	1	Reference(Location)	s	-
 E	Procedure.reasonCode	0	*	CodeableConcept	s	-
-E	Procedure.reasonReference	0	*	Reference	s	-
+E	Procedure.reasonReference	0	*	Reference(Condition|Observation|Procedure|DiagnosticReport|DocumentReference)	s	-
 E	Procedure.bodySite	0	*	CodeableConcept	s	-
 E	Procedure.outcome	0	1	CodeableConcept	s	-
-E	Procedure.report	0	*	Reference	-	-
+E	Procedure.report	0	*	Reference(DiagnosticReport|DocumentReference|Composition)	-	-
 E	Procedure.complication	0	*	CodeableConcept	-	-
-E	Procedure.complicationDetail	0	*	Reference	-	-
+E	Procedure.complicationDetail	0	*	Reference(Condition)	-	-
 E	Procedure.followUp	0	*	CodeableConcept	-	-
 E	Procedure.note	0	*	Annotation	-	-
 E	Procedure.focalDevice	0	*	BackboneElement	-	-
@@ -5818,8 +5977,8 @@ E	Procedure.focalDevice.id	0	1	string	a	-
 E	Procedure.focalDevice.extension	0	*	Extension	-	-
 E	Procedure.focalDevice.modifierExtension	0	*	Extension	ms	-
 E	Procedure.focalDevice.action	0	1	CodeableConcept	-	P:http://hl7.org/fhir/ValueSet/device-action
-E	Procedure.focalDevice.manipulated	1	1	Reference	-	-
-E	Procedure.usedReference	0	*	Reference	-	-
+E	Procedure.focalDevice.manipulated	1	1	Reference(Device)	-	-
+E	Procedure.usedReference	0	*	Reference(Device|Medication|Substance)	-	-
 E	Procedure.usedCode	0	*	CodeableConcept	-	-
 T	r	Provenance	DomainResource	0	-	-
 E	Provenance.id	0	1	id	s	-
@@ -5834,7 +5993,7 @@ E	Provenance.target	1	*	Reference	s	-
 E	Provenance.occurred[x]	0	1	Period,dateTime	-	-
 E	Provenance.recorded	1	1	instant	s	-
 E	Provenance.policy	0	*	uri	-	-
-E	Provenance.location	0	1	Reference	-	-
+E	Provenance.location	0	1	Reference(Location)	-	-
 E	Provenance.reason	0	*	CodeableConcept	-	X:http://terminology.hl7.org/ValueSet/v3-PurposeOfUse
 E	Provenance.activity	0	1	CodeableConcept	-	X:http://hl7.org/fhir/ValueSet/provenance-activity-type
 E	Provenance.agent	1	*	BackboneElement	-	-
@@ -5843,8 +6002,8 @@ E	Provenance.agent.extension	0	*	Extension	-	-
 E	Provenance.agent.modifierExtension	0	*	Extension	ms	-
 E	Provenance.agent.type	0	1	CodeableConcept	s	X:http://hl7.org/fhir/ValueSet/provenance-agent-type
 E	Provenance.agent.role	0	*	CodeableConcept	-	-
-E	Provenance.agent.who	1	1	Reference	s	-
-E	Provenance.agent.onBehalfOf	0	1	Reference	-	-
+E	Provenance.agent.who	1	1	Reference(Practitioner|PractitionerRole|RelatedPerson|Patient|Device|Organization)	s	-
+E	Provenance.agent.onBehalfOf	0	1	Reference(Practitioner|PractitionerRole|RelatedPerson|Patient|Device|Organization)	-	-
 E	Provenance.entity	0	*	BackboneElement	-	-
 E	Provenance.entity.id	0	1	string	a	-
 E	Provenance.entity.extension	0	*	Extension	-	-
@@ -5854,6 +6013,8 @@ E	Provenance.entity.what	1	1	Reference	s	-
 E	Provenance.entity.agent	0	*	#Provenance.agent	-	-
 E	Provenance.signature	0	*	Signature	-	-
 T	r	Questionnaire	DomainResource	0	-	-
+C	que-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
+C	que-2	e	descendants().linkId.isDistinct()	The link ids for groups and questions must be unique within the questionnaire
 E	Questionnaire.id	0	1	id	s	-
 E	Questionnaire.meta	0	1	Meta	s	-
 E	Questionnaire.implicitRules	0	1	uri	ms	-
@@ -5884,6 +6045,17 @@ E	Questionnaire.lastReviewDate	0	1	date	-	-
 E	Questionnaire.effectivePeriod	0	1	Period	s	-
 E	Questionnaire.code	0	*	Coding	s	-
 E	Questionnaire.item	0	*	BackboneElement	-	-
+C	que-1	e	(type='group' implies item.empty().not()) and (type.trace('type')='display' implies item.trace('item').empty())	Group items must have nested items, display items cannot have nested items
+C	que-3	e	type!='display' or code.empty()	Display items cannot have a "code" asserted
+C	que-4	e	answerOption.empty() or answerValueSet.empty()	A question cannot have both answerOption and answerValueSet
+C	que-5	e	(type ='choice' or type = 'open-choice' or type = 'decimal' or type = 'integer' or type = 'date' or type = 'dateTime' or type = 'time' or type = 'string' or type = 'quantity') or (answerValueSet.empty() and answerOption.empty())	Only 'choice' and 'open-choice' items can have answerValueSet
+C	que-6	e	type!='display' or (required.empty() and repeats.empty())	Required and repeat aren't permitted for display items
+C	que-8	e	(type!='group' and type!='display') or initial.empty()	Initial values can't be specified for groups or display items
+C	que-9	e	type!='display' or readOnly.empty()	Read-only can't be specified for "display" items
+C	que-10	e	(type in ('boolean' | 'decimal' | 'integer' | 'string' | 'text' | 'url' | 'open-choice')) or maxLength.empty()	Maximum length can only be declared for simple question types
+C	que-11	e	answerOption.empty() or initial.empty()	If one or more answerOption is present, initial[x] must be missing
+C	que-12	e	enableWhen.count() > 2 implies enableBehavior.exists()	If there are more than one enableWhen, enableBehavior must be specified
+C	que-13	e	repeats=true or initial.count() <= 1	Can only have multiple initial values for repeating items
 E	Questionnaire.item.id	0	1	string	a	-
 E	Questionnaire.item.extension	0	*	Extension	-	-
 E	Questionnaire.item.modifierExtension	0	*	Extension	ms	-
@@ -5894,6 +6066,7 @@ E	Questionnaire.item.prefix	0	1	string	-	-
 E	Questionnaire.item.text	0	1	string	-	-
 E	Questionnaire.item.type	1	1	code	-	R:http://hl7.org/fhir/ValueSet/item-type
 E	Questionnaire.item.enableWhen	0	*	BackboneElement	m	-
+C	que-7	e	operator = 'exists' implies (answer is Boolean)	If the operator is 'exists', the value must be a boolean
 E	Questionnaire.item.enableWhen.id	0	1	string	a	-
 E	Questionnaire.item.enableWhen.extension	0	*	Extension	-	-
 E	Questionnaire.item.enableWhen.modifierExtension	0	*	Extension	ms	-
@@ -5928,16 +6101,17 @@ E	QuestionnaireResponse.contained	0	*	Resource	-	-
 E	QuestionnaireResponse.extension	0	*	Extension	-	-
 E	QuestionnaireResponse.modifierExtension	0	*	Extension	m	-
 E	QuestionnaireResponse.identifier	0	1	Identifier	s	-
-E	QuestionnaireResponse.basedOn	0	*	Reference	s	-
-E	QuestionnaireResponse.partOf	0	*	Reference	s	-
+E	QuestionnaireResponse.basedOn	0	*	Reference(CarePlan|ServiceRequest)	s	-
+E	QuestionnaireResponse.partOf	0	*	Reference(Observation|Procedure)	s	-
 E	QuestionnaireResponse.questionnaire	0	1	canonical	s	-
 E	QuestionnaireResponse.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/questionnaire-answers-status
 E	QuestionnaireResponse.subject	0	1	Reference	s	-
-E	QuestionnaireResponse.encounter	0	1	Reference	s	-
+E	QuestionnaireResponse.encounter	0	1	Reference(Encounter)	s	-
 E	QuestionnaireResponse.authored	0	1	dateTime	s	-
-E	QuestionnaireResponse.author	0	1	Reference	s	-
-E	QuestionnaireResponse.source	0	1	Reference	s	-
+E	QuestionnaireResponse.author	0	1	Reference(Device|Practitioner|PractitionerRole|Patient|RelatedPerson|Organization)	s	-
+E	QuestionnaireResponse.source	0	1	Reference(Patient|Practitioner|PractitionerRole|RelatedPerson)	s	-
 E	QuestionnaireResponse.item	0	*	BackboneElement	-	-
+C	qrs-1	e	(answer.exists() and item.exists()).not()	Nested item can't be beneath both item and answer
 E	QuestionnaireResponse.item.id	0	1	string	a	-
 E	QuestionnaireResponse.item.extension	0	*	Extension	-	-
 E	QuestionnaireResponse.item.modifierExtension	0	*	Extension	ms	-
@@ -5962,7 +6136,7 @@ E	RelatedPerson.extension	0	*	Extension	-	-
 E	RelatedPerson.modifierExtension	0	*	Extension	m	-
 E	RelatedPerson.identifier	0	*	Identifier	s	-
 E	RelatedPerson.active	0	1	boolean	ms	-
-E	RelatedPerson.patient	1	1	Reference	s	-
+E	RelatedPerson.patient	1	1	Reference(Patient)	s	-
 E	RelatedPerson.relationship	0	*	CodeableConcept	s	P:http://hl7.org/fhir/ValueSet/relatedperson-relationshiptype
 E	RelatedPerson.name	0	*	HumanName	s	-
 E	RelatedPerson.telecom	0	*	ContactPoint	s	-
@@ -5996,14 +6170,15 @@ E	RequestGroup.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/request-status
 E	RequestGroup.intent	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/request-intent
 E	RequestGroup.priority	0	1	code	s	R:http://hl7.org/fhir/ValueSet/request-priority
 E	RequestGroup.code	0	1	CodeableConcept	s	-
-E	RequestGroup.subject	0	1	Reference	-	-
-E	RequestGroup.encounter	0	1	Reference	-	-
+E	RequestGroup.subject	0	1	Reference(Patient|Group)	-	-
+E	RequestGroup.encounter	0	1	Reference(Encounter)	-	-
 E	RequestGroup.authoredOn	0	1	dateTime	-	-
-E	RequestGroup.author	0	1	Reference	-	-
+E	RequestGroup.author	0	1	Reference(Device|Practitioner|PractitionerRole)	-	-
 E	RequestGroup.reasonCode	0	*	CodeableConcept	-	-
-E	RequestGroup.reasonReference	0	*	Reference	-	-
+E	RequestGroup.reasonReference	0	*	Reference(Condition|Observation|DiagnosticReport|DocumentReference)	-	-
 E	RequestGroup.note	0	*	Annotation	-	-
 E	RequestGroup.action	0	*	BackboneElement	-	-
+C	rqg-1	e	resource.exists() != action.exists()	Must have resource or action but not both
 E	RequestGroup.action.id	0	1	string	a	-
 E	RequestGroup.action.extension	0	*	Extension	-	-
 E	RequestGroup.action.modifierExtension	0	*	Extension	ms	-
@@ -6028,7 +6203,7 @@ E	RequestGroup.action.relatedAction.actionId	1	1	id	-	-
 E	RequestGroup.action.relatedAction.relationship	1	1	code	-	R:http://hl7.org/fhir/ValueSet/action-relationship-type
 E	RequestGroup.action.relatedAction.offset[x]	0	1	Duration,Range	-	-
 E	RequestGroup.action.timing[x]	0	1	dateTime,Age,Period,Duration,Range,Timing	-	-
-E	RequestGroup.action.participant	0	*	Reference	-	-
+E	RequestGroup.action.participant	0	*	Reference(Patient|Practitioner|PractitionerRole|RelatedPerson|Device)	-	-
 E	RequestGroup.action.type	0	1	CodeableConcept	-	X:http://hl7.org/fhir/ValueSet/action-type
 E	RequestGroup.action.groupingBehavior	0	1	code	-	R:http://hl7.org/fhir/ValueSet/action-grouping-behavior
 E	RequestGroup.action.selectionBehavior	0	1	code	-	R:http://hl7.org/fhir/ValueSet/action-selection-behavior
@@ -6038,6 +6213,7 @@ E	RequestGroup.action.cardinalityBehavior	0	1	code	-	R:http://hl7.org/fhir/Value
 E	RequestGroup.action.resource	0	1	Reference	-	-
 E	RequestGroup.action.action	0	*	#RequestGroup.action	-	-
 T	r	ResearchDefinition	DomainResource	0	-	-
+C	rsd-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
 E	ResearchDefinition.id	0	1	id	s	-
 E	ResearchDefinition.meta	0	1	Meta	s	-
 E	ResearchDefinition.implicitRules	0	1	uri	ms	-
@@ -6055,7 +6231,7 @@ E	ResearchDefinition.shortTitle	0	1	string	-	-
 E	ResearchDefinition.subtitle	0	1	string	-	-
 E	ResearchDefinition.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/publication-status
 E	ResearchDefinition.experimental	0	1	boolean	s	-
-E	ResearchDefinition.subject[x]	0	1	CodeableConcept,Reference	-	X:http://hl7.org/fhir/ValueSet/subject-type
+E	ResearchDefinition.subject[x]	0	1	CodeableConcept,Reference(Group)	-	X:http://hl7.org/fhir/ValueSet/subject-type
 E	ResearchDefinition.date	0	1	dateTime	s	-
 E	ResearchDefinition.publisher	0	1	string	s	-
 E	ResearchDefinition.contact	0	*	ContactDetail	s	-
@@ -6076,11 +6252,12 @@ E	ResearchDefinition.reviewer	0	*	ContactDetail	-	-
 E	ResearchDefinition.endorser	0	*	ContactDetail	-	-
 E	ResearchDefinition.relatedArtifact	0	*	RelatedArtifact	-	-
 E	ResearchDefinition.library	0	*	canonical	-	-
-E	ResearchDefinition.population	1	1	Reference	s	-
-E	ResearchDefinition.exposure	0	1	Reference	s	-
-E	ResearchDefinition.exposureAlternative	0	1	Reference	s	-
-E	ResearchDefinition.outcome	0	1	Reference	s	-
+E	ResearchDefinition.population	1	1	Reference(ResearchElementDefinition)	s	-
+E	ResearchDefinition.exposure	0	1	Reference(ResearchElementDefinition)	s	-
+E	ResearchDefinition.exposureAlternative	0	1	Reference(ResearchElementDefinition)	s	-
+E	ResearchDefinition.outcome	0	1	Reference(ResearchElementDefinition)	s	-
 T	r	ResearchElementDefinition	DomainResource	0	-	-
+C	red-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
 E	ResearchElementDefinition.id	0	1	id	s	-
 E	ResearchElementDefinition.meta	0	1	Meta	s	-
 E	ResearchElementDefinition.implicitRules	0	1	uri	ms	-
@@ -6098,7 +6275,7 @@ E	ResearchElementDefinition.shortTitle	0	1	string	s	-
 E	ResearchElementDefinition.subtitle	0	1	string	-	-
 E	ResearchElementDefinition.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/publication-status
 E	ResearchElementDefinition.experimental	0	1	boolean	s	-
-E	ResearchElementDefinition.subject[x]	0	1	CodeableConcept,Reference	-	X:http://hl7.org/fhir/ValueSet/subject-type
+E	ResearchElementDefinition.subject[x]	0	1	CodeableConcept,Reference(Group)	-	X:http://hl7.org/fhir/ValueSet/subject-type
 E	ResearchElementDefinition.date	0	1	dateTime	s	-
 E	ResearchElementDefinition.publisher	0	1	string	s	-
 E	ResearchElementDefinition.contact	0	*	ContactDetail	s	-
@@ -6148,8 +6325,8 @@ E	ResearchStudy.extension	0	*	Extension	-	-
 E	ResearchStudy.modifierExtension	0	*	Extension	m	-
 E	ResearchStudy.identifier	0	*	Identifier	s	-
 E	ResearchStudy.title	0	1	string	s	-
-E	ResearchStudy.protocol	0	*	Reference	s	-
-E	ResearchStudy.partOf	0	*	Reference	s	-
+E	ResearchStudy.protocol	0	*	Reference(PlanDefinition)	s	-
+E	ResearchStudy.partOf	0	*	Reference(ResearchStudy)	s	-
 E	ResearchStudy.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/research-study-status
 E	ResearchStudy.primaryPurposeType	0	1	CodeableConcept	s	X:http://hl7.org/fhir/ValueSet/research-study-prim-purp-type
 E	ResearchStudy.phase	0	1	CodeableConcept	s	-
@@ -6161,11 +6338,11 @@ E	ResearchStudy.relatedArtifact	0	*	RelatedArtifact	-	-
 E	ResearchStudy.keyword	0	*	CodeableConcept	s	-
 E	ResearchStudy.location	0	*	CodeableConcept	s	X:http://hl7.org/fhir/ValueSet/jurisdiction
 E	ResearchStudy.description	0	1	markdown	-	-
-E	ResearchStudy.enrollment	0	*	Reference	s	-
+E	ResearchStudy.enrollment	0	*	Reference(Group)	s	-
 E	ResearchStudy.period	0	1	Period	s	-
-E	ResearchStudy.sponsor	0	1	Reference	s	-
-E	ResearchStudy.principalInvestigator	0	1	Reference	s	-
-E	ResearchStudy.site	0	*	Reference	s	-
+E	ResearchStudy.sponsor	0	1	Reference(Organization)	s	-
+E	ResearchStudy.principalInvestigator	0	1	Reference(Practitioner|PractitionerRole)	s	-
+E	ResearchStudy.site	0	*	Reference(Location)	s	-
 E	ResearchStudy.reasonStopped	0	1	CodeableConcept	s	-
 E	ResearchStudy.note	0	*	Annotation	-	-
 E	ResearchStudy.arm	0	*	BackboneElement	-	-
@@ -6193,11 +6370,11 @@ E	ResearchSubject.modifierExtension	0	*	Extension	m	-
 E	ResearchSubject.identifier	0	*	Identifier	s	-
 E	ResearchSubject.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/research-subject-status
 E	ResearchSubject.period	0	1	Period	s	-
-E	ResearchSubject.study	1	1	Reference	s	-
-E	ResearchSubject.individual	1	1	Reference	s	-
+E	ResearchSubject.study	1	1	Reference(ResearchStudy)	s	-
+E	ResearchSubject.individual	1	1	Reference(Patient)	s	-
 E	ResearchSubject.assignedArm	0	1	string	-	-
 E	ResearchSubject.actualArm	0	1	string	-	-
-E	ResearchSubject.consent	0	1	Reference	-	-
+E	ResearchSubject.consent	0	1	Reference(Consent)	-	-
 T	r	Resource	-	1	-	-
 E	Resource.id	0	1	id	s	-
 E	Resource.meta	0	1	Meta	s	-
@@ -6218,20 +6395,22 @@ E	RiskAssessment.parent	0	1	Reference	-	-
 E	RiskAssessment.status	1	1	code	s	R:http://hl7.org/fhir/ValueSet/observation-status
 E	RiskAssessment.method	0	1	CodeableConcept	s	-
 E	RiskAssessment.code	0	1	CodeableConcept	s	-
-E	RiskAssessment.subject	1	1	Reference	s	-
-E	RiskAssessment.encounter	0	1	Reference	s	-
+E	RiskAssessment.subject	1	1	Reference(Patient|Group)	s	-
+E	RiskAssessment.encounter	0	1	Reference(Encounter)	s	-
 E	RiskAssessment.occurrence[x]	0	1	dateTime,Period	s	-
-E	RiskAssessment.condition	0	1	Reference	s	-
-E	RiskAssessment.performer	0	1	Reference	s	-
+E	RiskAssessment.condition	0	1	Reference(Condition)	s	-
+E	RiskAssessment.performer	0	1	Reference(Practitioner|PractitionerRole|Device)	s	-
 E	RiskAssessment.reasonCode	0	*	CodeableConcept	-	-
-E	RiskAssessment.reasonReference	0	*	Reference	-	-
+E	RiskAssessment.reasonReference	0	*	Reference(Condition|Observation|DiagnosticReport|DocumentReference)	-	-
 E	RiskAssessment.basis	0	*	Reference	-	-
 E	RiskAssessment.prediction	0	*	BackboneElement	-	-
+C	ras-2	e	probability is decimal implies (probability as decimal) <= 100	Must be <= 100
 E	RiskAssessment.prediction.id	0	1	string	a	-
 E	RiskAssessment.prediction.extension	0	*	Extension	-	-
 E	RiskAssessment.prediction.modifierExtension	0	*	Extension	ms	-
 E	RiskAssessment.prediction.outcome	0	1	CodeableConcept	-	-
 E	RiskAssessment.prediction.probability[x]	0	1	decimal,Range	-	-
+C	ras-1	e	(low.empty() or ((low.code = '%') and (low.system = %ucum))) and (high.empty() or ((high.code = '%') and (high.system = %ucum)))	low and high must be percentages, if present
 E	RiskAssessment.prediction.qualitativeRisk	0	1	CodeableConcept	-	-
 E	RiskAssessment.prediction.relativeRisk	0	1	decimal	-	-
 E	RiskAssessment.prediction.when[x]	0	1	Period,Range	-	-
@@ -6239,6 +6418,7 @@ E	RiskAssessment.prediction.rationale	0	1	string	-	-
 E	RiskAssessment.mitigation	0	1	string	-	-
 E	RiskAssessment.note	0	*	Annotation	-	-
 T	r	RiskEvidenceSynthesis	DomainResource	0	-	-
+C	rvs-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
 E	RiskEvidenceSynthesis.id	0	1	id	s	-
 E	RiskEvidenceSynthesis.meta	0	1	Meta	s	-
 E	RiskEvidenceSynthesis.implicitRules	0	1	uri	ms	-
@@ -6272,9 +6452,9 @@ E	RiskEvidenceSynthesis.endorser	0	*	ContactDetail	-	-
 E	RiskEvidenceSynthesis.relatedArtifact	0	*	RelatedArtifact	-	-
 E	RiskEvidenceSynthesis.synthesisType	0	1	CodeableConcept	-	X:http://hl7.org/fhir/ValueSet/synthesis-type
 E	RiskEvidenceSynthesis.studyType	0	1	CodeableConcept	-	X:http://hl7.org/fhir/ValueSet/study-type
-E	RiskEvidenceSynthesis.population	1	1	Reference	s	-
-E	RiskEvidenceSynthesis.exposure	0	1	Reference	s	-
-E	RiskEvidenceSynthesis.outcome	1	1	Reference	s	-
+E	RiskEvidenceSynthesis.population	1	1	Reference(EvidenceVariable)	s	-
+E	RiskEvidenceSynthesis.exposure	0	1	Reference(EvidenceVariable)	s	-
+E	RiskEvidenceSynthesis.outcome	1	1	Reference(EvidenceVariable)	s	-
 E	RiskEvidenceSynthesis.sampleSize	0	1	BackboneElement	-	-
 E	RiskEvidenceSynthesis.sampleSize.id	0	1	string	a	-
 E	RiskEvidenceSynthesis.sampleSize.extension	0	*	Extension	-	-
@@ -6327,10 +6507,13 @@ E	Schedule.active	0	1	boolean	ms	-
 E	Schedule.serviceCategory	0	*	CodeableConcept	s	-
 E	Schedule.serviceType	0	*	CodeableConcept	s	-
 E	Schedule.specialty	0	*	CodeableConcept	s	P:http://hl7.org/fhir/ValueSet/c80-practice-codes
-E	Schedule.actor	1	*	Reference	s	-
+E	Schedule.actor	1	*	Reference(Patient|Practitioner|PractitionerRole|RelatedPerson|Device|HealthcareService|Location)	s	-
 E	Schedule.planningHorizon	0	1	Period	s	-
 E	Schedule.comment	0	1	string	-	-
 T	r	SearchParameter	DomainResource	0	-	-
+C	spd-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
+C	spd-1	e	xpath.empty() or xpathUsage.exists()	If an xpath is present, there SHALL be an xpathUsage
+C	spd-2	e	chain.empty() or type = 'reference'	Search parameters can only have chain names when the search parameter type is 'reference'
 E	SearchParameter.id	0	1	id	s	-
 E	SearchParameter.meta	0	1	Meta	s	-
 E	SearchParameter.implicitRules	0	1	uri	ms	-
@@ -6371,6 +6554,7 @@ E	SearchParameter.component.modifierExtension	0	*	Extension	ms	-
 E	SearchParameter.component.definition	1	1	canonical	-	-
 E	SearchParameter.component.expression	1	1	string	-	-
 T	r	ServiceRequest	DomainResource	0	-	-
+C	prr-1	e	orderDetail.empty() or code.exists()	orderDetail SHALL only be present if code is present
 E	ServiceRequest.id	0	1	id	s	-
 E	ServiceRequest.meta	0	1	Meta	s	-
 E	ServiceRequest.implicitRules	0	1	uri	ms	-
@@ -6382,8 +6566,8 @@ E	ServiceRequest.modifierExtension	0	*	Extension	m	-
 E	ServiceRequest.identifier	0	*	Identifier	s	-
 E	ServiceRequest.instantiatesCanonical	0	*	canonical	s	-
 E	ServiceRequest.instantiatesUri	0	*	uri	s	-
-E	ServiceRequest.basedOn	0	*	Reference	s	-
-E	ServiceRequest.replaces	0	*	Reference	s	-
+E	ServiceRequest.basedOn	0	*	Reference(CarePlan|ServiceRequest|MedicationRequest)	s	-
+E	ServiceRequest.replaces	0	*	Reference(ServiceRequest)	s	-
 E	ServiceRequest.requisition	0	1	Identifier	s	-
 E	ServiceRequest.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/request-status
 E	ServiceRequest.intent	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/request-intent
@@ -6393,25 +6577,25 @@ E	ServiceRequest.doNotPerform	0	1	boolean	ms	-
 E	ServiceRequest.code	0	1	CodeableConcept	s	-
 E	ServiceRequest.orderDetail	0	*	CodeableConcept	s	-
 E	ServiceRequest.quantity[x]	0	1	Quantity,Ratio,Range	s	-
-E	ServiceRequest.subject	1	1	Reference	s	-
-E	ServiceRequest.encounter	0	1	Reference	s	-
+E	ServiceRequest.subject	1	1	Reference(Patient|Group|Location|Device)	s	-
+E	ServiceRequest.encounter	0	1	Reference(Encounter)	s	-
 E	ServiceRequest.occurrence[x]	0	1	dateTime,Period,Timing	s	-
 E	ServiceRequest.asNeeded[x]	0	1	boolean,CodeableConcept	s	-
 E	ServiceRequest.authoredOn	0	1	dateTime	s	-
-E	ServiceRequest.requester	0	1	Reference	s	-
+E	ServiceRequest.requester	0	1	Reference(Practitioner|PractitionerRole|Organization|Patient|RelatedPerson|Device)	s	-
 E	ServiceRequest.performerType	0	1	CodeableConcept	s	-
-E	ServiceRequest.performer	0	*	Reference	s	-
+E	ServiceRequest.performer	0	*	Reference(Practitioner|PractitionerRole|Organization|CareTeam|HealthcareService|Patient|Device|RelatedPerson)	s	-
 E	ServiceRequest.locationCode	0	*	CodeableConcept	s	-
-E	ServiceRequest.locationReference	0	*	Reference	s	-
+E	ServiceRequest.locationReference	0	*	Reference(Location)	s	-
 E	ServiceRequest.reasonCode	0	*	CodeableConcept	s	-
-E	ServiceRequest.reasonReference	0	*	Reference	s	-
-E	ServiceRequest.insurance	0	*	Reference	-	-
+E	ServiceRequest.reasonReference	0	*	Reference(Condition|Observation|DiagnosticReport|DocumentReference)	s	-
+E	ServiceRequest.insurance	0	*	Reference(Coverage|ClaimResponse)	-	-
 E	ServiceRequest.supportingInfo	0	*	Reference	-	-
-E	ServiceRequest.specimen	0	*	Reference	s	-
+E	ServiceRequest.specimen	0	*	Reference(Specimen)	s	-
 E	ServiceRequest.bodySite	0	*	CodeableConcept	s	-
 E	ServiceRequest.note	0	*	Annotation	-	-
 E	ServiceRequest.patientInstruction	0	1	string	s	-
-E	ServiceRequest.relevantHistory	0	*	Reference	-	-
+E	ServiceRequest.relevantHistory	0	*	Reference(Provenance)	-	-
 T	r	Slot	DomainResource	0	-	-
 E	Slot.id	0	1	id	s	-
 E	Slot.meta	0	1	Meta	s	-
@@ -6426,7 +6610,7 @@ E	Slot.serviceCategory	0	*	CodeableConcept	s	-
 E	Slot.serviceType	0	*	CodeableConcept	s	-
 E	Slot.specialty	0	*	CodeableConcept	s	P:http://hl7.org/fhir/ValueSet/c80-practice-codes
 E	Slot.appointmentType	0	1	CodeableConcept	s	P:http://terminology.hl7.org/ValueSet/v2-0276
-E	Slot.schedule	1	1	Reference	s	-
+E	Slot.schedule	1	1	Reference(Schedule)	s	-
 E	Slot.status	1	1	code	s	R:http://hl7.org/fhir/ValueSet/slotstatus
 E	Slot.start	1	1	instant	s	-
 E	Slot.end	1	1	instant	s	-
@@ -6445,15 +6629,15 @@ E	Specimen.identifier	0	*	Identifier	s	-
 E	Specimen.accessionIdentifier	0	1	Identifier	s	-
 E	Specimen.status	0	1	code	ms	R:http://hl7.org/fhir/ValueSet/specimen-status
 E	Specimen.type	0	1	CodeableConcept	s	-
-E	Specimen.subject	0	1	Reference	s	-
+E	Specimen.subject	0	1	Reference(Patient|Group|Device|Substance|Location)	s	-
 E	Specimen.receivedTime	0	1	dateTime	s	-
-E	Specimen.parent	0	*	Reference	-	-
-E	Specimen.request	0	*	Reference	-	-
+E	Specimen.parent	0	*	Reference(Specimen)	-	-
+E	Specimen.request	0	*	Reference(ServiceRequest)	-	-
 E	Specimen.collection	0	1	BackboneElement	-	-
 E	Specimen.collection.id	0	1	string	a	-
 E	Specimen.collection.extension	0	*	Extension	-	-
 E	Specimen.collection.modifierExtension	0	*	Extension	ms	-
-E	Specimen.collection.collector	0	1	Reference	s	-
+E	Specimen.collection.collector	0	1	Reference(Practitioner|PractitionerRole)	s	-
 E	Specimen.collection.collected[x]	0	1	dateTime,Period	s	-
 E	Specimen.collection.duration	0	1	Duration	s	-
 E	Specimen.collection.quantity	0	1	Quantity	-	-
@@ -6466,7 +6650,7 @@ E	Specimen.processing.extension	0	*	Extension	-	-
 E	Specimen.processing.modifierExtension	0	*	Extension	ms	-
 E	Specimen.processing.description	0	1	string	-	-
 E	Specimen.processing.procedure	0	1	CodeableConcept	-	-
-E	Specimen.processing.additive	0	*	Reference	-	-
+E	Specimen.processing.additive	0	*	Reference(Substance)	-	-
 E	Specimen.processing.time[x]	0	1	dateTime,Period	-	-
 E	Specimen.container	0	*	BackboneElement	-	-
 E	Specimen.container.id	0	1	string	a	-
@@ -6477,7 +6661,7 @@ E	Specimen.container.description	0	1	string	-	-
 E	Specimen.container.type	0	1	CodeableConcept	-	-
 E	Specimen.container.capacity	0	1	Quantity	-	-
 E	Specimen.container.specimenQuantity	0	1	Quantity	-	-
-E	Specimen.container.additive[x]	0	1	CodeableConcept,Reference	-	-
+E	Specimen.container.additive[x]	0	1	CodeableConcept,Reference(Substance)	-	-
 E	Specimen.condition	0	*	CodeableConcept	s	X:http://terminology.hl7.org/ValueSet/v2-0493
 E	Specimen.note	0	*	Annotation	-	-
 T	r	SpecimenDefinition	DomainResource	0	-	-
@@ -6515,7 +6699,7 @@ E	SpecimenDefinition.typeTested.container.additive	0	*	BackboneElement	-	-
 E	SpecimenDefinition.typeTested.container.additive.id	0	1	string	a	-
 E	SpecimenDefinition.typeTested.container.additive.extension	0	*	Extension	-	-
 E	SpecimenDefinition.typeTested.container.additive.modifierExtension	0	*	Extension	ms	-
-E	SpecimenDefinition.typeTested.container.additive.additive[x]	1	1	CodeableConcept,Reference	-	-
+E	SpecimenDefinition.typeTested.container.additive.additive[x]	1	1	CodeableConcept,Reference(Substance)	-	-
 E	SpecimenDefinition.typeTested.container.preparation	0	1	string	-	-
 E	SpecimenDefinition.typeTested.requirement	0	1	string	-	-
 E	SpecimenDefinition.typeTested.retentionTime	0	1	Duration	-	-
@@ -6529,6 +6713,23 @@ E	SpecimenDefinition.typeTested.handling.temperatureRange	0	1	Range	-	-
 E	SpecimenDefinition.typeTested.handling.maxDuration	0	1	Duration	-	-
 E	SpecimenDefinition.typeTested.handling.instruction	0	1	string	-	-
 T	r	StructureDefinition	DomainResource	0	-	-
+C	sdf-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
+C	sdf-1	e	derivation = 'constraint' or snapshot.element.select(path).isDistinct()	Element paths must be unique unless the structure is a constraint
+C	sdf-15a	e	(kind!='logical'  and differential.element.first().path.contains('.').not()) implies differential.element.first().type.empty()	If the first element in a differential has no "." in the path and it's not a logical model, it has no type
+C	sdf-4	e	abstract = true or baseDefinition.exists()	If the structure is not abstract, then there SHALL be a baseDefinition
+C	sdf-5	e	type != 'Extension' or derivation = 'specialization' or (context.exists())	If the structure defines an extension then the structure must have context information
+C	sdf-6	e	snapshot.exists() or differential.exists()	A structure must have either a differential, or a snapshot (or both)
+C	sdf-9	e	children().element.where(path.contains('.').not()).label.empty() and children().element.where(path.contains('.').not()).code.empty() and children().element.where(path.contains('.').not()).requirements.empty()	In any snapshot or differential, no label, code or requirements on an element without a "." in the path (e.g. the first element)
+C	sdf-11	e	kind != 'logical' implies snapshot.empty() or snapshot.element.first().path = type	If there's a type, its content must match the path name in the first element of a snapshot
+C	sdf-14	e	snapshot.element.all(id.exists()) and differential.element.all(id.exists())	All element definitions must have an id
+C	sdf-15	e	kind!='logical' implies snapshot.element.first().type.empty()	The first element in a snapshot has no type unless model is a logical model.
+C	sdf-16	e	snapshot.element.all(id.exists()) and snapshot.element.id.trace('ids').isDistinct()	All element definitions must have unique ids (snapshot)
+C	sdf-17	e	differential.element.all(id.exists()) and differential.element.id.trace('ids').isDistinct()	All element definitions must have unique ids (diff)
+C	sdf-18	e	contextInvariant.exists() implies type = 'Extension'	Context Invariants can only be used for extensions
+C	sdf-19	e	url.startsWith('http://hl7.org/fhir/StructureDefinition') implies (differential.element.type.code.all(matches('^[a-zA-Z0-9]+$') or matches('^http:\\/\\/hl7\\.org\\/fhirpath\\/System\\.[A-Z][A-Za-z]+$')) and snapshot.element.type.code.all(matches('^[a-zA-Z0-9\\.]+$') or matches('^http:\\/\\/hl7\\.org\\/fhirpath\\/System\\.[A-Z][A-Za-z]+$')))	FHIR Specification models only use FHIR defined types
+C	sdf-21	e	differential.element.defaultValue.exists() implies (derivation = 'specialization')	Default values can only be specified on specializations
+C	sdf-22	e	url.startsWith('http://hl7.org/fhir/StructureDefinition') implies (snapshot.element.defaultValue.empty() and differential.element.defaultValue.empty())	FHIR Specification models never have default values
+C	sdf-23	e	(snapshot | differential).element.all(path.contains('.').not() implies sliceName.empty())	No slice name on root
 E	StructureDefinition.id	0	1	id	s	-
 E	StructureDefinition.meta	0	1	Meta	s	-
 E	StructureDefinition.implicitRules	0	1	uri	ms	-
@@ -6555,6 +6756,7 @@ E	StructureDefinition.copyright	0	1	markdown	-	-
 E	StructureDefinition.keyword	0	*	Coding	s	X:http://hl7.org/fhir/ValueSet/definition-use
 E	StructureDefinition.fhirVersion	0	1	code	s	R:http://hl7.org/fhir/ValueSet/FHIR-version
 E	StructureDefinition.mapping	0	*	BackboneElement	-	-
+C	sdf-2	e	name.exists() or uri.exists()	Must have at least a name or a uri (or both)
 E	StructureDefinition.mapping.id	0	1	string	a	-
 E	StructureDefinition.mapping.extension	0	*	Extension	-	-
 E	StructureDefinition.mapping.modifierExtension	0	*	Extension	ms	-
@@ -6575,16 +6777,23 @@ E	StructureDefinition.type	1	1	uri	s	X:http://hl7.org/fhir/ValueSet/defined-type
 E	StructureDefinition.baseDefinition	0	1	canonical	s	-
 E	StructureDefinition.derivation	0	1	code	s	R:http://hl7.org/fhir/ValueSet/type-derivation-rule
 E	StructureDefinition.snapshot	0	1	BackboneElement	-	-
+C	sdf-3	e	element.all(definition.exists() and min.exists() and max.exists())	Each element definition in a snapshot must have a formal definition and cardinalities
+C	sdf-8	e	(%resource.kind = 'logical' or element.first().path = %resource.type) and element.tail().all(path.startsWith(%resource.snapshot.element.first().path&'.'))	All snapshot elements must start with the StructureDefinition's specified type for non-logical models, or with the same type name for logical models
+C	sdf-8b	e	element.all(base.exists())	All snapshot elements must have a base definition
 E	StructureDefinition.snapshot.id	0	1	string	a	-
 E	StructureDefinition.snapshot.extension	0	*	Extension	-	-
 E	StructureDefinition.snapshot.modifierExtension	0	*	Extension	ms	-
 E	StructureDefinition.snapshot.element	1	*	ElementDefinition	-	-
+C	sdf-10	e	binding.empty() or binding.valueSet.exists() or binding.description.exists()	provide either a binding reference or a description (or both)
 E	StructureDefinition.differential	0	1	BackboneElement	-	-
+C	sdf-20	e	element.where(path.contains('.').not()).slicing.empty()	No slicing on the root element
+C	sdf-8a	e	(%resource.kind = 'logical' or element.first().path.startsWith(%resource.type)) and (element.tail().empty() or element.tail().all(path.startsWith(%resource.differential.element.first().path.replaceMatches('\\..*','')&'.')))	In any differential, all the elements must start with the StructureDefinition's specified type for non-logical models, or with the same type name for logical models
 E	StructureDefinition.differential.id	0	1	string	a	-
 E	StructureDefinition.differential.extension	0	*	Extension	-	-
 E	StructureDefinition.differential.modifierExtension	0	*	Extension	ms	-
 E	StructureDefinition.differential.element	1	*	ElementDefinition	-	-
 T	r	StructureMap	DomainResource	0	-	-
+C	smp-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
 E	StructureMap.id	0	1	id	s	-
 E	StructureMap.meta	0	1	Meta	s	-
 E	StructureMap.implicitRules	0	1	uri	ms	-
@@ -6654,6 +6863,8 @@ E	StructureMap.group.rule.source.condition	0	1	string	s	-
 E	StructureMap.group.rule.source.check	0	1	string	s	-
 E	StructureMap.group.rule.source.logMessage	0	1	string	s	-
 E	StructureMap.group.rule.target	0	*	BackboneElement	s	-
+C	smp-1	e	element.exists() implies context.exists()	Can only have an element if you have a context
+C	smp-2	e	context.exists() implies contextType.exists()	Must have a contextType if you have a context
 E	StructureMap.group.rule.target.id	0	1	string	a	-
 E	StructureMap.group.rule.target.extension	0	*	Extension	-	-
 E	StructureMap.group.rule.target.modifierExtension	0	*	Extension	ms	-
@@ -6726,7 +6937,7 @@ E	Substance.ingredient.id	0	1	string	a	-
 E	Substance.ingredient.extension	0	*	Extension	-	-
 E	Substance.ingredient.modifierExtension	0	*	Extension	ms	-
 E	Substance.ingredient.quantity	0	1	Ratio	s	-
-E	Substance.ingredient.substance[x]	1	1	CodeableConcept,Reference	s	-
+E	Substance.ingredient.substance[x]	1	1	CodeableConcept,Reference(Substance)	s	-
 T	r	SubstanceNucleicAcid	DomainResource	0	-	-
 E	SubstanceNucleicAcid.id	0	1	id	s	-
 E	SubstanceNucleicAcid.meta	0	1	Meta	s	-
@@ -6858,14 +7069,14 @@ E	SubstanceReferenceInformation.gene.extension	0	*	Extension	-	-
 E	SubstanceReferenceInformation.gene.modifierExtension	0	*	Extension	ms	-
 E	SubstanceReferenceInformation.gene.geneSequenceOrigin	0	1	CodeableConcept	s	-
 E	SubstanceReferenceInformation.gene.gene	0	1	CodeableConcept	s	-
-E	SubstanceReferenceInformation.gene.source	0	*	Reference	s	-
+E	SubstanceReferenceInformation.gene.source	0	*	Reference(DocumentReference)	s	-
 E	SubstanceReferenceInformation.geneElement	0	*	BackboneElement	s	-
 E	SubstanceReferenceInformation.geneElement.id	0	1	string	a	-
 E	SubstanceReferenceInformation.geneElement.extension	0	*	Extension	-	-
 E	SubstanceReferenceInformation.geneElement.modifierExtension	0	*	Extension	ms	-
 E	SubstanceReferenceInformation.geneElement.type	0	1	CodeableConcept	s	-
 E	SubstanceReferenceInformation.geneElement.element	0	1	Identifier	s	-
-E	SubstanceReferenceInformation.geneElement.source	0	*	Reference	s	-
+E	SubstanceReferenceInformation.geneElement.source	0	*	Reference(DocumentReference)	s	-
 E	SubstanceReferenceInformation.classification	0	*	BackboneElement	s	-
 E	SubstanceReferenceInformation.classification.id	0	1	string	a	-
 E	SubstanceReferenceInformation.classification.extension	0	*	Extension	-	-
@@ -6873,7 +7084,7 @@ E	SubstanceReferenceInformation.classification.modifierExtension	0	*	Extension	m
 E	SubstanceReferenceInformation.classification.domain	0	1	CodeableConcept	s	-
 E	SubstanceReferenceInformation.classification.classification	0	1	CodeableConcept	s	-
 E	SubstanceReferenceInformation.classification.subtype	0	*	CodeableConcept	s	-
-E	SubstanceReferenceInformation.classification.source	0	*	Reference	s	-
+E	SubstanceReferenceInformation.classification.source	0	*	Reference(DocumentReference)	s	-
 E	SubstanceReferenceInformation.target	0	*	BackboneElement	s	-
 E	SubstanceReferenceInformation.target.id	0	1	string	a	-
 E	SubstanceReferenceInformation.target.extension	0	*	Extension	-	-
@@ -6885,7 +7096,7 @@ E	SubstanceReferenceInformation.target.organism	0	1	CodeableConcept	s	-
 E	SubstanceReferenceInformation.target.organismType	0	1	CodeableConcept	s	-
 E	SubstanceReferenceInformation.target.amount[x]	0	1	Quantity,Range,string	s	-
 E	SubstanceReferenceInformation.target.amountType	0	1	CodeableConcept	s	-
-E	SubstanceReferenceInformation.target.source	0	*	Reference	s	-
+E	SubstanceReferenceInformation.target.source	0	*	Reference(DocumentReference)	s	-
 T	r	SubstanceSourceMaterial	DomainResource	0	-	-
 E	SubstanceSourceMaterial.id	0	1	id	s	-
 E	SubstanceSourceMaterial.meta	0	1	Meta	s	-
@@ -6963,7 +7174,7 @@ E	SubstanceSpecification.type	0	1	CodeableConcept	s	-
 E	SubstanceSpecification.status	0	1	CodeableConcept	s	-
 E	SubstanceSpecification.domain	0	1	CodeableConcept	s	-
 E	SubstanceSpecification.description	0	1	string	s	-
-E	SubstanceSpecification.source	0	*	Reference	s	-
+E	SubstanceSpecification.source	0	*	Reference(DocumentReference)	s	-
 E	SubstanceSpecification.comment	0	1	string	s	-
 E	SubstanceSpecification.moiety	0	*	BackboneElement	s	-
 E	SubstanceSpecification.moiety.id	0	1	string	a	-
@@ -6983,9 +7194,9 @@ E	SubstanceSpecification.property.modifierExtension	0	*	Extension	ms	-
 E	SubstanceSpecification.property.category	0	1	CodeableConcept	s	-
 E	SubstanceSpecification.property.code	0	1	CodeableConcept	s	-
 E	SubstanceSpecification.property.parameters	0	1	string	s	-
-E	SubstanceSpecification.property.definingSubstance[x]	0	1	Reference,CodeableConcept	s	-
+E	SubstanceSpecification.property.definingSubstance[x]	0	1	Reference(SubstanceSpecification|Substance),CodeableConcept	s	-
 E	SubstanceSpecification.property.amount[x]	0	1	Quantity,string	s	-
-E	SubstanceSpecification.referenceInformation	0	1	Reference	s	-
+E	SubstanceSpecification.referenceInformation	0	1	Reference(SubstanceReferenceInformation)	s	-
 E	SubstanceSpecification.structure	0	1	BackboneElement	s	-
 E	SubstanceSpecification.structure.id	0	1	string	a	-
 E	SubstanceSpecification.structure.extension	0	*	Extension	-	-
@@ -7010,7 +7221,7 @@ E	SubstanceSpecification.structure.isotope.molecularWeight.method	0	1	CodeableCo
 E	SubstanceSpecification.structure.isotope.molecularWeight.type	0	1	CodeableConcept	s	-
 E	SubstanceSpecification.structure.isotope.molecularWeight.amount	0	1	Quantity	s	-
 E	SubstanceSpecification.structure.molecularWeight	0	1	#SubstanceSpecification.structure.isotope.molecularWeight	s	-
-E	SubstanceSpecification.structure.source	0	*	Reference	s	-
+E	SubstanceSpecification.structure.source	0	*	Reference(DocumentReference)	s	-
 E	SubstanceSpecification.structure.representation	0	*	BackboneElement	s	-
 E	SubstanceSpecification.structure.representation.id	0	1	string	a	-
 E	SubstanceSpecification.structure.representation.extension	0	*	Extension	-	-
@@ -7026,7 +7237,7 @@ E	SubstanceSpecification.code.code	0	1	CodeableConcept	s	-
 E	SubstanceSpecification.code.status	0	1	CodeableConcept	s	-
 E	SubstanceSpecification.code.statusDate	0	1	dateTime	s	-
 E	SubstanceSpecification.code.comment	0	1	string	s	-
-E	SubstanceSpecification.code.source	0	*	Reference	s	-
+E	SubstanceSpecification.code.source	0	*	Reference(DocumentReference)	s	-
 E	SubstanceSpecification.name	0	*	BackboneElement	s	-
 E	SubstanceSpecification.name.id	0	1	string	a	-
 E	SubstanceSpecification.name.extension	0	*	Extension	-	-
@@ -7047,23 +7258,23 @@ E	SubstanceSpecification.name.official.modifierExtension	0	*	Extension	ms	-
 E	SubstanceSpecification.name.official.authority	0	1	CodeableConcept	s	-
 E	SubstanceSpecification.name.official.status	0	1	CodeableConcept	s	-
 E	SubstanceSpecification.name.official.date	0	1	dateTime	s	-
-E	SubstanceSpecification.name.source	0	*	Reference	s	-
+E	SubstanceSpecification.name.source	0	*	Reference(DocumentReference)	s	-
 E	SubstanceSpecification.molecularWeight	0	*	#SubstanceSpecification.structure.isotope.molecularWeight	s	-
 E	SubstanceSpecification.relationship	0	*	BackboneElement	s	-
 E	SubstanceSpecification.relationship.id	0	1	string	a	-
 E	SubstanceSpecification.relationship.extension	0	*	Extension	-	-
 E	SubstanceSpecification.relationship.modifierExtension	0	*	Extension	ms	-
-E	SubstanceSpecification.relationship.substance[x]	0	1	Reference,CodeableConcept	s	-
+E	SubstanceSpecification.relationship.substance[x]	0	1	Reference(SubstanceSpecification),CodeableConcept	s	-
 E	SubstanceSpecification.relationship.relationship	0	1	CodeableConcept	s	-
 E	SubstanceSpecification.relationship.isDefining	0	1	boolean	s	-
 E	SubstanceSpecification.relationship.amount[x]	0	1	Quantity,Range,Ratio,string	s	-
 E	SubstanceSpecification.relationship.amountRatioLowLimit	0	1	Ratio	s	-
 E	SubstanceSpecification.relationship.amountType	0	1	CodeableConcept	s	-
-E	SubstanceSpecification.relationship.source	0	*	Reference	s	-
-E	SubstanceSpecification.nucleicAcid	0	1	Reference	s	-
-E	SubstanceSpecification.polymer	0	1	Reference	s	-
-E	SubstanceSpecification.protein	0	1	Reference	s	-
-E	SubstanceSpecification.sourceMaterial	0	1	Reference	s	-
+E	SubstanceSpecification.relationship.source	0	*	Reference(DocumentReference)	s	-
+E	SubstanceSpecification.nucleicAcid	0	1	Reference(SubstanceNucleicAcid)	s	-
+E	SubstanceSpecification.polymer	0	1	Reference(SubstancePolymer)	s	-
+E	SubstanceSpecification.protein	0	1	Reference(SubstanceProtein)	s	-
+E	SubstanceSpecification.sourceMaterial	0	1	Reference(SubstanceSourceMaterial)	s	-
 T	r	SupplyDelivery	DomainResource	0	-	-
 E	SupplyDelivery.id	0	1	id	s	-
 E	SupplyDelivery.meta	0	1	Meta	s	-
@@ -7074,21 +7285,21 @@ E	SupplyDelivery.contained	0	*	Resource	-	-
 E	SupplyDelivery.extension	0	*	Extension	-	-
 E	SupplyDelivery.modifierExtension	0	*	Extension	m	-
 E	SupplyDelivery.identifier	0	*	Identifier	-	-
-E	SupplyDelivery.basedOn	0	*	Reference	s	-
-E	SupplyDelivery.partOf	0	*	Reference	s	-
+E	SupplyDelivery.basedOn	0	*	Reference(SupplyRequest)	s	-
+E	SupplyDelivery.partOf	0	*	Reference(SupplyDelivery|Contract)	s	-
 E	SupplyDelivery.status	0	1	code	ms	R:http://hl7.org/fhir/ValueSet/supplydelivery-status
-E	SupplyDelivery.patient	0	1	Reference	-	-
+E	SupplyDelivery.patient	0	1	Reference(Patient)	-	-
 E	SupplyDelivery.type	0	1	CodeableConcept	-	R:http://hl7.org/fhir/ValueSet/supplydelivery-type
 E	SupplyDelivery.suppliedItem	0	1	BackboneElement	-	-
 E	SupplyDelivery.suppliedItem.id	0	1	string	a	-
 E	SupplyDelivery.suppliedItem.extension	0	*	Extension	-	-
 E	SupplyDelivery.suppliedItem.modifierExtension	0	*	Extension	ms	-
 E	SupplyDelivery.suppliedItem.quantity	0	1	Quantity	-	-
-E	SupplyDelivery.suppliedItem.item[x]	0	1	CodeableConcept,Reference	-	-
+E	SupplyDelivery.suppliedItem.item[x]	0	1	CodeableConcept,Reference(Medication|Substance|Device)	-	-
 E	SupplyDelivery.occurrence[x]	0	1	dateTime,Period,Timing	s	-
-E	SupplyDelivery.supplier	0	1	Reference	-	-
-E	SupplyDelivery.destination	0	1	Reference	-	-
-E	SupplyDelivery.receiver	0	*	Reference	-	-
+E	SupplyDelivery.supplier	0	1	Reference(Practitioner|PractitionerRole|Organization)	-	-
+E	SupplyDelivery.destination	0	1	Reference(Location)	-	-
+E	SupplyDelivery.receiver	0	*	Reference(Practitioner|PractitionerRole)	-	-
 T	r	SupplyRequest	DomainResource	0	-	-
 E	SupplyRequest.id	0	1	id	s	-
 E	SupplyRequest.meta	0	1	Meta	s	-
@@ -7102,7 +7313,7 @@ E	SupplyRequest.identifier	0	*	Identifier	s	-
 E	SupplyRequest.status	0	1	code	ms	R:http://hl7.org/fhir/ValueSet/supplyrequest-status
 E	SupplyRequest.category	0	1	CodeableConcept	s	-
 E	SupplyRequest.priority	0	1	code	s	R:http://hl7.org/fhir/ValueSet/request-priority
-E	SupplyRequest.item[x]	1	1	CodeableConcept,Reference	s	-
+E	SupplyRequest.item[x]	1	1	CodeableConcept,Reference(Medication|Substance|Device)	s	-
 E	SupplyRequest.quantity	1	1	Quantity	s	-
 E	SupplyRequest.parameter	0	*	BackboneElement	-	-
 E	SupplyRequest.parameter.id	0	1	string	a	-
@@ -7112,13 +7323,14 @@ E	SupplyRequest.parameter.code	0	1	CodeableConcept	-	-
 E	SupplyRequest.parameter.value[x]	0	1	CodeableConcept,Quantity,Range,boolean	-	-
 E	SupplyRequest.occurrence[x]	0	1	dateTime,Period,Timing	s	-
 E	SupplyRequest.authoredOn	0	1	dateTime	s	-
-E	SupplyRequest.requester	0	1	Reference	s	-
-E	SupplyRequest.supplier	0	*	Reference	s	-
+E	SupplyRequest.requester	0	1	Reference(Practitioner|PractitionerRole|Organization|Patient|RelatedPerson|Device)	s	-
+E	SupplyRequest.supplier	0	*	Reference(Organization|HealthcareService)	s	-
 E	SupplyRequest.reasonCode	0	*	CodeableConcept	-	-
-E	SupplyRequest.reasonReference	0	*	Reference	-	-
-E	SupplyRequest.deliverFrom	0	1	Reference	-	-
-E	SupplyRequest.deliverTo	0	1	Reference	-	-
+E	SupplyRequest.reasonReference	0	*	Reference(Condition|Observation|DiagnosticReport|DocumentReference)	-	-
+E	SupplyRequest.deliverFrom	0	1	Reference(Organization|Location)	-	-
+E	SupplyRequest.deliverTo	0	1	Reference(Organization|Location|Patient)	-	-
 T	r	Task	DomainResource	0	-	-
+C	inv-1	e	lastModified.exists().not() or authoredOn.exists().not() or lastModified >= authoredOn	Last modified date must be greater than or equal to authored-on date.
 E	Task.id	0	1	id	s	-
 E	Task.meta	0	1	Meta	s	-
 E	Task.implicitRules	0	1	uri	ms	-
@@ -7132,7 +7344,7 @@ E	Task.instantiatesCanonical	0	1	canonical	s	-
 E	Task.instantiatesUri	0	1	uri	s	-
 E	Task.basedOn	0	*	Reference	s	-
 E	Task.groupIdentifier	0	1	Identifier	s	-
-E	Task.partOf	0	*	Reference	s	-
+E	Task.partOf	0	*	Reference(Task)	s	-
 E	Task.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/task-status
 E	Task.statusReason	0	1	CodeableConcept	s	-
 E	Task.businessStatus	0	1	CodeableConcept	s	-
@@ -7142,26 +7354,26 @@ E	Task.code	0	1	CodeableConcept	s	-
 E	Task.description	0	1	string	s	-
 E	Task.focus	0	1	Reference	s	-
 E	Task.for	0	1	Reference	s	-
-E	Task.encounter	0	1	Reference	s	-
+E	Task.encounter	0	1	Reference(Encounter)	s	-
 E	Task.executionPeriod	0	1	Period	s	-
 E	Task.authoredOn	0	1	dateTime	-	-
 E	Task.lastModified	0	1	dateTime	s	-
-E	Task.requester	0	1	Reference	s	-
+E	Task.requester	0	1	Reference(Device|Organization|Patient|Practitioner|PractitionerRole|RelatedPerson)	s	-
 E	Task.performerType	0	*	CodeableConcept	-	P:http://hl7.org/fhir/ValueSet/performer-role
-E	Task.owner	0	1	Reference	s	-
-E	Task.location	0	1	Reference	s	-
+E	Task.owner	0	1	Reference(Practitioner|PractitionerRole|Organization|CareTeam|HealthcareService|Patient|Device|RelatedPerson)	s	-
+E	Task.location	0	1	Reference(Location)	s	-
 E	Task.reasonCode	0	1	CodeableConcept	-	-
 E	Task.reasonReference	0	1	Reference	-	-
-E	Task.insurance	0	*	Reference	-	-
+E	Task.insurance	0	*	Reference(Coverage|ClaimResponse)	-	-
 E	Task.note	0	*	Annotation	-	-
-E	Task.relevantHistory	0	*	Reference	-	-
+E	Task.relevantHistory	0	*	Reference(Provenance)	-	-
 E	Task.restriction	0	1	BackboneElement	-	-
 E	Task.restriction.id	0	1	string	a	-
 E	Task.restriction.extension	0	*	Extension	-	-
 E	Task.restriction.modifierExtension	0	*	Extension	ms	-
 E	Task.restriction.repetitions	0	1	positiveInt	-	-
 E	Task.restriction.period	0	1	Period	-	-
-E	Task.restriction.recipient	0	*	Reference	-	-
+E	Task.restriction.recipient	0	*	Reference(Patient|Practitioner|PractitionerRole|RelatedPerson|Group|Organization)	-	-
 E	Task.input	0	*	BackboneElement	-	-
 E	Task.input.id	0	1	string	a	-
 E	Task.input.extension	0	*	Extension	-	-
@@ -7175,6 +7387,11 @@ E	Task.output.modifierExtension	0	*	Extension	ms	-
 E	Task.output.type	1	1	CodeableConcept	-	-
 E	Task.output.value[x]	1	1	base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta	-	-
 T	r	TerminologyCapabilities	DomainResource	0	-	-
+C	tcp-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
+C	tcp-2	e	(description.count() + software.count() + implementation.count()) > 0	A Capability Statement SHALL have at least one of description, software, or implementation element.
+C	tcp-3	e	(kind != 'instance') or implementation.exists()	If kind = instance, implementation must be present and software may be present
+C	tcp-4	e	(kind != 'capability') or (implementation.exists().not() and software.exists())	If kind = capability, implementation must be absent, software must be present
+C	tcp-5	e	(kind!='requirements') or (implementation.exists().not() and software.exists().not())	If kind = requirements, implementation and software must be absent
 E	TerminologyCapabilities.id	0	1	id	s	-
 E	TerminologyCapabilities.meta	0	1	Meta	s	-
 E	TerminologyCapabilities.implicitRules	0	1	uri	ms	-
@@ -7212,6 +7429,7 @@ E	TerminologyCapabilities.implementation.description	1	1	string	s	-
 E	TerminologyCapabilities.implementation.url	0	1	url	s	-
 E	TerminologyCapabilities.lockedDate	0	1	boolean	s	-
 E	TerminologyCapabilities.codeSystem	0	*	BackboneElement	-	-
+C	tcp-1	e	version.count() > 1 implies version.all(code.exists())	If there is more than one version, a version code must be defined
 E	TerminologyCapabilities.codeSystem.id	0	1	string	a	-
 E	TerminologyCapabilities.codeSystem.extension	0	*	Extension	-	-
 E	TerminologyCapabilities.codeSystem.modifierExtension	0	*	Extension	ms	-
@@ -7274,7 +7492,7 @@ E	TestReport.modifierExtension	0	*	Extension	m	-
 E	TestReport.identifier	0	1	Identifier	s	-
 E	TestReport.name	0	1	string	s	-
 E	TestReport.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/report-status-codes
-E	TestReport.testScript	1	1	Reference	s	-
+E	TestReport.testScript	1	1	Reference(TestScript)	s	-
 E	TestReport.result	1	1	code	s	R:http://hl7.org/fhir/ValueSet/report-result-codes
 E	TestReport.score	0	1	decimal	s	-
 E	TestReport.tester	0	1	string	s	-
@@ -7291,6 +7509,7 @@ E	TestReport.setup.id	0	1	string	a	-
 E	TestReport.setup.extension	0	*	Extension	-	-
 E	TestReport.setup.modifierExtension	0	*	Extension	ms	-
 E	TestReport.setup.action	1	*	BackboneElement	-	-
+C	inv-1	e	operation.exists() xor assert.exists()	Setup action SHALL contain either an operation or assert but not both.
 E	TestReport.setup.action.id	0	1	string	a	-
 E	TestReport.setup.action.extension	0	*	Extension	-	-
 E	TestReport.setup.action.modifierExtension	0	*	Extension	ms	-
@@ -7315,6 +7534,7 @@ E	TestReport.test.modifierExtension	0	*	Extension	ms	-
 E	TestReport.test.name	0	1	string	-	-
 E	TestReport.test.description	0	1	string	-	-
 E	TestReport.test.action	1	*	BackboneElement	-	-
+C	inv-2	e	operation.exists() xor assert.exists()	Test action SHALL contain either an operation or assert but not both.
 E	TestReport.test.action.id	0	1	string	a	-
 E	TestReport.test.action.extension	0	*	Extension	-	-
 E	TestReport.test.action.modifierExtension	0	*	Extension	ms	-
@@ -7330,6 +7550,7 @@ E	TestReport.teardown.action.extension	0	*	Extension	-	-
 E	TestReport.teardown.action.modifierExtension	0	*	Extension	ms	-
 E	TestReport.teardown.action.operation	1	1	#TestReport.setup.action.operation	-	-
 T	r	TestScript	DomainResource	0	-	-
+C	tst-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
 E	TestScript.id	0	1	id	s	-
 E	TestScript.meta	0	1	Meta	s	-
 E	TestScript.implicitRules	0	1	uri	ms	-
@@ -7366,6 +7587,7 @@ E	TestScript.destination.modifierExtension	0	*	Extension	ms	-
 E	TestScript.destination.index	1	1	integer	-	-
 E	TestScript.destination.profile	1	1	Coding	-	X:http://hl7.org/fhir/ValueSet/testscript-profile-destination-types
 E	TestScript.metadata	0	1	BackboneElement	-	-
+C	tst-4	e	capability.required.exists() or capability.validated.exists()	TestScript metadata capability SHALL contain required or validated or both.
 E	TestScript.metadata.id	0	1	string	a	-
 E	TestScript.metadata.extension	0	*	Extension	-	-
 E	TestScript.metadata.modifierExtension	0	*	Extension	ms	-
@@ -7395,6 +7617,7 @@ E	TestScript.fixture.autodelete	1	1	boolean	-	-
 E	TestScript.fixture.resource	0	1	Reference	-	-
 E	TestScript.profile	0	*	Reference	-	-
 E	TestScript.variable	0	*	BackboneElement	-	-
+C	tst-3	e	expression.empty() or headerField.empty() or path.empty()	Variable can only contain one of expression, headerField or path.
 E	TestScript.variable.id	0	1	string	a	-
 E	TestScript.variable.extension	0	*	Extension	-	-
 E	TestScript.variable.modifierExtension	0	*	Extension	ms	-
@@ -7411,10 +7634,12 @@ E	TestScript.setup.id	0	1	string	a	-
 E	TestScript.setup.extension	0	*	Extension	-	-
 E	TestScript.setup.modifierExtension	0	*	Extension	ms	-
 E	TestScript.setup.action	1	*	BackboneElement	-	-
+C	tst-1	e	operation.exists() xor assert.exists()	Setup action SHALL contain either an operation or assert but not both.
 E	TestScript.setup.action.id	0	1	string	a	-
 E	TestScript.setup.action.extension	0	*	Extension	-	-
 E	TestScript.setup.action.modifierExtension	0	*	Extension	ms	-
 E	TestScript.setup.action.operation	0	1	BackboneElement	-	-
+C	tst-7	e	sourceId.exists() or (targetId.count() + url.count() + params.count() = 1) or (type.code in ('capabilities' |'search' | 'transaction' | 'history'))	Setup operation SHALL contain either sourceId or targetId or params or url.
 E	TestScript.setup.action.operation.id	0	1	string	a	-
 E	TestScript.setup.action.operation.extension	0	*	Extension	-	-
 E	TestScript.setup.action.operation.modifierExtension	0	*	Extension	ms	-
@@ -7441,6 +7666,9 @@ E	TestScript.setup.action.operation.sourceId	0	1	id	-	-
 E	TestScript.setup.action.operation.targetId	0	1	id	-	-
 E	TestScript.setup.action.operation.url	0	1	string	-	-
 E	TestScript.setup.action.assert	0	1	BackboneElement	-	-
+C	tst-5	e	extension.exists() or (contentType.count() + expression.count() + headerField.count() + minimumId.count() + navigationLinks.count() + path.count() + requestMethod.count() + resource.count() + responseCode.count() + response.count()  + validateProfileId.count() <=1)	Only a single assertion SHALL be present within setup action assert element.
+C	tst-10	e	compareToSourceId.empty() xor (compareToSourceExpression.exists() or compareToSourcePath.exists())	Setup action assert SHALL contain either compareToSourceId and compareToSourceExpression, compareToSourceId and compareToSourcePath or neither.
+C	tst-12	e	(response.empty() and responseCode.empty() and direction = 'request') or direction.empty() or direction = 'response'	Setup action assert response and responseCode SHALL be empty when direction equals request
 E	TestScript.setup.action.assert.id	0	1	string	a	-
 E	TestScript.setup.action.assert.extension	0	*	Extension	-	-
 E	TestScript.setup.action.assert.modifierExtension	0	*	Extension	ms	-
@@ -7473,11 +7701,16 @@ E	TestScript.test.modifierExtension	0	*	Extension	ms	-
 E	TestScript.test.name	0	1	string	-	-
 E	TestScript.test.description	0	1	string	-	-
 E	TestScript.test.action	1	*	BackboneElement	-	-
+C	tst-2	e	operation.exists() xor assert.exists()	Test action SHALL contain either an operation or assert but not both.
 E	TestScript.test.action.id	0	1	string	a	-
 E	TestScript.test.action.extension	0	*	Extension	-	-
 E	TestScript.test.action.modifierExtension	0	*	Extension	ms	-
 E	TestScript.test.action.operation	0	1	#TestScript.setup.action.operation	-	-
+C	tst-8	e	sourceId.exists() or (targetId.count() + url.count() + params.count() = 1) or (type.code in ('capabilities' | 'search' | 'transaction' | 'history'))	Test operation SHALL contain either sourceId or targetId or params or url.
 E	TestScript.test.action.assert	0	1	#TestScript.setup.action.assert	-	-
+C	tst-6	e	extension.exists() or (contentType.count() + expression.count() + headerField.count() + minimumId.count() + navigationLinks.count() + path.count() + requestMethod.count() + resource.count() + responseCode.count() + response.count() + validateProfileId.count() <=1)	Only a single assertion SHALL be present within test action assert element.
+C	tst-11	e	compareToSourceId.empty() xor (compareToSourceExpression.exists() or compareToSourcePath.exists())	Test action assert SHALL contain either compareToSourceId and compareToSourceExpression, compareToSourceId and compareToSourcePath or neither.
+C	tst-13	e	(response.empty() and responseCode.empty() and direction = 'request') or direction.empty() or direction = 'response'	Test action assert response and response and responseCode SHALL be empty when direction equals request
 E	TestScript.teardown	0	1	BackboneElement	-	-
 E	TestScript.teardown.id	0	1	string	a	-
 E	TestScript.teardown.extension	0	*	Extension	-	-
@@ -7487,7 +7720,9 @@ E	TestScript.teardown.action.id	0	1	string	a	-
 E	TestScript.teardown.action.extension	0	*	Extension	-	-
 E	TestScript.teardown.action.modifierExtension	0	*	Extension	ms	-
 E	TestScript.teardown.action.operation	1	1	#TestScript.setup.action.operation	-	-
+C	tst-9	e	sourceId.exists() or (targetId.count() + url.count() + params.count() = 1) or (type.code in ('capabilities' | 'search' | 'transaction' | 'history'))	Teardown operation SHALL contain either sourceId or targetId or params or url.
 T	r	ValueSet	DomainResource	0	-	-
+C	vsd-0	w	name.matches('[A-Z]([A-Za-z0-9_]){0,254}')	Name should be usable as an identifier for the module by machine processing applications such as code generation
 E	ValueSet.id	0	1	id	s	-
 E	ValueSet.meta	0	1	Meta	s	-
 E	ValueSet.implicitRules	0	1	uri	ms	-
@@ -7519,6 +7754,9 @@ E	ValueSet.compose.modifierExtension	0	*	Extension	ms	-
 E	ValueSet.compose.lockedDate	0	1	date	s	-
 E	ValueSet.compose.inactive	0	1	boolean	s	-
 E	ValueSet.compose.include	1	*	BackboneElement	s	-
+C	vsd-1	e	valueSet.exists() or system.exists()	A value set include/exclude SHALL have a value set or a system
+C	vsd-2	e	(concept.exists() or filter.exists()) implies system.exists()	A value set with concepts or filters SHALL include a system
+C	vsd-3	e	concept.empty() or filter.empty()	Cannot have both concept and filter
 E	ValueSet.compose.include.id	0	1	string	a	-
 E	ValueSet.compose.include.extension	0	*	Extension	-	-
 E	ValueSet.compose.include.modifierExtension	0	*	Extension	ms	-
@@ -7561,6 +7799,9 @@ E	ValueSet.expansion.parameter.modifierExtension	0	*	Extension	ms	-
 E	ValueSet.expansion.parameter.name	1	1	string	-	-
 E	ValueSet.expansion.parameter.value[x]	0	1	string,boolean,integer,decimal,uri,code,dateTime	-	-
 E	ValueSet.expansion.contains	0	*	BackboneElement	-	-
+C	vsd-6	e	code.exists() or display.exists()	SHALL have a code or a display
+C	vsd-9	e	code.exists() or abstract = true	Must have a code if not abstract
+C	vsd-10	e	code.empty() or system.exists()	Must have a system if a code is present
 E	ValueSet.expansion.contains.id	0	1	string	a	-
 E	ValueSet.expansion.contains.extension	0	*	Extension	-	-
 E	ValueSet.expansion.contains.modifierExtension	0	*	Extension	ms	-
@@ -7596,7 +7837,7 @@ E	VerificationResult.primarySource	0	*	BackboneElement	-	-
 E	VerificationResult.primarySource.id	0	1	string	a	-
 E	VerificationResult.primarySource.extension	0	*	Extension	-	-
 E	VerificationResult.primarySource.modifierExtension	0	*	Extension	ms	-
-E	VerificationResult.primarySource.who	0	1	Reference	-	-
+E	VerificationResult.primarySource.who	0	1	Reference(Organization|Practitioner|PractitionerRole)	-	-
 E	VerificationResult.primarySource.type	0	*	CodeableConcept	s	-
 E	VerificationResult.primarySource.communicationMethod	0	*	CodeableConcept	s	-
 E	VerificationResult.primarySource.validationStatus	0	1	CodeableConcept	-	P:http://hl7.org/fhir/ValueSet/verificationresult-validation-status
@@ -7607,8 +7848,8 @@ E	VerificationResult.attestation	0	1	BackboneElement	-	-
 E	VerificationResult.attestation.id	0	1	string	a	-
 E	VerificationResult.attestation.extension	0	*	Extension	-	-
 E	VerificationResult.attestation.modifierExtension	0	*	Extension	ms	-
-E	VerificationResult.attestation.who	0	1	Reference	s	-
-E	VerificationResult.attestation.onBehalfOf	0	1	Reference	s	-
+E	VerificationResult.attestation.who	0	1	Reference(Practitioner|PractitionerRole|Organization)	s	-
+E	VerificationResult.attestation.onBehalfOf	0	1	Reference(Organization|Practitioner|PractitionerRole)	s	-
 E	VerificationResult.attestation.communicationMethod	0	1	CodeableConcept	s	-
 E	VerificationResult.attestation.date	0	1	date	s	-
 E	VerificationResult.attestation.sourceIdentityCertificate	0	1	string	-	-
@@ -7619,7 +7860,7 @@ E	VerificationResult.validator	0	*	BackboneElement	-	-
 E	VerificationResult.validator.id	0	1	string	a	-
 E	VerificationResult.validator.extension	0	*	Extension	-	-
 E	VerificationResult.validator.modifierExtension	0	*	Extension	ms	-
-E	VerificationResult.validator.organization	1	1	Reference	-	-
+E	VerificationResult.validator.organization	1	1	Reference(Organization)	-	-
 E	VerificationResult.validator.identityCertificate	0	1	string	-	-
 E	VerificationResult.validator.attestationSignature	0	1	Signature	-	-
 T	r	VisionPrescription	DomainResource	0	-	-
@@ -7634,10 +7875,10 @@ E	VisionPrescription.modifierExtension	0	*	Extension	m	-
 E	VisionPrescription.identifier	0	*	Identifier	-	-
 E	VisionPrescription.status	1	1	code	ms	R:http://hl7.org/fhir/ValueSet/fm-status
 E	VisionPrescription.created	1	1	dateTime	s	-
-E	VisionPrescription.patient	1	1	Reference	s	-
-E	VisionPrescription.encounter	0	1	Reference	-	-
+E	VisionPrescription.patient	1	1	Reference(Patient)	s	-
+E	VisionPrescription.encounter	0	1	Reference(Encounter)	-	-
 E	VisionPrescription.dateWritten	1	1	dateTime	s	-
-E	VisionPrescription.prescriber	1	1	Reference	s	-
+E	VisionPrescription.prescriber	1	1	Reference(Practitioner|PractitionerRole)	s	-
 E	VisionPrescription.lensSpecification	1	*	BackboneElement	s	-
 E	VisionPrescription.lensSpecification.id	0	1	string	a	-
 E	VisionPrescription.lensSpecification.extension	0	*	Extension	-	-
