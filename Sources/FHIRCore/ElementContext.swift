@@ -70,6 +70,10 @@ public final class ElementContext: Sendable {
         table.value(for: key, hash: hash).map(Int.init)
     }
 
+    public func memberIndex(named name: String) -> Int? {
+        table.value(for: name).map(Int.init)
+    }
+
     public func member(named name: String) -> Member? {
         table.value(for: name).map { members[Int($0)] }
     }

@@ -1,0 +1,15 @@
+import FHIRCore
+
+extension ValidationRun {
+    /// The readers check formats as they read; trees built in code (typed models, the mapper)
+    /// have not been read, so the validator checks again.
+    mutating func checkPrimitive(_ node: FHIRElement, kind: PrimitiveKind, isNarrative: Bool) {
+        guard var value = node.value else { return }
+        if isNarrative {
+            if let problem = NarrativeCheck.problem(in: value) { report(.error, problem.code, problem.message) }
+            return
+        }
+        let problem = value.withUTF8 { kind.check(UnsafeRawBufferPointer($0)) }
+        if let problem { report(.error, .value, problem.message(for: kind)) }
+    }
+}

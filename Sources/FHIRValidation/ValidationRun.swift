@@ -1,0 +1,125 @@
+import FHIRCore
+
+/// One walk over one resource tree: the position (as a `PathStack`, rendered only when there is
+/// something to report), per-context counters kept on one scratch stack, and the findings.
+struct ValidationRun {
+    let catalogue: TypeCatalogue
+    let plan: ValidationPlan
+    var issues: [Issue] = []
+    var path = PathStack()
+    /// Occurrences per definition position of every context being walked, stacked.
+    private var counts: [Int32] = []
+    /// For choice positions, the member seen first: a second, different one breaks exclusivity.
+    private var chosen: [Int32] = []
+    /// The resources enclosing the current node, innermost last (for `#id` references).
+    var resources: [FHIRElement] = []
+    /// `fullUrl` → entry resource type, for each enclosing Bundle, innermost last.
+    var bundles: [BundleIndex] = []
+
+    init(catalogue: TypeCatalogue, plan: ValidationPlan) {
+        self.catalogue = catalogue
+        self.plan = plan
+        counts.reserveCapacity(256)
+        chosen.reserveCapacity(256)
+    }
+
+    mutating func validateRoot(_ resource: FHIRElement, contextID: Int) {
+        path.pushRoot(contextID: contextID)
+        visitResource(resource, contextID: contextID)
+        path.pop()
+    }
+
+    /// A resource node: the root, a `contained` resource or a Bundle entry's resource.
+    mutating func visitResource(_ resource: FHIRElement, contextID: Int) {
+        resources.append(resource)
+        let isBundle = resource.resourceType == "Bundle"
+        if isBundle { enterBundle(resource) }
+        visitChildren(of: resource, contextID: contextID)
+        if isBundle { bundles.removeLast() }
+        resources.removeLast()
+    }
+
+    /// Checks the children of a node against its context: each is a known member, occurs no
+    /// more than allowed, one name per choice; then every required member is present.
+    mutating func visitChildren(of node: FHIRElement, contextID: Int) {
+        let context = catalogue.contexts[contextID]
+        let rules = plan.rules[contextID]
+        let base = counts.count
+        let positions = plan.positionCounts[contextID]
+        counts.append(contentsOf: repeatElement(0, count: positions))
+        chosen.append(contentsOf: repeatElement(-1, count: positions))
+
+        for child in node.children {
+            guard !child.form.contains(.unknown), let memberIndex = context.memberIndex(named: child.name) else {
+                report(.error, .structure, "an element that R4 does not define here", child: displayable(child.name))
+                continue
+            }
+            let member = context.members[memberIndex]
+            let slot = base + Int(member.position)
+            counts[slot] += 1
+            let occurrence = Int(counts[slot])
+            if member.isChoice {
+                if chosen[slot] < 0 {
+                    chosen[slot] = Int32(memberIndex)
+                } else if chosen[slot] != Int32(memberIndex) {
+                    report(.error, .structure, "only one type of \(member.pathName)[x] may be present",
+                           child: member.name)
+                }
+            }
+            path.push(contextID: contextID, memberIndex: memberIndex, index: member.isList ? occurrence - 1 : -1)
+            if occurrence - 1 == member.max {  // reported once, at the first one too many
+                report(.error, .structure, member.max == 1
+                    ? "\(member.pathName) may occur at most once"
+                    : "\(member.pathName) may occur at most \(member.max) times")
+            }
+            visitMember(child, member: member, rule: rules[memberIndex])
+            path.pop()
+        }
+
+        for required in context.required where counts[base + Int(required.position)] == 0 {
+            report(.error, .required, "\(required.pathName) is required (minimum cardinality 1)",
+                   child: required.pathName)
+        }
+        counts.removeSubrange(base...)
+        chosen.removeSubrange(base...)
+    }
+
+    private mutating func visitMember(_ node: FHIRElement, member: ElementContext.Member, rule: ValidationPlan.MemberRule) {
+        switch member.valueType {
+        case .resource:
+            guard let type = node.resourceType, let contextID = catalogue.resourceContextID(forName: type) else {
+                report(.error, .structure, "not a resource of a known R4 type")
+                return
+            }
+            visitResource(node, contextID: contextID)
+            return
+        case .primitive(let kind):
+            checkPrimitive(node, kind: kind, isNarrative: rule.isNarrative)
+        case .complex:
+            break
+        }
+        checkElementHasContent(node)
+        if let binding = rule.binding { checkBinding(node, rule: binding) }
+        if rule.isReference { checkReference(node, definition: rule.definition) }
+        if member.valueContextID >= 0 { visitChildren(of: node, contextID: member.valueContextID) }
+    }
+
+    /// `ele-1`: "All FHIR elements must have a @value or children", checked natively because it
+    /// applies to every element and is the hottest invariant there is.
+    private mutating func checkElementHasContent(_ node: FHIRElement) {
+        if node.value != nil { return }
+        if node.children.contains(where: { $0.name != "id" }) { return }
+        report(.error, .invariant, "ele-1: all FHIR elements must have a @value or children")
+    }
+
+    /// Records a finding at the current position, or at a child of it.
+    mutating func report(_ severity: Issue.Severity, _ code: IssueType, _ message: String, child: String? = nil) {
+        issues.append(Issue(severity, code, message, expression: path.expression(in: catalogue, appending: child)))
+    }
+
+    /// A name from the input may be data put where a name belongs: only element-like names are shown.
+    private func displayable(_ name: String) -> String {
+        var name = name
+        return name.withUTF8 { displayableName(UnsafeRawBufferPointer($0)) }
+    }
+}

@@ -1,0 +1,71 @@
+import FHIRCore
+import FHIRJSON
+import FHIRValidation
+import Foundation
+import GatewayTestSupport
+import Testing
+
+/// The validator finds no error in what the specification itself publishes, nor in Synthea's
+/// bundles, except findings the reference validator reports too (listed with the reason).
+@Suite("Validation of real corpora")
+struct CorpusValidationTests {
+    /// The resource types the IOP maps (issue 4): none of their official examples may have an error.
+    static let iopTypes: Set<String> = [
+        "Patient", "Appointment", "CarePlan", "MedicationRequest", "Communication", "DocumentReference",
+        "Consent", "ServiceRequest", "Practitioner", "PractitionerRole", "Organization", "Bundle",
+        "OperationOutcome", "CapabilityStatement",
+    ]
+
+    /// Errors in official examples that the HL7 reference validator reports too, by file and
+    /// FHIRPath expression, with the reason.
+    static let knownExampleErrors: [String: (expression: String, reason: String)] = [
+        "medicationrequest0301.json": (
+            "MedicationRequest.dispenseRequest.performer.reference",
+            "the example points dispenseRequest.performer at a Practitioner; R4 allows only Organization "
+                + "(the reference validator's Reference_REF_BadTargetType)"),
+    ]
+
+    @Test("official R4 examples of the IOP's resource types validate without error",
+          .enabled(if: SharedData.root != nil, "../shared is not beside the checkout: skipped"))
+    func officialExamples() throws {
+        let validator = FHIRValidator()
+        var errorsByFile: [String: [FHIRCore.Issue]] = [:]
+        var validated = 0
+        var messageCounts: [String: Int] = [:]
+        for file in SharedData.files(in: "fhir-r4/examples/json", withExtension: "json") {
+            let read = FHIRJSONReader().read(try SharedData.bytes(of: file))
+            let resource = try #require(read.resource, "\(file.lastPathComponent)")
+            let errors = validator.validate(resource).filter(\.isError)
+            for error in errors { messageCounts[error.message, default: 0] += 1 }
+            guard Self.iopTypes.contains(resource.resourceType ?? "") else { continue }
+            validated += 1
+            let known = Self.knownExampleErrors[file.lastPathComponent]
+            let unexpected = errors.filter { $0.expression != known?.expression }
+            if !unexpected.isEmpty { errorsByFile[file.lastPathComponent] = unexpected }
+        }
+        print("validated \(validated) examples of the IOP types; errors in \(errorsByFile.count)")
+        for (message, count) in messageCounts.sorted(by: { $0.value > $1.value }).prefix(40) {
+            print("  \(count)× \(message)")
+        }
+        for (file, errors) in errorsByFile.sorted(by: { $0.key < $1.key }) {
+            Issue.record("\(file): \(errors.prefix(4).map(\.description))")
+        }
+    }
+
+    @Test("the 28 Synthea bundles validate without error",
+          .enabled(if: SharedData.root != nil, "../shared is not beside the checkout: skipped"))
+    func syntheaBundles() throws {
+        let validator = FHIRValidator()
+        var messageCounts: [String: Int] = [:]
+        for file in SharedData.files(in: "synthea/bundles", withExtension: "json") {
+            let read = FHIRJSONReader().read(try SharedData.bytes(of: file))
+            let resource = try #require(read.resource, "\(file.lastPathComponent)")
+            for error in validator.validate(resource).filter(\.isError) {
+                messageCounts[(error.expression ?? "") .replacing(/\[\d+\]/, with: "[]") + ": " + error.message, default: 0] += 1
+            }
+        }
+        for (message, count) in messageCounts.sorted(by: { $0.value > $1.value }) {
+            Issue.record("\(count)× \(message)")
+        }
+    }
+}
