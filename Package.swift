@@ -34,14 +34,14 @@ let package = Package(
         // FHIRPath (N1 plus the FHIR additions) over the element tree: invariants, search, profiles.
         .target(name: "FHIRPath", dependencies: ["FHIRCore"], swiftSettings: strictSettings),
         // Base R4 structure rules, invariants, bindings, profiles and Bundle rules on the tree.
-        .target(name: "FHIRValidation", dependencies: ["FHIRCore", "FHIRXML", "FHIRPath"], swiftSettings: strictSettings),
+        .target(name: "FHIRValidation", dependencies: ["FHIRCore", "FHIRJSON", "FHIRXML", "FHIRPath"], swiftSettings: strictSettings),
         // Reads an hl7.fhir.r4.core package and renders the catalogue; a library so tests can call it.
         .target(name: "FHIRCodegen", swiftSettings: strictSettings),
         .executableTarget(name: "fhir-codegen", dependencies: ["FHIRCodegen"], swiftSettings: strictSettings),
         .executableTarget(
-            name: "fhir-gateway", dependencies: ["FHIRCore", "FHIRJSON", "FHIRXML"], swiftSettings: strictSettings),
+            name: "fhir-gateway", dependencies: ["FHIRCore", "FHIRJSON", "FHIRXML", "FHIRValidation"], swiftSettings: strictSettings),
         .executableTarget(
-            name: "gateway-bench", dependencies: ["FHIRCore", "FHIRJSON", "FHIRXML", "CLibXML2"],
+            name: "gateway-bench", dependencies: ["FHIRCore", "FHIRJSON", "FHIRXML", "FHIRValidation", "CLibXML2"],
             swiftSettings: strictSettings),
         // Helpers shared by the test targets: fixture discovery, a generic JSON comparison.
         .target(name: "GatewayTestSupport", dependencies: ["FHIRCore"], swiftSettings: strictSettings),

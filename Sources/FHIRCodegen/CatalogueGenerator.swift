@@ -29,7 +29,7 @@ public struct CatalogueGenerator {
     /// The catalogue text: deterministic for a given package.
     public func catalogueText() -> String {
         var lines: [String] = ["# FHIR \(package.version) type catalogue from hl7.fhir.r4.core (generated; do not edit)"]
-        var requiredValueSets: Set<String> = []
+        var boundValueSets: Set<String> = []
 
         let types = package.structureDefinitions
             .filter { ($0["derivation"] as? String) == "specialization" || $0["baseDefinition"] == nil }
@@ -47,15 +47,15 @@ public struct CatalogueGenerator {
                 let path = element["path"] as? String ?? ""
                 // A primitive's `value` is the JSON value or XML attribute itself, not a child.
                 if kind == "primitive-type" && path == "\(name).value" { continue }
-                let (line, required) = elementLine(element, resourceName: kind == "resource" ? name : nil)
+                let (line, valueSet) = elementLine(element, resourceName: kind == "resource" ? name : nil)
                 lines.append(line)
                 lines += constraintLines(element, definedBy: url)
-                if let required { requiredValueSets.insert(required) }
+                if let valueSet { boundValueSets.insert(valueSet) }
             }
         }
 
         let expander = ValueSetExpander(package: package)
-        for url in requiredValueSets.sorted() {
+        for url in boundValueSets.sorted() {
             switch expander.expand(url) {
             case .notExpandable(let reason):
                 lines.append("V\t\(url)\t-\(reason)")
@@ -153,18 +153,18 @@ public struct CatalogueGenerator {
         if element["isSummary"] as? Bool == true { flags += "s" }
 
         var binding = "-"
-        var required: String?
+        var boundValueSet: String?
         if let bindingObject = element["binding"] as? JSONObject, let valueSet = bindingObject["valueSet"] as? String {
             let url = stripVersion(valueSet)
             switch bindingObject["strength"] as? String {
-            case "required": binding = "R:" + url; required = url
-            case "extensible": binding = "X:" + url
-            case "preferred": binding = "P:" + url
+            case "required": binding = "R:" + url; boundValueSet = url
+            case "extensible": binding = "X:" + url; boundValueSet = url
+            case "preferred": binding = "P:" + url; boundValueSet = url
             default: break
             }
         }
         let line = ["E", path, min, max, types, flags.isEmpty ? "-" : flags, binding].joined(separator: "\t")
-        return (line, required)
+        return (line, boundValueSet)
     }
 
     /// The element's own invariants with a FHIRPath expression. Tabs and line breaks in the

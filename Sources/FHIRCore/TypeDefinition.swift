@@ -46,6 +46,11 @@ public struct ElementDefinition: Sendable {
         public enum Strength: Sendable, Hashable { case required, extensible, preferred }
         public let strength: Strength
         public let valueSet: String
+
+        public init(strength: Strength, valueSet: String) {
+            self.strength = strength
+            self.valueSet = valueSet
+        }
     }
 
     /// `Patient.contact.name`, `Observation.value[x]`.
@@ -70,12 +75,18 @@ public struct ElementDefinition: Sendable {
     public internal(set) var constraints: [Constraint]
 }
 
-/// The codes of a ValueSet that required bindings use, expanded at generation time.
+/// The codes of a ValueSet that a binding uses (any strength), expanded at generation time.
 public struct ValueSetExpansion: Sendable {
     public let url: String
     /// `nil` when the package cannot expand it (external code systems, filters): not checkable.
     public let codesBySystem: [String: Set<String>]?
     public let notExpandableReason: String?
+
+    public init(url: String, codesBySystem: [String: Set<String>]?, notExpandableReason: String?) {
+        self.url = url
+        self.codesBySystem = codesBySystem
+        self.notExpandableReason = notExpandableReason
+    }
 
     /// Whether a bare `code` is one of the ValueSet's codes (`nil`: cannot tell).
     public func contains(code: String) -> Bool? {

@@ -10,21 +10,25 @@ import FHIRCore
 /// since resources are patient data (ARCHITECTURE.md decision 3).
 public struct FHIRValidator: Sendable {
     public let catalogue: TypeCatalogue
+    /// Profiles, extension definitions and their terminology, beyond base R4.
+    public var registry: ProfileRegistry
     let plan: ValidationPlan
 
     /// Validators are cheap to copy; the plan (one entry per catalogue member, invariants
     /// compiled once) is shared.
-    public init(catalogue: TypeCatalogue = .r4) {
+    public init(catalogue: TypeCatalogue = .r4, registry: ProfileRegistry = ProfileRegistry()) {
         self.catalogue = catalogue
+        self.registry = registry
         self.plan = catalogue === TypeCatalogue.r4 ? ValidationPlan.r4 : ValidationPlan(catalogue: catalogue)
     }
 
-    /// Every finding, most severe first within the order the tree was walked.
-    public func validate(_ resource: FHIRElement) -> [Issue] {
+    /// Every finding, in the order the tree was walked. `profiles` are checked on the root
+    /// resource in addition to any that a resource claims in `meta.profile`.
+    public func validate(_ resource: FHIRElement, profiles: [String] = []) -> [Issue] {
         guard let type = resource.resourceType, let contextID = catalogue.resourceContextID(forName: type) else {
             return [Issue(.error, .structure, "not a resource of a known R4 type")]
         }
-        var run = ValidationRun(catalogue: catalogue, plan: plan)
+        var run = ValidationRun(catalogue: catalogue, plan: plan, registry: registry, requestedProfiles: profiles)
         run.validateRoot(resource, contextID: contextID)
         return run.issues
     }

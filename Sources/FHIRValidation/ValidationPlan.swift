@@ -11,6 +11,10 @@ final class ValidationPlan: Sendable {
         let isReference: Bool
         let binding: BindingRule?
         let isNarrative: Bool
+        /// The element's own invariants and its type's (up the type hierarchy), `ele-1` aside.
+        let invariants: [CompiledInvariant]
+        /// Set for primitive members: how FHIRPath reads the value.
+        let primitiveKind: PrimitiveKind?
     }
 
     struct BindingRule: Sendable {
@@ -24,8 +28,21 @@ final class ValidationPlan: Sendable {
     let rules: [[MemberRule]]
     /// How many definition positions each context has (choice members share one).
     let positionCounts: [Int]
+    /// Resource type name → the invariants of the type and its bases (`dom-2`…`dom-6`).
+    let resourceInvariants: [String: [CompiledInvariant]]
 
     init(catalogue: TypeCatalogue) {
+        let cache = CompiledInvariant.Cache()
+        func typeInvariants(_ name: String) -> [CompiledInvariant] {
+            var invariants: [CompiledInvariant] = []
+            var next = catalogue.types[name]
+            while let type = next {
+                // ele-1 is checked natively (`ValidationRun.checkElementHasContent`).
+                invariants += type.constraints.filter { $0.key != "ele-1" }.map(cache.compile)
+                next = type.baseName.flatMap { catalogue.types[$0] }
+            }
+            return invariants
+        }
         var rules: [[MemberRule]] = []
         var positionCounts: [Int] = []
         rules.reserveCapacity(catalogue.contexts.count)
@@ -33,14 +50,21 @@ final class ValidationPlan: Sendable {
             positionCounts.append(Int(context.members.map(\.position).max() ?? -1) + 1)
             rules.append(context.members.map { member in
                 let definition = catalogue.elements[member.elementIndex]
+                var primitiveKind: PrimitiveKind?
+                if case .primitive(let kind) = member.valueType { primitiveKind = kind }
+                var invariants = definition.constraints.map(cache.compile)
+                if case .resource = member.valueType {} else { invariants += typeInvariants(member.typeName) }
                 return MemberRule(
                     definition: definition, isReference: member.typeName == "Reference",
                     binding: Self.bindingRule(member: member, definition: definition, catalogue: catalogue),
-                    isNarrative: member.typeName == "xhtml")
+                    isNarrative: member.typeName == "xhtml", invariants: invariants, primitiveKind: primitiveKind)
             })
         }
         self.rules = rules
         self.positionCounts = positionCounts
+        var resourceInvariants: [String: [CompiledInvariant]] = [:]
+        for name in catalogue.resourceTypeNames { resourceInvariants[name] = typeInvariants(name) }
+        self.resourceInvariants = resourceInvariants
     }
 
     private static func bindingRule(

@@ -1,11 +1,17 @@
 import FHIRCore
+import FHIRPath
 
 /// One walk over one resource tree: the position (as a `PathStack`, rendered only when there is
 /// something to report), per-context counters kept on one scratch stack, and the findings.
 struct ValidationRun {
     let catalogue: TypeCatalogue
     let plan: ValidationPlan
+    let registry: ProfileRegistry
+    /// Profiles the caller asked the root resource to be checked against.
+    let requestedProfiles: [String]
     var issues: [Issue] = []
+    /// Profile invariants, parsed once per validation.
+    let invariantCache = CompiledInvariant.Cache()
     var path = PathStack()
     /// Occurrences per definition position of every context being walked, stacked.
     private var counts: [Int32] = []
@@ -13,12 +19,20 @@ struct ValidationRun {
     private var chosen: [Int32] = []
     /// The resources enclosing the current node, innermost last (for `#id` references).
     var resources: [FHIRElement] = []
+    /// The same resources as FHIRPath nodes: `%resource` is the last, `%rootResource` the first.
+    var resourceNodes: [FHIRPathNode] = []
+    /// FHIRPath's environment: `resolve()` sees the entries of the innermost Bundle.
+    var environment: FHIRPathEnvironment
+    private var environments: [FHIRPathEnvironment] = []
     /// `fullUrl` → entry resource type, for each enclosing Bundle, innermost last.
     var bundles: [BundleIndex] = []
 
-    init(catalogue: TypeCatalogue, plan: ValidationPlan) {
+    init(catalogue: TypeCatalogue, plan: ValidationPlan, registry: ProfileRegistry, requestedProfiles: [String]) {
         self.catalogue = catalogue
         self.plan = plan
+        self.registry = registry
+        self.requestedProfiles = requestedProfiles
+        self.environment = FHIRPathEnvironment(catalogue: catalogue)
         counts.reserveCapacity(256)
         chosen.reserveCapacity(256)
     }
@@ -32,10 +46,23 @@ struct ValidationRun {
     /// A resource node: the root, a `contained` resource or a Bundle entry's resource.
     mutating func visitResource(_ resource: FHIRElement, contextID: Int) {
         resources.append(resource)
+        let node = FHIRPathNode(
+            element: resource, typeName: resource.resourceType ?? resource.name, contextID: contextID)
+        resourceNodes.append(node)
         let isBundle = resource.resourceType == "Bundle"
-        if isBundle { enterBundle(resource) }
+        if isBundle {
+            enterBundle(resource)
+            environments.append(environment)
+            environment = Self.environment(for: resource, catalogue: catalogue)
+        }
         visitChildren(of: resource, contextID: contextID)
-        if isBundle { bundles.removeLast() }
+        if let invariants = plan.resourceInvariants[node.typeName] { checkInvariants(invariants, on: node) }
+        applyProfiles(to: resource, contextID: contextID, isRoot: resources.count == 1)
+        if isBundle {
+            bundles.removeLast()
+            environment = environments.removeLast()
+        }
+        resourceNodes.removeLast()
         resources.removeLast()
     }
 
@@ -102,6 +129,11 @@ struct ValidationRun {
         if let binding = rule.binding { checkBinding(node, rule: binding) }
         if rule.isReference { checkReference(node, definition: rule.definition) }
         if member.valueContextID >= 0 { visitChildren(of: node, contextID: member.valueContextID) }
+        if !rule.invariants.isEmpty {
+            checkInvariants(rule.invariants, on: FHIRPathNode(
+                element: node, typeName: member.typeName, contextID: member.valueContextID,
+                primitiveKind: rule.primitiveKind))
+        }
     }
 
     /// `ele-1`: "All FHIR elements must have a @value or children", checked natively because it
