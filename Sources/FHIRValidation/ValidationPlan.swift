@@ -28,6 +28,11 @@ final class ValidationPlan: Sendable {
     let rules: [[MemberRule]]
     /// How many definition positions each context has (choice members share one).
     let positionCounts: [Int]
+    /// Invariants the walk checks in Swift instead: `ele-1` because it applies to every element
+    /// (`ValidationRun.checkElementHasContent`), `bdl-7` because the native check names the
+    /// entry whose fullUrl repeats where the invariant can only name the Bundle.
+    static let checkedNatively: Set<String> = ["ele-1", "bdl-7"]
+
     /// Resource type name → the invariants of the type and its bases (`dom-2`…`dom-6`).
     let resourceInvariants: [String: [CompiledInvariant]]
 
@@ -37,8 +42,7 @@ final class ValidationPlan: Sendable {
             var invariants: [CompiledInvariant] = []
             var next = catalogue.types[name]
             while let type = next {
-                // ele-1 is checked natively (`ValidationRun.checkElementHasContent`).
-                invariants += type.constraints.filter { $0.key != "ele-1" }.map(cache.compile)
+                invariants += type.constraints.filter { !Self.checkedNatively.contains($0.key) }.map(cache.compile)
                 next = type.baseName.flatMap { catalogue.types[$0] }
             }
             return invariants

@@ -10,11 +10,13 @@ let usage = """
           Read a FHIR resource (any R4 type) in JSON or XML and write it in the other format
           (or the one --to names). On failure exit 1 and print the issues to stderr;
           --outcome also writes them as an OperationOutcome.
-      validate <file…> [--json] [--lenient]
-          Validate each file (JSON or XML) against base R4: structure, cardinality, formats,
-          bindings, references, narrative, Bundle rules. Prints each finding with its FHIRPath,
-          line and column; --json prints an OperationOutcome (a Bundle of them for several
-          files). Exit 0 when no file has an error, 1 otherwise.
+      validate <file…> [--profile URL]… [--profiles DIR] [--json] [--lenient]
+          Validate each file (JSON or XML) against base R4 (structure, cardinality, formats,
+          bindings, references, narrative, invariants, Bundle rules) and the IOP's profiles
+          (those --profile names for each file's root resource, and any a resource claims in
+          meta.profile; loaded from --profiles, $IOP_GATEWAY_PROFILES or ./Profiles). Prints each
+          finding with its FHIRPath, line and column; --json prints an OperationOutcome (a
+          Bundle of them for several files). Exit 0 when no file has an error, 1 otherwise.
     """
 
 guard let command = arguments.first else {
@@ -24,8 +26,8 @@ guard let command = arguments.first else {
 switch command {
 case "convert":
     exit(ConvertCommand.run(Array(arguments.dropFirst())))
-case "validate-pending":
-    exit(2)
+case "validate":
+    exit(ValidateCommand.run(Array(arguments.dropFirst())))
 case "--help", "-h", "help":
     print(usage)
 default:

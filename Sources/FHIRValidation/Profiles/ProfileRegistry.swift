@@ -17,6 +17,11 @@ public struct ProfileRegistry: Sendable {
         public let file: String
         public let reason: String
         public var description: String { "\(file): \(reason)" }
+
+        public init(file: String, reason: String) {
+            self.file = file
+            self.reason = reason
+        }
     }
 
     /// Reads every `*.json` file of a folder; a file that does not read, or a profile that
