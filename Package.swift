@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "FHIRPath", targets: ["FHIRPath"]),
         .library(name: "FHIRResources", targets: ["FHIRResources"]),
         .library(name: "FHIRValidation", targets: ["FHIRValidation"]),
+        .library(name: "IOPDomain", targets: ["IOPDomain"]),
+        .library(name: "GatewayStore", targets: ["GatewayStore"]),
     ],
     targets: [
         // Type catalogue (generated), element tree, primitives, issues.
@@ -35,6 +37,12 @@ let package = Package(
         .target(name: "FHIRPath", dependencies: ["FHIRCore"], swiftSettings: strictSettings),
         // Base R4 structure rules, invariants, bindings, profiles and Bundle rules on the tree.
         .target(name: "FHIRValidation", dependencies: ["FHIRCore", "FHIRJSON", "FHIRXML", "FHIRPath"], swiftSettings: strictSettings),
+        // The IOP's own model: participants, referrals, sessions, plans, consents. Imports no FHIR target.
+        .target(name: "IOPDomain", swiftSettings: strictSettings),
+        // SQLite, imported only by GatewayStore.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // The store: resources as received (versioned), domain rows, import ledger, outbox, audit.
+        .target(name: "GatewayStore", dependencies: ["CSQLite"], swiftSettings: strictSettings),
         // Reads an hl7.fhir.r4.core package and renders the catalogue; a library so tests can call it.
         .target(name: "FHIRCodegen", swiftSettings: strictSettings),
         .executableTarget(name: "fhir-codegen", dependencies: ["FHIRCodegen"], swiftSettings: strictSettings),
@@ -66,6 +74,9 @@ let package = Package(
             name: "FHIRValidationTests",
             dependencies: ["FHIRCore", "FHIRJSON", "FHIRXML", "FHIRPath", "FHIRValidation", "GatewayTestSupport"],
             swiftSettings: strictSettings),
+        .testTarget(name: "IOPDomainTests", dependencies: ["IOPDomain"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "GatewayStoreTests", dependencies: ["GatewayStore", "GatewayTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "FHIRCodegenTests", dependencies: ["FHIRCodegen", "GatewayTestSupport"],
             swiftSettings: strictSettings),

@@ -1,0 +1,1 @@
+// The store is being written; this file keeps the target buildable meanwhile.

@@ -1,0 +1,1 @@
+// The domain is being written; this file keeps the target buildable meanwhile.
