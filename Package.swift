@@ -52,7 +52,7 @@ let package = Package(
             name: "gateway-bench", dependencies: ["FHIRCore", "FHIRJSON", "FHIRXML", "FHIRValidation", "CLibXML2"],
             swiftSettings: strictSettings),
         // Helpers shared by the test targets: fixture discovery, a generic JSON comparison.
-        .target(name: "GatewayTestSupport", dependencies: ["FHIRCore"], swiftSettings: strictSettings),
+        .target(name: "GatewayTestSupport", dependencies: ["FHIRCore", "IOPDomain"], swiftSettings: strictSettings),
 
         .testTarget(
             name: "FHIRCoreTests", dependencies: ["FHIRCore", "GatewayTestSupport"],
