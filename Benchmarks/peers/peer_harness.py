@@ -1,9 +1,11 @@
-"""What json_peers.py and xml_peers.py share: the options, the timing loop and the report.
+"""What json_peers.py, xml_peers.py and validate_peers.py share: the options, the timing loop and
+the report.
 
 Each script supplies its input files (path, bytes, resource count), its peers
 ({name: (parse, emit, model_note)} or {name: error}) and a bench(name, parse, emit) that returns
 the figures for one peer; run() times them all and prints the table (and, with --json, one JSON
-object on stdout that gateway-bench reads).
+object on stdout that gateway-bench reads). validate_peers.py times validation in the parse slot
+(emit None) and labels the column with run(columns=...); the JSON keys stay parse_*.
 """
 import argparse, gc, json, statistics, sys, time
 from pathlib import Path
@@ -41,8 +43,10 @@ def timed(fn, items, repeat):
     return statistics.median(times), out
 
 
-def run(args, files, peers, bench, log):
-    """Time every available peer with bench(name, parse, emit) and report; always returns 0."""
+def run(args, files, peers, bench, log, columns=("parse", "emit")):
+    """Time every available peer with bench(name, parse, emit) and report; always returns 0.
+
+    columns names the two timed operations in the table header."""
     total = {"files": len(files), "bytes": sum(len(d) for _, d, _ in files),
              "resources": sum(n for *_, n in files), "repeat": args.repeat}
     print(f"{total['files']} files, {total['bytes'] / 1e6:.1f} MB, {total['resources']} resources, "
@@ -64,7 +68,8 @@ def run(args, files, peers, bench, log):
     def num(v, width, fmt):
         return f"{'-':>{width}}" if v is None else f"{v:>{width}{fmt}}"
 
-    print(f"{'peer':<15}{'files':>6}{'fail':>5}{'parse s':>9}{'MB/s':>8}{'emit s':>9}{'MB/s':>8}{'res/s':>10}  model",
+    first, second = (f"{c} s" for c in columns)
+    print(f"{'peer':<15}{'files':>6}{'fail':>5}{first:>9}{'MB/s':>8}{second:>9}{'MB/s':>8}{'res/s':>10}  model",
           file=log)
     for name, r in results.items():
         if not r["available"]:
@@ -76,7 +81,7 @@ def run(args, files, peers, bench, log):
     for name, r in results.items():
         for f in r.get("failures", []):
             print(f"  {name} failed on {f['file']}: {f['error']}", file=log)
-        extra = {k: r[k] for k in ("files_with_issues", "roundtrip_diff") if k in r}
+        extra = {k: r[k] for k in ("errors", "warnings", "files_with_issues", "roundtrip_diff") if k in r}
         if extra:
             print(f"  {name}: " + ", ".join(f"{k}={v}" for k, v in extra.items()), file=log)
     if args.json:

@@ -16,6 +16,11 @@ let usage = """
           The corpus (JSON) written as FHIR XML by our writer (pretty unless --compact), then
           read by our reader beside a raw libxml2 SAX2 pass over the same bytes (the ceiling),
           and written again; --peers runs Benchmarks/peers/xml_peers.py on the same files.
+      validate [--corpus DIR] [--repeat N] [--peers]
+          Our validator over the Synthea bundles, alone (trees parsed beforehand) and from bytes
+          (parse+validate), with the errors and warnings found; --peers runs
+          Benchmarks/peers/validate_peers.py (fhirkit-rs, fhir.resources), whose figures include
+          parsing, and prints the ratios.
       json-peak FILE
           (internal) Parse FILE once in a fresh process and print the peak memory it took.
     """
@@ -25,6 +30,8 @@ case "json":
     JSONBenchmark.run(Array(arguments.dropFirst()))
 case "xml":
     XMLBenchmark.run(Array(arguments.dropFirst()))
+case "validate":
+    ValidateBenchmark.run(Array(arguments.dropFirst()))
 case "json-peak":
     guard arguments.count == 2 else { print(usage); exit(2) }
     PeakMemory.measureParse(of: arguments[1])
