@@ -5,8 +5,10 @@ import FHIRCore
 final class ValidationPlan: Sendable {
     static let r4 = ValidationPlan(catalogue: .r4)
 
-    /// The checks for one member (`Patient.name`, `Observation.valueQuantity`).
-    struct MemberRule: Sendable {
+    /// The checks for one member (`Patient.name`, `Observation.valueQuantity`). A class: the
+    /// walk fetches one per element, and a reference costs one retain where a struct of arrays
+    /// and strings would copy them.
+    final class MemberRule: Sendable {
         let definition: ElementDefinition
         let isReference: Bool
         let binding: BindingRule?
@@ -15,6 +17,21 @@ final class ValidationPlan: Sendable {
         let invariants: [CompiledInvariant]
         /// Set for primitive members: how FHIRPath reads the value.
         let primitiveKind: PrimitiveKind?
+        /// `Reference.reference` and canonical/uri/url values may point at contained resources (dom-3).
+        let mayReferToContained: Bool
+
+        init(
+            definition: ElementDefinition, isReference: Bool, binding: BindingRule?, isNarrative: Bool,
+            invariants: [CompiledInvariant], primitiveKind: PrimitiveKind?
+        ) {
+            self.definition = definition
+            self.isReference = isReference
+            self.binding = binding
+            self.isNarrative = isNarrative
+            self.invariants = invariants
+            self.primitiveKind = primitiveKind
+            self.mayReferToContained = primitiveKind == .canonical || primitiveKind == .uri || primitiveKind == .url
+        }
     }
 
     struct BindingRule: Sendable {
@@ -30,8 +47,10 @@ final class ValidationPlan: Sendable {
     let positionCounts: [Int]
     /// Invariants the walk checks in Swift instead: `ele-1` because it applies to every element
     /// (`ValidationRun.checkElementHasContent`), `bdl-7` because the native check names the
-    /// entry whose fullUrl repeats where the invariant can only name the Bundle.
-    static let checkedNatively: Set<String> = ["ele-1", "bdl-7"]
+    /// entry whose fullUrl repeats where the invariant can only name the Bundle, and `dom-3`
+    /// because its expression walks every descendant of the resource for each contained one,
+    /// while the walk already sees every reference once (`ValidationRun+Contained.swift`).
+    static let checkedNatively: Set<String> = ["ele-1", "bdl-7", "dom-3"]
 
     /// Resource type name → the invariants of the type and its bases (`dom-2`…`dom-6`).
     let resourceInvariants: [String: [CompiledInvariant]]

@@ -24,6 +24,10 @@ struct ValidationRun {
     /// FHIRPath's environment: `resolve()` sees the entries of the innermost Bundle.
     var environment: FHIRPathEnvironment
     private var environments: [FHIRPathEnvironment] = []
+    /// `#…` references seen within each enclosing resource (dom-3), innermost last.
+    var localReferences: [Set<String>] = []
+    /// For each enclosing resource, the positions of its contained resources that refer to it with `#`.
+    var containersReferredBack: [Set<Int>] = []
     /// `fullUrl` → entry resource type, for each enclosing Bundle, innermost last.
     var bundles: [BundleIndex] = []
 
@@ -44,8 +48,10 @@ struct ValidationRun {
     }
 
     /// A resource node: the root, a `contained` resource or a Bundle entry's resource.
-    mutating func visitResource(_ resource: FHIRElement, contextID: Int) {
+    mutating func visitResource(_ resource: FHIRElement, contextID: Int, containedIndex: Int? = nil) {
         resources.append(resource)
+        localReferences.append([])
+        containersReferredBack.append([])
         let node = FHIRPathNode(
             element: resource, typeName: resource.resourceType ?? resource.name, contextID: contextID)
         resourceNodes.append(node)
@@ -57,6 +63,12 @@ struct ValidationRun {
         }
         visitChildren(of: resource, contextID: contextID)
         if let invariants = plan.resourceInvariants[node.typeName] { checkInvariants(invariants, on: node) }
+        let references = localReferences.removeLast()
+        checkContainedAreReferenced(resource, references: references)
+        containersReferredBack.removeLast()
+        if let containedIndex, references.contains("#"), !containersReferredBack.isEmpty {
+            containersReferredBack[containersReferredBack.count - 1].insert(containedIndex)
+        }
         applyProfiles(to: resource, contextID: contextID, isRoot: resources.count == 1)
         if isBundle {
             bundles.removeLast()
@@ -99,7 +111,7 @@ struct ValidationRun {
                     ? "\(member.pathName) may occur at most once"
                     : "\(member.pathName) may occur at most \(member.max) times")
             }
-            visitMember(child, member: member, rule: rules[memberIndex])
+            visitMember(child, member: member, rule: rules[memberIndex], occurrence: occurrence - 1)
             path.pop()
         }
 
@@ -111,14 +123,16 @@ struct ValidationRun {
         chosen.removeSubrange(base...)
     }
 
-    private mutating func visitMember(_ node: FHIRElement, member: ElementContext.Member, rule: ValidationPlan.MemberRule) {
+    private mutating func visitMember(
+        _ node: FHIRElement, member: ElementContext.Member, rule: ValidationPlan.MemberRule, occurrence: Int
+    ) {
         switch member.valueType {
         case .resource:
             guard let type = node.resourceType, let contextID = catalogue.resourceContextID(forName: type) else {
                 report(.error, .structure, "not a resource of a known R4 type")
                 return
             }
-            visitResource(node, contextID: contextID)
+            visitResource(node, contextID: contextID, containedIndex: member.name == "contained" ? occurrence : nil)
             return
         case .primitive(let kind):
             checkPrimitive(node, kind: kind, isNarrative: rule.isNarrative)
@@ -127,7 +141,11 @@ struct ValidationRun {
         }
         checkElementHasContent(node)
         if let binding = rule.binding { checkBinding(node, rule: binding) }
-        if rule.isReference { checkReference(node, definition: rule.definition) }
+        if rule.isReference {
+            if let reference = node.child("reference")?.value { noteLocalReference(reference) }
+            checkReference(node, definition: rule.definition)
+        }
+        if rule.mayReferToContained, let value = node.value { noteLocalReference(value) }
         if member.valueContextID >= 0 { visitChildren(of: node, contextID: member.valueContextID) }
         if !rule.invariants.isEmpty {
             checkInvariants(rule.invariants, on: FHIRPathNode(
