@@ -5,12 +5,22 @@ import FHIRCore
 /// references that do not resolve, and the profile walk, which checks their target types.
 enum ReferenceResolution: Equatable {
     case type(String)
+    /// Another entry of the enclosing Bundle, by its `fullUrl`.
+    case entry(type: String)
     /// `#id` with no such contained resource.
     case missingContained
     /// A `urn:uuid:`/`urn:oid:` that is no entry's `fullUrl`.
     case missingEntry
     /// Nothing can be told (an absolute URL to an unknown server path, a logical reference).
     case unknown
+
+    /// The resource type, however it was found.
+    var resourceType: String? {
+        switch self {
+        case .type(let type), .entry(let type): type
+        case .missingContained, .missingEntry, .unknown: nil
+        }
+    }
 
     static func resolve(
         _ reference: String, resources: [FHIRElement], bundle: BundleIndex?, catalogue: TypeCatalogue
@@ -30,7 +40,7 @@ enum ReferenceResolution: Equatable {
             return .missingContained
         }
         if let bundle {
-            if let type = bundle.resourceType(forFullUrl: reference) { return .type(type) }
+            if let type = bundle.resourceType(forFullUrl: reference) { return .entry(type: type) }
             if reference.hasPrefix("urn:uuid:") || reference.hasPrefix("urn:oid:") { return .missingEntry }
         }
         return typeFromURL(reference, catalogue: catalogue).map(Self.type) ?? .unknown

@@ -22,10 +22,7 @@ extension ValidationRun {
         let bundle = bundles.last
         let catalogue = catalogue
         var walk = ProfileWalk(catalogue: catalogue, registry: registry) { reference in
-            if case .type(let type) = ReferenceResolution.resolve(reference, resources: scope, bundle: bundle, catalogue: catalogue) {
-                return type
-            }
-            return nil
+            ReferenceResolution.resolve(reference, resources: scope, bundle: bundle, catalogue: catalogue).resourceType
         }
         let node = ProfiledNode(
             element: resource, contextID: contextID, typeName: resource.resourceType ?? "",

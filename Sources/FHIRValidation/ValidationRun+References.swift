@@ -10,8 +10,13 @@ extension ValidationRun {
             if let declaredType { checkTarget(declaredType, allowed: definition.referenceTargets) }
             return
         }
-        switch ReferenceResolution.resolve(reference, resources: resources, bundle: bundles.last, catalogue: catalogue) {
-        case .type(let target):
+        let resolution = ReferenceResolution.resolve(reference, resources: resources, bundle: bundles.last, catalogue: catalogue)
+        if case .entry = resolution, bundles.last?.type == "batch" {
+            // http.html §3.1.0.11.1: batch entries are processed independently.
+            report(.error, .invalid, "an entry of a batch refers to another entry of the same batch", child: "reference")
+        }
+        switch resolution {
+        case .type(let target), .entry(let target):
             if let declaredType, declaredType != target {
                 report(.error, .value, "Reference.type says \(declaredType) but the reference points at a \(target)",
                        child: "type")

@@ -102,4 +102,12 @@ struct BaseRuleTests {
         #expect(collection.contains { $0.severity == .warning && $0.expression == "Bundle.entry[0].resource.subject.reference" })
         #expect(!collection.contains { $0.isError })
     }
+
+    @Test("entries of a batch must not refer to each other")
+    func batchEntriesIndependent() throws {
+        let bundle = #"{"resourceType":"Bundle","type":"batch","entry":[{"fullUrl":"urn:uuid:6f1e0a34-2b1c-4d5e-9f7a-0b1c2d3e4f50","resource":{"resourceType":"Patient"},"request":{"method":"POST","url":"Patient"}},{"resource":{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"urn:uuid:6f1e0a34-2b1c-4d5e-9f7a-0b1c2d3e4f50"}},"request":{"method":"POST","url":"Observation"}}]}"#
+        #expect(try errors(bundle).map(\.expression) == ["Bundle.entry[1].resource.subject.reference"])
+        let transaction = bundle.replacingOccurrences(of: #""type":"batch""#, with: #""type":"transaction""#)
+        #expect(try errors(transaction).isEmpty)
+    }
 }
