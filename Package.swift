@@ -41,6 +41,9 @@ let package = Package(
         .target(name: "IOPDomain", swiftSettings: strictSettings),
         // SQLite, imported only by GatewayStore.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // OpenSSL's libcrypto, imported only by GatewayCrypto: hashes, constant-time compare, random.
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .target(name: "GatewayCrypto", dependencies: ["CCrypto"], swiftSettings: strictSettings),
         // The store: resources as received (versioned), domain rows, import ledger, outbox, audit.
         .target(name: "GatewayStore", dependencies: ["CSQLite"], swiftSettings: strictSettings),
         // Reads an hl7.fhir.r4.core package and renders the catalogue; a library so tests can call it.
@@ -74,6 +77,7 @@ let package = Package(
             name: "FHIRValidationTests",
             dependencies: ["FHIRCore", "FHIRJSON", "FHIRXML", "FHIRPath", "FHIRValidation", "GatewayTestSupport"],
             swiftSettings: strictSettings),
+        .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"], swiftSettings: strictSettings),
         .testTarget(name: "IOPDomainTests", dependencies: ["IOPDomain"], swiftSettings: strictSettings),
         .testTarget(
             name: "GatewayStoreTests", dependencies: ["GatewayStore", "GatewayTestSupport"], swiftSettings: strictSettings),

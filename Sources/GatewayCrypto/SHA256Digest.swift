@@ -1,0 +1,61 @@
+internal import CCrypto
+
+/// A SHA-256 digest computed by OpenSSL's libcrypto (EVP interface), incrementally, so a file of
+/// any size is hashed in constant memory.
+public struct SHA256Digest: Sendable, Hashable, CustomStringConvertible {
+    public let bytes: [UInt8]
+
+    /// Lower-case hexadecimal, as the import ledger and token store keep it.
+    public var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    public var description: String { hex }
+
+    public static func hash(_ data: some Collection<UInt8>) -> SHA256Digest {
+        var hasher = SHA256Hasher()
+        hasher.update(data)
+        return hasher.finish()
+    }
+}
+
+/// Feeds data in pieces; `finish()` gives the digest. Not Sendable: one hasher, one owner.
+public struct SHA256Hasher: ~Copyable {
+    private let context: OpaquePointer
+
+    public init() {
+        guard let context = EVP_MD_CTX_new(), EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
+            // Allocation failure or a libcrypto without SHA-256: nothing sensible to continue with.
+            fatalError("libcrypto cannot provide SHA-256")
+        }
+        self.context = context
+    }
+
+    public mutating func update(_ data: some Collection<UInt8>) {
+        let done = data.withContiguousStorageIfAvailable { buffer in
+            _ = EVP_DigestUpdate(context, buffer.baseAddress, buffer.count)
+        }
+        if done == nil {
+            let copy = Array(data)
+            copy.withUnsafeBufferPointer { _ = EVP_DigestUpdate(context, $0.baseAddress, $0.count) }
+        }
+    }
+
+    public consuming func finish() -> SHA256Digest {
+        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        _ = EVP_DigestFinal_ex(context, &output, &length)
+        return SHA256Digest(bytes: Array(output.prefix(Int(length))))
+    }
+
+    deinit {
+        EVP_MD_CTX_free(context)
+    }
+}
