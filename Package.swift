@@ -46,6 +46,10 @@ let package = Package(
         .target(name: "GatewayCrypto", dependencies: ["CCrypto"], swiftSettings: strictSettings),
         // The store: resources as received (versioned), domain rows, import ledger, outbox, audit.
         .target(name: "GatewayStore", dependencies: ["CSQLite"], swiftSettings: strictSettings),
+        // Batch import of referral files: discovery, NDJSON streaming, progress, ledger, quarantine.
+        .target(
+            name: "GatewayImport", dependencies: ["FHIRCore", "FHIRValidation", "GatewayCrypto"],
+            swiftSettings: strictSettings),
         // Reads an hl7.fhir.r4.core package and renders the catalogue; a library so tests can call it.
         .target(name: "FHIRCodegen", swiftSettings: strictSettings),
         .executableTarget(name: "fhir-codegen", dependencies: ["FHIRCodegen"], swiftSettings: strictSettings),
@@ -77,6 +81,8 @@ let package = Package(
             name: "FHIRValidationTests",
             dependencies: ["FHIRCore", "FHIRJSON", "FHIRXML", "FHIRPath", "FHIRValidation", "GatewayTestSupport"],
             swiftSettings: strictSettings),
+        .testTarget(
+            name: "GatewayImportTests", dependencies: ["GatewayImport", "GatewayTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"], swiftSettings: strictSettings),
         .testTarget(name: "IOPDomainTests", dependencies: ["IOPDomain"], swiftSettings: strictSettings),
         .testTarget(
