@@ -37,9 +37,25 @@ struct InvalidSampleTests {
         #expect(try JSONValue.parse(written) == JSONValue.parse(expected), "\(String(decoding: written, as: UTF8.self))")
     }
 
-    @Test("the valid samples have no error", arguments: files(""))
+    @Test("the valid samples and every referral bundle (JSON and XML) have no error and no warning",
+          arguments: files("") + files("referrals").map { "referrals/" + $0 })
     func valid(_ name: String) throws {
         let outcome = Self.validator.validate(try SharedData.bytes(of: Self.folder.appendingPathComponent(name)))
         #expect(!outcome.hasErrors, "\(outcome.issues.filter(\.isError).map(\.description))")
+        if name.hasPrefix("referrals/") {
+            #expect(outcome.issues.isEmpty, "\(outcome.issues.map(\.description))")
+        }
+    }
+
+    @Test("at least 12 referral bundles, each with an XML twin that reads into the same tree")
+    func referralTwins() throws {
+        let json = Self.files("referrals").filter { $0.hasSuffix(".json") }
+        #expect(json.count >= 12)
+        for name in json {
+            let xmlName = String(name.dropLast(".json".count)) + ".xml"
+            let fromJSON = Self.validator.validate(try SharedData.bytes(of: Self.folder.appendingPathComponent("referrals/" + name)))
+            let fromXML = Self.validator.validate(try SharedData.bytes(of: Self.folder.appendingPathComponent("referrals/" + xmlName)))
+            #expect(fromJSON.resource != nil && fromJSON.resource == fromXML.resource, "\(name)")
+        }
     }
 }
