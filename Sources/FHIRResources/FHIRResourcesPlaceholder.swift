@@ -1,1 +1,0 @@
-// The typed models are being generated; this file keeps the target buildable meanwhile.
