@@ -45,7 +45,7 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "GatewayCrypto", dependencies: ["CCrypto"], swiftSettings: strictSettings),
         // The store: resources as received (versioned), domain rows, import ledger, outbox, audit.
-        .target(name: "GatewayStore", dependencies: ["CSQLite"], swiftSettings: strictSettings),
+        .target(name: "GatewayStore", dependencies: ["CSQLite", "GatewayCrypto"], swiftSettings: strictSettings),
         // Batch import of referral files: discovery, NDJSON streaming, progress, ledger, quarantine.
         .target(
             name: "GatewayImport", dependencies: ["FHIRCore", "FHIRValidation", "GatewayCrypto"],
@@ -84,7 +84,9 @@ let package = Package(
         .testTarget(
             name: "GatewayImportTests", dependencies: ["GatewayImport", "GatewayTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"], swiftSettings: strictSettings),
-        .testTarget(name: "IOPDomainTests", dependencies: ["IOPDomain"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "IOPDomainTests", dependencies: ["IOPDomain", "GatewayTestSupport"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "GatewayStoreTests", dependencies: ["GatewayStore", "GatewayTestSupport"], swiftSettings: strictSettings),
         .testTarget(

@@ -1,1 +1,0 @@
-// The store is being written; this file keeps the target buildable meanwhile.

@@ -1,0 +1,145 @@
+/// The schema as numbered migrations. Each is applied once, in its own transaction, and
+/// recorded in `PRAGMA user_version` (checked on open) and in `schema_migration` (for people).
+/// Never edit a released migration: add the next number.
+///
+/// Conventions the PostgreSQL schema mirrors: times are integer microseconds since the epoch in
+/// UTC (`timestamptz` there), bodies and payloads are bytes (`bytea`), a token without a system
+/// stores `''` so the match key is never NULL.
+enum SQLiteMigrations {
+    struct Migration {
+        let version: Int
+        let name: String
+        let sql: String
+    }
+
+    static var latestVersion: Int { all.last?.version ?? 0 }
+
+    static let all: [Migration] = [
+        Migration(version: 1, name: "initial schema", sql: """
+            CREATE TABLE schema_migration (
+                version INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                applied_at INTEGER NOT NULL
+            );
+
+            -- Every version of every resource, as received. seq orders writes store-wide.
+            CREATE TABLE resource_version (
+                seq INTEGER PRIMARY KEY,
+                type TEXT NOT NULL,
+                id TEXT NOT NULL,
+                version INTEGER NOT NULL CHECK (version >= 1),
+                last_updated INTEGER NOT NULL,
+                deleted INTEGER NOT NULL CHECK (deleted IN (0, 1)),
+                content_hash TEXT NOT NULL,
+                body BLOB NOT NULL,
+                UNIQUE (type, id, version)
+            );
+
+            -- The current version of each resource (a tombstone when deleted).
+            CREATE TABLE resource_head (
+                type TEXT NOT NULL,
+                id TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                seq INTEGER NOT NULL REFERENCES resource_version (seq),
+                last_updated INTEGER NOT NULL,
+                deleted INTEGER NOT NULL CHECK (deleted IN (0, 1)),
+                PRIMARY KEY (type, id)
+            ) WITHOUT ROWID;
+            CREATE INDEX resource_head_by_time ON resource_head (type, last_updated, seq);
+
+            -- Search rows of the current version; replaced by each write.
+            CREATE TABLE search_token (
+                type TEXT NOT NULL,
+                id TEXT NOT NULL,
+                param TEXT NOT NULL,
+                system TEXT NOT NULL,
+                code TEXT NOT NULL,
+                FOREIGN KEY (type, id) REFERENCES resource_head (type, id) ON DELETE CASCADE
+            );
+            CREATE INDEX search_token_by_value ON search_token (type, param, code, system);
+            CREATE INDEX search_token_by_resource ON search_token (type, id);
+
+            CREATE TABLE search_reference (
+                type TEXT NOT NULL,
+                id TEXT NOT NULL,
+                param TEXT NOT NULL,
+                target TEXT NOT NULL,
+                FOREIGN KEY (type, id) REFERENCES resource_head (type, id) ON DELETE CASCADE
+            );
+            CREATE INDEX search_reference_by_target ON search_reference (type, param, target);
+            CREATE INDEX search_reference_by_resource ON search_reference (type, id);
+
+            CREATE TABLE search_date (
+                type TEXT NOT NULL,
+                id TEXT NOT NULL,
+                param TEXT NOT NULL,
+                low INTEGER NOT NULL,
+                high INTEGER NOT NULL,
+                FOREIGN KEY (type, id) REFERENCES resource_head (type, id) ON DELETE CASCADE
+            );
+            CREATE INDEX search_date_by_value ON search_date (type, param, low, high);
+            CREATE INDEX search_date_by_resource ON search_date (type, id);
+
+            CREATE TABLE domain_row (
+                kind TEXT NOT NULL,
+                key TEXT NOT NULL,
+                participant_key TEXT,
+                json BLOB NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (kind, key)
+            ) WITHOUT ROWID;
+            CREATE INDEX domain_row_by_participant ON domain_row (participant_key, kind, key);
+
+            CREATE TABLE import_ledger (
+                content_hash TEXT PRIMARY KEY,
+                path TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('imported', 'refused', 'partial')),
+                read_count INTEGER NOT NULL,
+                written_count INTEGER NOT NULL,
+                refused_count INTEGER NOT NULL,
+                report BLOB NOT NULL,
+                recorded_at INTEGER NOT NULL
+            );
+            CREATE INDEX import_ledger_by_time ON import_ledger (recorded_at);
+
+            -- The transactional outbox. seq is the enqueue order.
+            CREATE TABLE outbound_message (
+                seq INTEGER PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                endpoint_key TEXT NOT NULL,
+                participant_key TEXT NOT NULL,
+                priority INTEGER NOT NULL,
+                idempotency_key TEXT NOT NULL,
+                payload BLOB NOT NULL,
+                content_type TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('pending', 'in_flight', 'delivered', 'dead_letter')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                lease_owner TEXT,
+                lease_expires_at INTEGER,
+                last_error TEXT,
+                remote_id TEXT,
+                remote_status TEXT,
+                delivered_at INTEGER,
+                UNIQUE (endpoint_key, idempotency_key)
+            );
+            CREATE INDEX outbound_open_queue ON outbound_message (endpoint_key, participant_key, priority, seq)
+                WHERE status IN ('pending', 'in_flight');
+            CREATE INDEX outbound_due ON outbound_message (status, next_attempt_at);
+            CREATE INDEX outbound_by_status ON outbound_message (status, endpoint_key, seq);
+
+            CREATE TABLE audit_event (
+                seq INTEGER PRIMARY KEY,
+                time INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                resource_type TEXT,
+                resource_id TEXT,
+                outcome TEXT NOT NULL,
+                detail TEXT
+            );
+            CREATE INDEX audit_event_by_time ON audit_event (time, seq);
+            """),
+    ]
+}

@@ -1,0 +1,55 @@
+/// The reads of the store. Inside a `write` closure they see that unit of work's own writes.
+public protocol StoreReader {
+    // MARK: Resources
+
+    /// The current version, including a deletion tombstone (`isDeleted`); `nil` if the resource
+    /// never existed.
+    func read(type: String, id: String) throws -> StoredResource?
+
+    /// One version (`_history/n`), or `nil`.
+    func vread(type: String, id: String, versionId: Int) throws -> StoredResource?
+
+    /// Versions of one resource, newest first, at most `limit`.
+    func history(type: String, id: String, limit: Int) throws -> [StoredResource]
+
+    /// Current, non-deleted versions that match.
+    func search(_ query: ResourceQuery) throws -> SearchPage
+
+    // MARK: Domain rows
+
+    func domainRow(kind: String, key: String) throws -> DomainRow?
+
+    /// Rows of one kind, by key, at most `limit`, after `afterKey` when paging.
+    func domainRows(kind: String, afterKey: String?, limit: Int) throws -> [DomainRow]
+
+    /// Every row of one participant, by kind then key; only `kind` when given.
+    func domainRows(participantKey: String, kind: String?) throws -> [DomainRow]
+
+    // MARK: Import ledger
+
+    /// The entry for a file's content hash, so a re-run can skip what is done.
+    func ledgerEntry(hash: String) throws -> ImportLedgerEntry?
+
+    /// The most recent entries first.
+    func ledgerEntries(limit: Int) throws -> [ImportLedgerEntry]
+
+    // MARK: Outbox
+
+    func outboundMessage(id: String) throws -> OutboundMessage?
+
+    /// Messages of one endpoint (every endpoint if `nil`) in one status, oldest first.
+    func outboundMessages(endpointKey: String?, status: OutboundStatus, limit: Int) throws -> [OutboundMessage]
+
+    /// Message counts by endpoint and status (statuses with no message are left out).
+    func queueDepth() throws -> [QueueDepth]
+
+    /// When the next pending message of the endpoint (any if `nil`) becomes due, or an
+    /// in-flight lease expires: how long a worker may sleep. `nil` when nothing is waiting.
+    func nextDueTime(endpointKey: String?) throws -> StoreTimestamp?
+
+    // MARK: Audit
+
+    /// Events with `range.from <= time < range.to`, in append order, at most `limit`, after
+    /// `afterSequence` when paging.
+    func auditEvents(in range: TimeRange, afterSequence: Int64?, limit: Int) throws -> [AuditEvent]
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// What the IOP tells a participant's PCP about a period of care.
+///
+/// Built only from what may leave the program for treatment without a separate authorisation
+/// (FHIR-RULES.md, "Psychotherapy notes"): attendance, modalities and frequency, diagnoses,
+/// test results, the summary passages of `SummarySection.Kind`, and the medication list.
+/// There is no field for session narrative, by design.
+public struct ProgressSummary: Hashable, Sendable, Codable, Identifiable {
+    public typealias ID = EntityID<ProgressSummary>
+
+    public let id: ID
+    public let participantID: Participant.ID
+    public var enrolmentID: Enrolment.ID?
+    /// The period reported on.
+    public var period: DatePeriod
+    public var authoredAt: Date
+    public var author: Clinician
+    public var attendance: AttendanceSummary
+    public var modalities: [ModalityFrequency]
+    public var diagnoses: [Diagnosis]
+    public var assessments: [AssessmentResult]
+    public var sections: [SummarySection]
+    /// Current medications (see `MedicationOrderStatus.isCurrent`).
+    public var medications: [MedicationOrder]
+
+    /// - Throws: `missingValue(.summaryPeriod)` when the period is not closed: a summary reports
+    ///   on a known span.
+    public init(id: ID, participantID: Participant.ID, enrolmentID: Enrolment.ID? = nil, period: DatePeriod,
+                authoredAt: Date, author: Clinician, attendance: AttendanceSummary, modalities: [ModalityFrequency] = [],
+                diagnoses: [Diagnosis] = [], assessments: [AssessmentResult] = [], sections: [SummarySection] = [],
+                medications: [MedicationOrder] = []) throws(DomainError) {
+        guard period.start != nil, period.end != nil else { throw .missingValue(.summaryPeriod) }
+        self.id = id
+        self.participantID = participantID
+        self.enrolmentID = enrolmentID
+        self.period = period
+        self.authoredAt = authoredAt
+        self.author = author
+        self.attendance = attendance
+        self.modalities = modalities
+        self.diagnoses = diagnoses
+        self.assessments = assessments
+        self.sections = sections
+        self.medications = medications
+    }
+
+    /// The text of the first section of `kind`, for renderers.
+    public func text(of kind: SummarySection.Kind) -> String? { sections.first { $0.kind == kind }?.text }
+}
+
+extension ProgressSummary: Disclosable {
+    public var disclosureCategory: DisclosureCategory { .progressSummary }
+
+    /// Derived, never stored: a summary carries Part 2 data when any diagnosis, passage or
+    /// medication in it does, so adding a Part 2 medication cannot forget to flag the summary.
+    public var containsPart2Data: Bool {
+        diagnoses.contains(where: \.isPart2Record) || sections.contains(where: \.isPart2Record)
+            || medications.contains(where: \.containsPart2Data)
+    }
+}
