@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "FHIRValidation", targets: ["FHIRValidation"]),
         .library(name: "IOPDomain", targets: ["IOPDomain"]),
         .library(name: "GatewayStore", targets: ["GatewayStore"]),
+        .library(name: "IOPMapping", targets: ["IOPMapping"]),
     ],
     targets: [
         // Type catalogue (generated), element tree, primitives, issues.
@@ -39,6 +40,9 @@ let package = Package(
         .target(name: "FHIRValidation", dependencies: ["FHIRCore", "FHIRJSON", "FHIRXML", "FHIRPath"], swiftSettings: strictSettings),
         // The IOP's own model: participants, referrals, sessions, plans, consents. Imports no FHIR target.
         .target(name: "IOPDomain", swiftSettings: strictSettings),
+        // FHIR ⇄ IOP domain, through the typed models, with a verdict per resource.
+        .target(
+            name: "IOPMapping", dependencies: ["FHIRCore", "FHIRResources", "IOPDomain"], swiftSettings: strictSettings),
         // SQLite, imported only by GatewayStore.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // OpenSSL's libcrypto, imported only by GatewayCrypto: hashes, constant-time compare, random.
@@ -83,6 +87,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "GatewayImportTests", dependencies: ["GatewayImport", "GatewayTestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "IOPMappingTests",
+            dependencies: ["IOPMapping", "FHIRCore", "FHIRJSON", "FHIRResources", "FHIRValidation", "IOPDomain", "GatewayTestSupport"],
+            swiftSettings: strictSettings),
         .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"], swiftSettings: strictSettings),
         .testTarget(
             name: "IOPDomainTests", dependencies: ["IOPDomain", "GatewayTestSupport"],
