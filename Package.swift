@@ -50,9 +50,16 @@ let package = Package(
         .target(name: "GatewayCrypto", dependencies: ["CCrypto"], swiftSettings: strictSettings),
         // The store: resources as received (versioned), domain rows, import ledger, outbox, audit.
         .target(name: "GatewayStore", dependencies: ["CSQLite", "GatewayCrypto"], swiftSettings: strictSettings),
+        // What an input goes through however it arrives: validate, map, then resources and domain
+        // rows in one store unit of work (transaction plan, reference rewriting, indexing).
+        .target(
+            name: "GatewayIntake",
+            dependencies: ["FHIRCore", "FHIRJSON", "FHIRValidation", "IOPMapping", "IOPDomain", "GatewayStore", "GatewayCrypto"],
+            swiftSettings: strictSettings),
         // Batch import of referral files: discovery, NDJSON streaming, progress, ledger, quarantine.
         .target(
-            name: "GatewayImport", dependencies: ["FHIRCore", "FHIRValidation", "GatewayCrypto"],
+            name: "GatewayImport",
+            dependencies: ["FHIRCore", "FHIRJSON", "FHIRValidation", "GatewayIntake", "GatewayStore", "GatewayCrypto"],
             swiftSettings: strictSettings),
         // Reads an hl7.fhir.r4.core package and renders the catalogue; a library so tests can call it.
         .target(name: "FHIRCodegen", swiftSettings: strictSettings),
@@ -90,6 +97,10 @@ let package = Package(
         .testTarget(
             name: "IOPMappingTests",
             dependencies: ["IOPMapping", "FHIRCore", "FHIRJSON", "FHIRResources", "FHIRValidation", "IOPDomain", "GatewayTestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "GatewayIntakeTests",
+            dependencies: ["GatewayIntake", "GatewayStore", "FHIRCore", "FHIRJSON", "FHIRValidation", "IOPMapping", "IOPDomain", "GatewayTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"], swiftSettings: strictSettings),
         .testTarget(

@@ -1,0 +1,103 @@
+import FHIRCore
+
+/// A FHIR input turned into the writes it asks for, in the order FHIR prescribes for a
+/// transaction (http.html §3.1.0.11.2: DELETE, then POST, then PUT/PATCH, then GET/HEAD), so
+/// the result does not depend on entry order.
+///
+/// A transaction or batch Bundle says per entry what to do. Other inputs (a collection or
+/// document Bundle, a single resource from a referral file) are stored as received: each
+/// resource is created, or updated under its own id when it has one.
+public struct TransactionPlan: Sendable {
+    public enum Method: String, Sendable, Hashable { case delete = "DELETE", post = "POST", put = "PUT", get = "GET" }
+
+    public struct Operation: Sendable {
+        public let method: Method
+        /// The Bundle entry index (`nil` for a single resource); issues name `Bundle.entry[i]`.
+        public let entryIndex: Int?
+        public let resourceType: String
+        /// The id to write under: from the request URL for PUT/DELETE, assigned for POST.
+        public let id: String
+        /// The entry's `fullUrl` (its identity inside the Bundle), for reference rewriting.
+        public let fullUrl: String?
+        /// `ifNoneExist` of a conditional create, as a search query (`identifier=sys|val`).
+        public let ifNoneExist: String?
+        /// `ifMatch` as a version number, when given as `W/"n"`.
+        public let ifMatch: Int?
+        public var resource: FHIRElement?
+    }
+
+    public var operations: [Operation]
+    public let isBatch: Bool
+
+    /// Plans the writes; `idSeed` makes assigned ids deterministic (the same file imported
+    /// again assigns the same ids), and `makeID` turns a seed and an entry index into an id.
+    public init(_ input: FHIRElement, makeID: (Int) -> String) throws(IntakeError) {
+        let type = input.resourceType == "Bundle" ? input.child("type")?.value : nil
+        isBatch = type == "batch"
+        guard type == "transaction" || type == "batch" else {
+            operations = Self.asReceived(input, makeID: makeID)
+            return
+        }
+        var planned: [Operation] = []
+        for (index, entry) in input.children("entry").enumerated() {
+            guard let request = entry.child("request"), let methodText = request.child("method")?.value,
+                  let method = Method(rawValue: methodText == "HEAD" ? "GET" : methodText == "PATCH" ? "PUT" : methodText),
+                  let url = request.child("url")?.value
+            else {
+                throw IntakeError(entryIndex: index, "the entry's request needs a method and a url")
+            }
+            let resource = entry.child("resource")
+            let (urlType, urlID) = Self.typeAndID(url)
+            let resourceType = resource?.resourceType ?? urlType ?? ""
+            let id: String
+            switch method {
+            case .post:
+                id = makeID(index)
+            case .put, .delete, .get:
+                guard let urlID else {
+                    if method == .get { continue }  // searches in a transaction: nothing to write
+                    throw IntakeError(entryIndex: index, "conditional \(method.rawValue) is not supported by this gateway; use a Type/id URL")
+                }
+                id = urlID
+            }
+            planned.append(Operation(
+                method: method, entryIndex: index, resourceType: resourceType, id: id,
+                fullUrl: entry.child("fullUrl")?.value, ifNoneExist: request.child("ifNoneExist")?.value,
+                ifMatch: request.child("ifMatch")?.value.flatMap(Self.version), resource: resource))
+        }
+        let order: [Method: Int] = [.delete: 0, .post: 1, .put: 2, .get: 3]
+        operations = planned.enumerated()
+            .sorted { (order[$0.element.method]!, $0.offset) < (order[$1.element.method]!, $1.offset) }
+            .map(\.element)
+            .filter { $0.method != .get }
+    }
+
+    private static func asReceived(_ input: FHIRElement, makeID: (Int) -> String) -> [Operation] {
+        let resources: [(Int?, FHIRElement, String?)] = input.resourceType == "Bundle"
+            ? input.children("entry").enumerated().compactMap { index, entry in
+                entry.child("resource").map { (index, $0, entry.child("fullUrl")?.value) }
+            }
+            : [(nil, input, nil)]
+        return resources.map { index, resource, fullUrl in
+            let ownID = resource.child("id")?.value
+            return Operation(
+                method: ownID == nil ? .post : .put, entryIndex: index, resourceType: resource.resourceType ?? "",
+                id: ownID ?? makeID(index ?? 0), fullUrl: fullUrl, ifNoneExist: nil, ifMatch: nil, resource: resource)
+        }
+    }
+
+    /// `Patient/123`, `Patient/123/_history/2`, `Patient?identifier=…`, `Patient`.
+    static func typeAndID(_ url: String) -> (type: String?, id: String?) {
+        let path = url.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        let segments = path.split(separator: "/").map(String.init)
+        guard let first = segments.first else { return (nil, nil) }
+        return (first, segments.count >= 2 ? segments[1] : nil)
+    }
+
+    /// `W/"3"` → 3.
+    static func version(_ etag: String) -> Int? {
+        Int(etag.replacingOccurrences(of: "W/", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+    }
+}
+
+import Foundation
