@@ -65,7 +65,12 @@ let package = Package(
         .target(name: "FHIRCodegen", swiftSettings: strictSettings),
         .executableTarget(name: "fhir-codegen", dependencies: ["FHIRCodegen"], swiftSettings: strictSettings),
         .executableTarget(
-            name: "fhir-gateway", dependencies: ["FHIRCore", "FHIRJSON", "FHIRXML", "FHIRValidation"], swiftSettings: strictSettings),
+            name: "fhir-gateway",
+            dependencies: [
+                "FHIRCore", "FHIRJSON", "FHIRXML", "FHIRValidation", "IOPMapping", "GatewayStore", "GatewayIntake",
+                "GatewayImport",
+            ],
+            swiftSettings: strictSettings),
         .executableTarget(
             name: "gateway-bench", dependencies: ["FHIRCore", "FHIRJSON", "FHIRXML", "FHIRValidation", "CLibXML2"],
             swiftSettings: strictSettings),
@@ -93,7 +98,11 @@ let package = Package(
             dependencies: ["FHIRCore", "FHIRJSON", "FHIRXML", "FHIRPath", "FHIRValidation", "GatewayTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "GatewayImportTests", dependencies: ["GatewayImport", "GatewayTestSupport"], swiftSettings: strictSettings),
+            name: "GatewayImportTests",
+            dependencies: [
+                "GatewayImport", "GatewayIntake", "GatewayStore", "FHIRCore", "FHIRValidation", "IOPMapping", "GatewayTestSupport",
+            ],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "IOPMappingTests",
             dependencies: ["IOPMapping", "FHIRCore", "FHIRJSON", "FHIRResources", "FHIRValidation", "IOPDomain", "GatewayTestSupport"],

@@ -25,9 +25,13 @@ public final class ImportProgress: @unchecked Sendable {
     private let interval: TimeInterval
     private let output: (String) -> Void
 
-    public init(isTerminal: Bool = isatty(STDERR_FILENO) == 1, output: @escaping (String) -> Void = ImportProgress.standardError) {
+    /// `interval`: seconds between redraws (default: 0.1 on a terminal, 5 otherwise).
+    public init(
+        isTerminal: Bool = isatty(STDERR_FILENO) == 1, interval: TimeInterval? = nil,
+        output: @escaping (String) -> Void = ImportProgress.standardError
+    ) {
         self.isTerminal = isTerminal
-        self.interval = isTerminal ? 0.1 : 5
+        self.interval = interval ?? (isTerminal ? 0.1 : 5)
         self.output = output
     }
 

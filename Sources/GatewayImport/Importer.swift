@@ -1,0 +1,159 @@
+import FHIRCore
+import Foundation
+import GatewayCrypto
+import GatewayIntake
+import GatewayStore
+import Synchronization
+
+/// `fhir-gateway import`: every file through the intake, each Bundle (or single resource)
+/// validated, mapped and stored all-or-nothing, NDJSON line by line in units that also record
+/// how far the file got. The import ledger, keyed by content hash, is written in the same unit
+/// of work as what it records, so a second run imports nothing already imported and a run
+/// killed at any point (even with SIGKILL) resumes to the state an uninterrupted run reaches.
+public final class Importer: Sendable {
+    let intake: Intake
+    /// `nil` for a dry run.
+    let store: (any GatewayStore)?
+    let options: ImportOptions
+    let stop = Atomic<Bool>(false)
+
+    public init(intake: Intake, store: (any GatewayStore)?, options: ImportOptions) {
+        self.intake = intake
+        self.store = options.dryRun ? nil : store
+        self.options = options
+    }
+
+    /// Asks the run to stop after the unit of work in progress (Ctrl-C).
+    public func requestStop() {
+        stop.store(true, ordering: .relaxed)
+    }
+
+    var stopRequested: Bool { stop.load(ordering: .relaxed) }
+
+    public func run(_ sources: [ImportSource], progress: ImportProgress? = nil) async throws -> ImportReport {
+        var report = ImportReport()
+        report.counts.filesTotal = sources.count
+        report.counts.bytesTotal = sources.reduce(0) { $0 + Self.size(of: $1.url) }
+        let documents = sources.filter { $0.kind == .document }
+        let streams = sources.filter { $0.kind == .ndjson }
+
+        // Documents: prepared `jobs` at a time, written one at a time in discovery order.
+        var start = 0
+        while start < documents.count, !stopRequested {
+            let batch = Array(documents[start..<min(start + options.jobs, documents.count)])
+            let prepared = await prepareDocuments(batch)
+            for item in prepared {
+                if stopRequested { break }
+                try await finish(item, report: &report)
+                progress?.update(report.counts)
+            }
+            start += batch.count
+        }
+        for source in streams where !stopRequested {
+            try await importStream(source, report: &report, progress: progress)
+        }
+        report.interrupted = stopRequested
+        progress?.update(report.counts, force: true)
+        progress?.finish()
+        return report
+    }
+
+    // MARK: Documents
+
+    struct PreparedDocument: Sendable {
+        let source: ImportSource
+        let bytes: Int
+        let hash: String
+        let alreadyImported: Bool
+        let result: Result<Intake.Prepared, IssueList>?
+    }
+
+    private func prepareDocuments(_ sources: [ImportSource]) async -> [PreparedDocument] {
+        await withTaskGroup(of: (Int, PreparedDocument).self) { group in
+            for (position, source) in sources.enumerated() {
+                group.addTask { (position, self.prepareDocument(source)) }
+            }
+            var results: [(Int, PreparedDocument)] = []
+            for await result in group { results.append(result) }
+            return results.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+
+    private func prepareDocument(_ source: ImportSource) -> PreparedDocument {
+        guard let data = FileManager.default.contents(atPath: source.url.path) else {
+            return PreparedDocument(source: source, bytes: 0, hash: "", alreadyImported: false,
+                                    result: .failure(IssueList([Issue(.fatal, .notFound, "the file cannot be read")])))
+        }
+        let bytes = Array(data)
+        let hash = SHA256Digest.hash(bytes).hex
+        if let store, (try? store.read({ try $0.ledgerEntry(hash: hash) })) != nil {
+            return PreparedDocument(source: source, bytes: bytes.count, hash: hash, alreadyImported: true, result: nil)
+        }
+        return PreparedDocument(source: source, bytes: bytes.count, hash: hash, alreadyImported: false,
+                                result: intake.prepare(bytes, idSeed: hash))
+    }
+
+    private func finish(_ item: PreparedDocument, report: inout ImportReport) async throws {
+        report.counts.filesDone += 1
+        report.counts.bytes += UInt64(item.bytes)
+        if item.alreadyImported {
+            report.counts.filesSkipped += 1
+            return
+        }
+        let path = item.source.url.path
+        switch item.result {
+        case .success(let prepared):
+            if let store {
+                let hash = item.hash
+                let count = prepared.resourceCount
+                try await store.writeAsync { transaction in
+                    try Intake.commit(prepared, in: transaction)
+                    try transaction.recordImport(
+                        hash: hash, path: path, status: .imported,
+                        counts: .init(read: count, written: count, refused: 0), report: Data("{}".utf8))
+                    _ = try transaction.appendAudit(AuditEvent(
+                        time: transaction.now, actor: "import", action: "import", outcome: "imported",
+                        detail: "\(count) resources"))
+                }
+            }
+            report.counts.filesImported += 1
+            report.counts.resources += prepared.resourceCount
+        case .failure(let list):
+            report.counts.filesRefused += 1
+            report.refusals.append(.init(path: path, line: nil, issues: list.issues))
+            try quarantine(item.source.url, issues: list.issues)
+            if let store, !item.hash.isEmpty {
+                let hash = item.hash
+                let outcome = Data(FHIRJSONWriterBridge.outcome(list.issues))
+                try await store.writeAsync { transaction in
+                    try transaction.recordImport(
+                        hash: hash, path: path, status: .refused, counts: .init(read: 1, written: 0, refused: 1),
+                        report: outcome)
+                    _ = try transaction.appendAudit(AuditEvent(
+                        time: transaction.now, actor: "import", action: "import", outcome: "refused"))
+                }
+            }
+        case nil:
+            break
+        }
+    }
+
+    /// Copies a refused file into the quarantine folder beside its `.outcome.json`.
+    func quarantine(_ file: URL, issues: [Issue], suffix: String = "") throws {
+        guard let folder = options.quarantine else { return }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let name = file.lastPathComponent
+        let target = folder.appendingPathComponent(name)
+        if suffix.isEmpty {
+            try? FileManager.default.removeItem(at: target)
+            try FileManager.default.copyItem(at: file, to: target)
+        }
+        let stem = (name as NSString).deletingPathExtension + suffix
+        try Data(FHIRJSONWriterBridge.outcome(issues, pretty: true))
+            .write(to: folder.appendingPathComponent(stem + ".outcome.json"), options: .atomic)
+    }
+
+    static func size(of url: URL) -> UInt64 {
+        ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber)?.uint64Value ?? 0
+    }
+}
