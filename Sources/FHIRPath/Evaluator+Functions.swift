@@ -13,19 +13,31 @@ extension Evaluator {
         return try evaluate(expression, input: [item], scope: inner)
     }
 
+    /// A lambda's criterion for one item (`where`, `all`, `exists`): `criterion(lambda(…))`.
+    func lambdaCriterion(
+        _ expression: Expression, item: FHIRPathItem, index: Int, scope: Scope, _ operation: String
+    ) throws -> Bool? {
+        guard Self.isLogical(expression) else {
+            return try criterion(lambda(expression, item: item, index: index, scope: scope), operation)
+        }
+        let single: Items = [item]
+        return try condition(
+            expression, input: single, scope: Scope(this: single, index: index, total: scope.total), operation)
+    }
+
     func invoke(_ call: FunctionCall, on target: Items, scope: Scope) throws -> Items {
         switch call.function {
         case .empty: return [.boolean(target.isEmpty)]
         case .exists:
             guard let criteria = call.arguments.first else { return [.boolean(!target.isEmpty)] }
             for (index, item) in target.enumerated()
-            where try criterion(lambda(criteria, item: item, index: index, scope: scope), "exists") == true {
+            where try lambdaCriterion(criteria, item: item, index: index, scope: scope, "exists") == true {
                 return [.boolean(true)]
             }
             return [.boolean(false)]
         case .all:
             for (index, item) in target.enumerated()
-            where try criterion(lambda(call.arguments[0], item: item, index: index, scope: scope), "all") != true {
+            where try lambdaCriterion(call.arguments[0], item: item, index: index, scope: scope, "all") != true {
                 return [.boolean(false)]
             }
             return [.boolean(true)]
@@ -43,7 +55,7 @@ extension Evaluator {
         case .where:
             var result: Items = []
             for (index, item) in target.enumerated()
-            where try criterion(lambda(call.arguments[0], item: item, index: index, scope: scope), "where") == true {
+            where try lambdaCriterion(call.arguments[0], item: item, index: index, scope: scope, "where") == true {
                 result.append(item)
             }
             return result

@@ -4,7 +4,7 @@ import Foundation
 /// `precision`, `comparable`).
 extension Evaluator {
     func mathFunction(_ call: FunctionCall, _ target: Items, _ scope: Scope) throws -> Items {
-        let name = "\(call.function.rawValue)()"
+        var name: String { "\(call.function.rawValue)()" }
         guard let value = try singleValue(target, name) else { return [] }
         if call.function == .abs, case .quantity(var quantity) = value {
             quantity.value.value = Swift.abs(quantity.value.value)
@@ -65,7 +65,7 @@ extension Evaluator {
     }
 
     func precisionFunction(_ call: FunctionCall, _ target: Items, _ scope: Scope) throws -> Items {
-        let name = "\(call.function.rawValue)()"
+        var name: String { "\(call.function.rawValue)()" }
         guard let value = try singleValue(target, name) else { return [] }
         if call.function == .comparable {
             guard case .quantity(let left) = value,

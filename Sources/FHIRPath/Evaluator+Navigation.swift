@@ -5,10 +5,12 @@ import FHIRCore
 extension Evaluator {
     func navigate(_ items: Items, to name: String, atPathStart: Bool) throws -> Items {
         var result: Items = []
+        if items.isEmpty { return result }
+        let mayBeType = atPathStart && Self.startsWithCapital(name)
         for item in items {
             switch item {
             case .node(let node):
-                if atPathStart, let first = name.utf8.first, first >= 0x41 && first <= 0x5A, isNode(node, ofType: name) {
+                if mayBeType, isNode(node, ofType: name) {
                     result.append(item)
                     continue
                 }
@@ -38,32 +40,48 @@ extension Evaluator {
     ) throws {
         let children = node.element.children
         guard node.contextID >= 0 else {
-            for child in children where child.name == name {
-                result.append(.node(node.child(child, catalogue: catalogue)))
+            for index in children.indices where Self.sameName(children[index].name, name) {
+                result.append(.node(node.child(children[index], catalogue: catalogue)))
             }
             return
         }
         let context = catalogue.contexts[node.contextID]
         if let member = context.member(named: name) {
             if member.isChoice {
-                if environment.strictNames { throw semantic("a choice element is named without its type suffix") }
+                if strictNames { throw semantic("a choice element is named without its type suffix") }
                 return
             }
-            for child in children where child.name == name {
-                result.append(.node(FHIRPathNode(child: child, member: member, catalogue: catalogue)))
+            for index in children.indices where Self.sameName(children[index].name, name) {
+                result.append(.node(FHIRPathNode(child: children[index], member: member, catalogue: catalogue)))
             }
             return
         }
         var found = false
-        for child in children where child.name.count > name.count && child.name.hasPrefix(name) {
-            if let member = context.member(named: child.name), member.isChoice, member.pathName == name {
-                result.append(.node(FHIRPathNode(child: child, member: member, catalogue: catalogue)))
+        let length = name.utf8.count
+        for index in children.indices {
+            let childName = children[index].name
+            guard childName.utf8.count > length, childName.hasPrefix(name) else { continue }
+            if let member = context.member(named: childName), member.isChoice, member.pathName == name {
+                result.append(.node(FHIRPathNode(child: children[index], member: member, catalogue: catalogue)))
                 found = true
             }
         }
-        if !found && environment.strictNames && !context.members.contains(where: { $0.pathName == name }) {
+        if !found && strictNames && !context.members.contains(where: { $0.pathName == name }) {
             throw semantic("\(node.typeName) has no element \(name)")
         }
+    }
+
+    /// Whether a name starts with `A`…`Z`: at the start of a path it may then be a type name.
+    @inline(__always)
+    static func startsWithCapital(_ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { bytes in bytes.count > 0 && bytes[0] >= 0x41 && bytes[0] <= 0x5A }
+    }
+
+    /// `a == b` for element names.
+    @inline(__always)
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        a == b
     }
 
     /// Every child of every node, in order (`children()`).

@@ -4,29 +4,13 @@ import Foundation
 /// collections (§6.3) and arithmetic (§6.6).
 extension Evaluator {
     func binary(_ op: BinaryOperator, _ left: Expression, _ right: Expression, input: Items, scope: Scope) throws -> Items {
-        let lhs = try evaluate(left, input: input, scope: scope)
         switch op {
-        case .and:
-            let a = try boolean(lhs, "and")
-            if a == false { return [.boolean(false)] }
-            let b = try boolean(try evaluate(right, input: input, scope: scope), "and")
-            if b == false { return [.boolean(false)] }
-            return a == true && b == true ? [.boolean(true)] : []
-        case .or:
-            let a = try boolean(lhs, "or")
-            if a == true { return [.boolean(true)] }
-            let b = try boolean(try evaluate(right, input: input, scope: scope), "or")
-            if b == true { return [.boolean(true)] }
-            return a == false && b == false ? [.boolean(false)] : []
-        case .implies:
-            let a = try boolean(lhs, "implies")
-            if a == false { return [.boolean(true)] }
-            let b = try boolean(try evaluate(right, input: input, scope: scope), "implies")
-            if b == true { return [.boolean(true)] }
-            return a == true && b == false ? [.boolean(false)] : []
+        case .and, .or, .implies, .equal, .notEqual, .less, .greater, .lessOrEqual, .greaterOrEqual:
+            return Self.items(try logicalBinary(op, left, right, input: input, scope: scope))
         default:
             break
         }
+        let lhs = try evaluate(left, input: input, scope: scope)
         let rhs = try evaluate(right, input: input, scope: scope)
         switch op {
         case .xor:
@@ -49,16 +33,7 @@ extension Evaluator {
             guard let item = try single(rhs, "contains") else { return [] }
             return [.boolean(collection(lhs, contains: item))]
         case .less, .greater, .lessOrEqual, .greaterOrEqual:
-            guard let a = try singleValue(lhs, op.rawValue), let b = try singleValue(rhs, op.rawValue),
-                  let order = try compare(a, b, op.rawValue)
-            else { return [] }
-            let holds = switch op {
-            case .less: order < 0
-            case .greater: order > 0
-            case .lessOrEqual: order <= 0
-            default: order >= 0
-            }
-            return [.boolean(holds)]
+            return Self.items(try ordering(op, lhs, rhs))
         case .concatenate:
             let a = try string(lhs, "&") ?? ""
             let b = try string(rhs, "&") ?? ""
@@ -66,6 +41,19 @@ extension Evaluator {
         default:
             guard let a = try singleValue(lhs, op.rawValue), let b = try singleValue(rhs, op.rawValue) else { return [] }
             return try arithmetic(op, a, b).map { [$0] } ?? []
+        }
+    }
+
+    /// `<`, `>`, `<=`, `>=` on two evaluated operands; `nil` for an empty result.
+    func ordering(_ op: BinaryOperator, _ lhs: Items, _ rhs: Items) throws -> Bool? {
+        guard let a = try singleValue(lhs, op.rawValue), let b = try singleValue(rhs, op.rawValue),
+              let order = try compare(a, b, op.rawValue)
+        else { return nil }
+        return switch op {
+        case .less: order < 0
+        case .greater: order > 0
+        case .lessOrEqual: order <= 0
+        default: order >= 0
         }
     }
 

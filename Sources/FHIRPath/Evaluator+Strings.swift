@@ -3,7 +3,7 @@ import Foundation
 /// String functions, N1 §5.6 and the FHIRPath 2.0 additions (`trim`, `split`, `join`, `encode`).
 extension Evaluator {
     func stringFunction(_ call: FunctionCall, _ target: Items, _ scope: Scope) throws -> Items {
-        let name = "\(call.function.rawValue)()"
+        var name: String { "\(call.function.rawValue)()" }
         if call.function == .join {
             let separator = call.arguments.isEmpty ? "" : (try string(argument(call, 0, scope), name) ?? "")
             let parts = try target.map { item -> String in
@@ -33,12 +33,8 @@ extension Evaluator {
                 length = max(0, min(requested, length))
             }
             return [.string(String(characters[start..<(start + length)]))]
-        case .startsWith:
-            return try stringArgument(0).map { [.boolean(text.hasPrefix($0))] } ?? []
-        case .endsWith:
-            return try stringArgument(0).map { [.boolean(text.hasSuffix($0))] } ?? []
-        case .contains:
-            return try stringArgument(0).map { [.boolean($0.isEmpty || text.contains($0))] } ?? []
+        case .startsWith, .endsWith, .contains:
+            return try stringTest(call, text, scope).map { [.boolean($0)] } ?? []
         case .upper: return [.string(text.uppercased())]
         case .lower: return [.string(text.lowercased())]
         case .replace:
@@ -70,6 +66,63 @@ extension Evaluator {
             return [.string(call.function == .escape ? escape(text, format) : unescape(text, format))]
         default:
             return []
+        }
+    }
+
+    /// `startsWith`, `endsWith` and `contains` on a collection: `nil` for an empty result.
+    func stringTest(_ call: FunctionCall, on target: Operand, scope: Scope) throws -> Bool? {
+        guard let item = try single(target, "\(call.function.rawValue)()") else { return nil }
+        guard let text = item.stringValue else {
+            throw FHIRPathEvaluationError(.semantic, "\(call.function.rawValue)() expects a String")
+        }
+        return try stringTest(call, text, scope)
+    }
+
+    /// `startsWith`, `endsWith` and `contains` on one string; a literal argument is read without
+    /// evaluating it, and ASCII operands are compared as bytes (the answers are the same).
+    private func stringTest(_ call: FunctionCall, _ text: String, _ scope: Scope) throws -> Bool? {
+        let part: String
+        if case .literal(.string(let literal)) = call.arguments[0] {
+            part = literal
+        } else {
+            guard let evaluated = try string(argument(call, 0, scope), "\(call.function.rawValue)()") else { return nil }
+            part = evaluated
+        }
+        if let answer = Self.asciiStringTest(call.function, text, part) { return answer }
+        switch call.function {
+        case .startsWith: return text.hasPrefix(part)
+        case .endsWith: return text.hasSuffix(part)
+        default: return part.isEmpty || text.contains(part)
+        }
+    }
+
+    /// The byte-wise answer when both strings are ASCII and the part has no CR or LF (the one
+    /// ASCII pair that makes a single Character, `\r\n`); `nil` otherwise.
+    private static func asciiStringTest(_ function: FHIRPathFunction, _ text: String, _ part: String) -> Bool? {
+        var text = text
+        var part = part
+        return text.withUTF8 { t -> Bool? in
+            part.withUTF8 { p -> Bool? in
+                for byte in p where byte >= 0x80 || byte == 0x0A || byte == 0x0D { return nil }
+                for byte in t where byte >= 0x80 { return nil }
+                let n = p.count, m = t.count
+                if n == 0 { return true }
+                if n > m { return false }
+                switch function {
+                case .startsWith:
+                    return memcmp(t.baseAddress!, p.baseAddress!, n) == 0
+                case .endsWith:
+                    return memcmp(t.baseAddress! + (m - n), p.baseAddress!, n) == 0
+                default:
+                    let first = p[0]
+                    var index = 0
+                    while index <= m - n {
+                        if t[index] == first && memcmp(t.baseAddress! + index, p.baseAddress!, n) == 0 { return true }
+                        index += 1
+                    }
+                    return false
+                }
+            }
         }
     }
 

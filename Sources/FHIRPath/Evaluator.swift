@@ -10,21 +10,26 @@ struct Scope {
     var total: Items?
 }
 
-/// Evaluates a compiled expression; one per evaluation, holding what every step needs.
+/// Evaluates a compiled expression; one per evaluation, holding what every step needs. What
+/// stays the same across evaluations (the environment, `%resource`, `%rootResource`) is shared
+/// by reference, so making one costs a retain rather than a copy of every node and closure.
 struct Evaluator {
-    let environment: FHIRPathEnvironment
-    let catalogue: TypeCatalogue
+    let shared: FHIRPathEvaluationContext
     let context: Items
-    let resource: FHIRPathNode?
-    let rootResource: FHIRPathNode?
+    /// Values of the expression's loop-invariant subexpressions, `nil` when it has none.
+    let memo: MemoTable?
 
-    init(environment: FHIRPathEnvironment, context: Items, resource: FHIRPathNode?, rootResource: FHIRPathNode?) {
-        self.environment = environment
-        self.catalogue = environment.catalogue
+    init(shared: FHIRPathEvaluationContext, context: Items, memoSlots: Int = 0) {
+        self.shared = shared
         self.context = context
-        self.resource = resource
-        self.rootResource = rootResource
+        self.memo = memoSlots > 0 ? MemoTable(slots: memoSlots) : nil
     }
+
+    var environment: FHIRPathEnvironment { shared.environment }
+    var catalogue: TypeCatalogue { shared.catalogue }
+    var resource: FHIRPathNode? { shared.resource }
+    var rootResource: FHIRPathNode? { shared.rootResource }
+    var strictNames: Bool { shared.strictNames }
 
     /// The evaluation's clock, read only by `now()`, `today()` and `timeOfDay()`.
     var now: Date { environment.now ?? Date() }
@@ -61,7 +66,7 @@ struct Evaluator {
             for case .node(let node) in items { count += node.element.children.count }
             return [.integer(count)]
         case .call(let base, let call):
-            if environment.strictNames, case .call(_, let inner)? = base, call.function.needsOrder,
+            if strictNames, case .call(_, let inner)? = base?.withoutMemo, call.function.needsOrder,
                inner.function == .children || inner.function == .descendants {
                 throw semantic("\(call.function.rawValue)() needs an ordered collection")
             }
@@ -84,6 +89,12 @@ struct Evaluator {
             let items = try evaluate(operand, input: input, scope: scope)
             guard let item = try single(items, "as") else { return [] }
             return try matches(item, type, exactPrimitive: true) ? [item] : []
+        case .memo(let inner, let slot):
+            guard let memo else { return try evaluate(inner, input: input, scope: scope) }
+            if let value = memo.values[slot] { return value }
+            let value = try evaluate(inner, input: input, scope: scope)
+            memo.values[slot] = value
+            return value
         }
     }
 
@@ -108,42 +119,42 @@ struct Evaluator {
     // MARK: Collections to single values
 
     /// The one item of a collection, `nil` when empty; several items are an error (N1 §4.5).
-    func single(_ items: Items, _ operation: String) throws -> FHIRPathItem? {
-        guard items.count <= 1 else { throw fail("\(operation) expects a single item, got \(items.count)") }
+    func single(_ items: Items, _ operation: @autoclosure () -> String) throws -> FHIRPathItem? {
+        guard items.count <= 1 else { throw fail("\(operation()) expects a single item, got \(items.count)") }
         return items.first
     }
 
     /// A single item's System value (primitive nodes converted).
-    func singleValue(_ items: Items, _ operation: String) throws -> FHIRPathItem? {
-        try single(items, operation)?.systemValue
+    func singleValue(_ items: Items, _ operation: @autoclosure () -> String) throws -> FHIRPathItem? {
+        try single(items, operation())?.systemValue
     }
 
-    func integer(_ items: Items, _ operation: String) throws -> Int? {
-        guard let value = try singleValue(items, operation) else { return nil }
-        guard case .integer(let integer) = value else { throw fail("\(operation) expects an Integer") }
+    func integer(_ items: Items, _ operation: @autoclosure () -> String) throws -> Int? {
+        guard let value = try singleValue(items, operation()) else { return nil }
+        guard case .integer(let integer) = value else { throw fail("\(operation()) expects an Integer") }
         return integer
     }
 
-    func string(_ items: Items, _ operation: String) throws -> String? {
-        guard let value = try singleValue(items, operation) else { return nil }
-        guard case .string(let text) = value else { throw fail("\(operation) expects a String") }
+    func string(_ items: Items, _ operation: @autoclosure () -> String) throws -> String? {
+        guard let value = try singleValue(items, operation()) else { return nil }
+        guard case .string(let text) = value else { throw fail("\(operation()) expects a String") }
         return text
     }
 
     /// Boolean reading of an operand (N1 §4.5 singleton evaluation): empty → nil, one Boolean
     /// → its value, any other single item → true (`true and 'foo'` is true), several → error.
-    func boolean(_ items: Items, _ operation: String) throws -> Bool? {
-        guard let item = try single(items, operation) else { return nil }
+    func boolean(_ items: Items, _ operation: @autoclosure () -> String) throws -> Bool? {
+        guard let item = try single(items, operation()) else { return nil }
         if case .boolean(let flag)? = item.systemValue { return flag }
         return true
     }
 
     /// The criterion of `where`, `all`, `exists`, `iif`: like `boolean` but a non-Boolean single
     /// item is an error in strict mode.
-    func criterion(_ items: Items, _ operation: String) throws -> Bool? {
-        guard let item = try single(items, operation) else { return nil }
+    func criterion(_ items: Items, _ operation: @autoclosure () -> String) throws -> Bool? {
+        guard let item = try single(items, operation()) else { return nil }
         if case .boolean(let flag)? = item.systemValue { return flag }
-        if environment.strictNames { throw semantic("\(operation) expects a Boolean criterion") }
+        if strictNames { throw semantic("\(operation()) expects a Boolean criterion") }
         return true
     }
 

@@ -24,6 +24,9 @@ indirect enum Expression: Sendable {
     case binary(BinaryOperator, Expression, Expression)
     case typeTest(Expression, TypeSpecifier)
     case typeCast(Expression, TypeSpecifier)
+    /// A subexpression of a lambda that does not depend on the item: evaluated once per
+    /// evaluation, its value kept in the slot (`Expression+Hoisting.swift`).
+    case memo(Expression, Int)
 }
 
 enum BinaryOperator: String, Sendable {

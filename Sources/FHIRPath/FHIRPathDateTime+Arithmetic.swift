@@ -70,10 +70,12 @@ extension FHIRPathDateTime {
         let rightLevel = right.comparisonLevel
         let common = min(leftLevel, rightLevel)
         if common >= firstLevel {
-            for level in firstLevel...common {
+            var level = firstLevel
+            while level <= common {
                 let a = left.component(level)
                 let b = right.component(level)
                 if a != b { return a < b ? -1 : 1 }
+                level += 1
             }
         }
         return leftLevel == rightLevel ? 0 : nil

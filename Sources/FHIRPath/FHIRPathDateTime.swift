@@ -89,8 +89,8 @@ private struct TemporalScanner {
         return value
     }
 
-    mutating func accept(_ character: Character) -> Bool {
-        guard peek() == character.asciiValue! else { return false }
+    mutating func accept(_ byte: UInt8) -> Bool {
+        guard peek() == byte else { return false }
         position += 1
         return true
     }
@@ -105,11 +105,11 @@ private struct TemporalScanner {
         var value = FHIRPathDateTime(kind: .date, precision: .year)
         guard let year = number(4) else { return nil }
         value.year = year
-        if accept("-") {
-            guard let month = number(2), (1...12).contains(month) else { return nil }
+        if accept(UInt8(ascii: "-")) {
+            guard let month = number(2), month >= 1, month <= 12 else { return nil }
             value.month = month
             value.precision = .month
-            if accept("-") {
+            if accept(UInt8(ascii: "-")) {
                 guard let day = number(2), day >= 1, day <= CalendarMath.daysIn(month: month, year: year) else {
                     return nil
                 }
@@ -117,7 +117,7 @@ private struct TemporalScanner {
                 value.precision = .day
             }
         }
-        if accept("T") {
+        if accept(UInt8(ascii: "T")) {
             guard expected != .date else { return nil }
             value.kind = .dateTime
             if !atEnd {
@@ -134,15 +134,15 @@ private struct TemporalScanner {
         guard let hour = number(2), hour < 24 else { return false }
         value.hour = hour
         value.precision = .hour
-        guard accept(":") else { return true }
+        guard accept(UInt8(ascii: ":")) else { return true }
         guard let minute = number(2), minute < 60 else { return false }
         value.minute = minute
         value.precision = .minute
-        guard accept(":") else { return true }
+        guard accept(UInt8(ascii: ":")) else { return true }
         guard let second = number(2), second < 60 else { return false }
         value.second = second
         value.precision = .second
-        guard accept(".") else { return true }
+        guard accept(UInt8(ascii: ".")) else { return true }
         var digits = 0
         var millisecond = 0
         while peek() >= 0x30 && peek() <= 0x39 {
@@ -158,19 +158,19 @@ private struct TemporalScanner {
     }
 
     mutating func parseZone(into value: inout FHIRPathDateTime) -> Bool {
-        if accept("Z") {
+        if accept(UInt8(ascii: "Z")) {
             value.timeZoneOffset = 0
             return true
         }
         let sign: Int
-        if accept("+") {
+        if accept(UInt8(ascii: "+")) {
             sign = 1
-        } else if accept("-") {
+        } else if accept(UInt8(ascii: "-")) {
             sign = -1
         } else {
             return true
         }
-        guard let hours = number(2), accept(":"), let minutes = number(2) else { return false }
+        guard let hours = number(2), accept(UInt8(ascii: ":")), let minutes = number(2) else { return false }
         value.timeZoneOffset = sign * (hours * 60 + minutes)
         return true
     }

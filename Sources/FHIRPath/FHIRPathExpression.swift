@@ -9,11 +9,13 @@ import FHIRCore
 public struct FHIRPathExpression: Sendable, CustomStringConvertible {
     public let text: String
     let root: Expression
+    /// Slots for the loop-invariant subexpressions of lambdas (`Expression+Hoisting.swift`).
+    let memoSlots: Int
 
     public init(_ text: String) throws(FHIRPathSyntaxError) {
         var parser = try Parser(text)
         self.text = text
-        self.root = try parser.parse()
+        (self.root, self.memoSlots) = Expression.hoistingInvariants(try parser.parse())
     }
 
     public var description: String { text }
@@ -41,8 +43,22 @@ public struct FHIRPathExpression: Sendable, CustomStringConvertible {
         focus: [FHIRPathItem], resource: FHIRPathNode?, rootResource: FHIRPathNode? = nil,
         environment: FHIRPathEnvironment = FHIRPathEnvironment()
     ) throws(FHIRPathEvaluationError) -> [FHIRPathItem] {
-        let evaluator = Evaluator(
-            environment: environment, context: focus, resource: resource, rootResource: rootResource ?? resource)
+        try evaluate(
+            focus: focus,
+            in: FHIRPathEvaluationContext(resource: resource, rootResource: rootResource, environment: environment))
+    }
+
+    /// Evaluates with an element as the focus and `%context`, `%resource`, `%rootResource` and the
+    /// environment taken from `shared`, made once for all the elements of a resource.
+    public func evaluate(focus: FHIRPathNode, in shared: FHIRPathEvaluationContext) throws(FHIRPathEvaluationError)
+        -> [FHIRPathItem] {
+        try evaluate(focus: [.node(focus)], in: shared)
+    }
+
+    /// Evaluates against any collection as the focus, with `shared` for the rest.
+    public func evaluate(focus: [FHIRPathItem], in shared: FHIRPathEvaluationContext) throws(FHIRPathEvaluationError)
+        -> [FHIRPathItem] {
+        let evaluator = Evaluator(shared: shared, context: focus, memoSlots: memoSlots)
         do {
             return try evaluator.evaluate(root, input: focus, scope: Scope(this: focus))
         } catch let error as FHIRPathEvaluationError {
@@ -58,7 +74,29 @@ public struct FHIRPathExpression: Sendable, CustomStringConvertible {
         focus: FHIRPathNode, resource: FHIRPathNode?, rootResource: FHIRPathNode? = nil,
         environment: FHIRPathEnvironment = FHIRPathEnvironment()
     ) throws(FHIRPathEvaluationError) -> Bool? {
-        let result = try evaluate(focus: focus, resource: resource, rootResource: rootResource, environment: environment)
+        try evaluateBoolean(
+            focus: focus,
+            in: FHIRPathEvaluationContext(resource: resource, rootResource: rootResource, environment: environment))
+    }
+
+    /// `evaluateBoolean(focus:resource:rootResource:environment:)` with `%resource`,
+    /// `%rootResource` and the environment from `shared`: the validator's fast path, one
+    /// `FHIRPathEvaluationContext` per resource for all the invariants of its elements.
+    public func evaluateBoolean(focus: FHIRPathNode, in shared: FHIRPathEvaluationContext)
+        throws(FHIRPathEvaluationError) -> Bool? {
+        let input: Items = [.node(focus)]
+        if Evaluator.isLogical(root) {
+            // At most one Boolean: its reading is the answer, with no collection built for it.
+            let evaluator = Evaluator(shared: shared, context: input, memoSlots: memoSlots)
+            do {
+                return try evaluator.condition(root, input: input, scope: Scope(this: input), "")
+            } catch let error as FHIRPathEvaluationError {
+                throw error
+            } catch {
+                throw FHIRPathEvaluationError(.execution, "unexpected failure")
+            }
+        }
+        let result = try evaluate(focus: input, in: shared)
         guard let first = result.first else { return nil }
         guard result.count == 1 else {
             throw FHIRPathEvaluationError(.execution, "expected a single Boolean, got \(result.count) items")
