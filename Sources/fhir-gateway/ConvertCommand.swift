@@ -18,13 +18,7 @@ enum ConvertCommand {
     }
 
     static func run(_ arguments: [String]) -> Int32 {
-        let options: Options
-        do {
-            options = try parse(arguments)
-        } catch {
-            printError("fhir-gateway convert: \(error)")
-            return 2
-        }
+        guard let options = CommandArguments.parse(arguments, command: "convert", parse) else { return 2 }
         guard let input = options.input else {
             printError("fhir-gateway convert: name a file to read, or - for standard input")
             return 2
@@ -66,27 +60,18 @@ enum ConvertCommand {
         return 0
     }
 
-    struct UsageError: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    static func parse(_ arguments: [String]) throws -> Options {
+    static func parse(_ arguments: inout CommandArguments) throws(UsageError) -> Options {
         var options = Options()
-        var remaining = arguments[...]
-        func value(for flag: String) throws -> String {
-            guard let next = remaining.popFirst() else { throw UsageError(description: "\(flag) needs a value") }
-            return next
-        }
-        while let argument = remaining.popFirst() {
+        while let argument = arguments.next() {
             switch argument {
             case "--to":
-                let format = try value(for: argument)
+                let format = try arguments.value(for: argument)
                 guard format == "json" || format == "xml" else { throw UsageError(description: "--to takes json or xml") }
                 options.format = format
             case "--pretty": options.pretty = true
             case "--lenient": options.mode = .lenient
-            case "-o", "--output": options.output = try value(for: argument)
-            case "--outcome": options.outcome = try value(for: argument)
+            case "-o", "--output": options.output = try arguments.value(for: argument)
+            case "--outcome": options.outcome = try arguments.value(for: argument)
             default:
                 guard options.input == nil, argument == "-" || !argument.hasPrefix("-") else {
                     throw UsageError(description: "unexpected argument '\(argument)'")

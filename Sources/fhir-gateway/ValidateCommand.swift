@@ -18,13 +18,7 @@ enum ValidateCommand {
     }
 
     static func run(_ arguments: [String]) -> Int32 {
-        let options: Options
-        do {
-            options = try parse(arguments)
-        } catch {
-            printError("fhir-gateway validate: \(error)")
-            return 2
-        }
+        guard let options = CommandArguments.parse(arguments, command: "validate", parse) else { return 2 }
         guard !options.files.isEmpty else {
             printError("fhir-gateway validate: name at least one file")
             return 2
@@ -88,24 +82,17 @@ enum ValidateCommand {
         FileHandle.standardOutput.write(Data("\n".utf8))
     }
 
-    static func parse(_ arguments: [String]) throws -> Options {
+    static func parse(_ arguments: inout CommandArguments) throws(UsageError) -> Options {
         var options = Options()
-        var remaining = arguments[...]
-        func value(for flag: String) throws -> String {
-            guard let next = remaining.popFirst() else {
-                throw ConvertCommand.UsageError(description: "\(flag) needs a value")
-            }
-            return next
-        }
-        while let argument = remaining.popFirst() {
+        while let argument = arguments.next() {
             switch argument {
             case "--json": options.json = true
             case "--lenient": options.mode = .lenient
-            case "--profile": options.profiles.append(try value(for: argument))
-            case "--profiles": options.profileFolder = try value(for: argument)
+            case "--profile": options.profiles.append(try arguments.value(for: argument))
+            case "--profiles": options.profileFolder = try arguments.value(for: argument)
             default:
                 guard !argument.hasPrefix("-") else {
-                    throw ConvertCommand.UsageError(description: "unexpected option '\(argument)'")
+                    throw UsageError(description: "unexpected option '\(argument)'")
                 }
                 options.files.append(argument)
             }
