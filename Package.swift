@@ -72,7 +72,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .executableTarget(
-            name: "gateway-bench", dependencies: ["FHIRCore", "FHIRJSON", "FHIRXML", "FHIRValidation", "CLibXML2"],
+            name: "gateway-bench",
+            dependencies: [
+                "FHIRCore", "FHIRJSON", "FHIRXML", "FHIRValidation", "IOPMapping", "GatewayStore", "GatewayIntake",
+                "GatewayImport", "CLibXML2",
+            ],
             swiftSettings: strictSettings),
         // Helpers shared by the test targets: fixture discovery, a generic JSON comparison.
         .target(name: "GatewayTestSupport", dependencies: ["FHIRCore", "IOPDomain"], swiftSettings: strictSettings),

@@ -17,6 +17,13 @@ let usage = """
           meta.profile; loaded from --profiles, $IOP_GATEWAY_PROFILES or ./Profiles). Prints each
           finding with its FHIRPath, line and column; --json prints an OperationOutcome (a
           Bundle of them for several files). Exit 0 when no file has an error, 1 otherwise.
+      import <path…> [--data DIR] [--jobs N] [--dry-run] [--report FILE] [--quarantine DIR]
+          Import referral files: folders (recursive) of Bundles and single resources in JSON
+          or XML, and NDJSON (streamed). Each Bundle is validated, mapped to the IOP's domain
+          and stored all or nothing in --data (default ./var). A file already imported (same
+          content) is skipped; a run stopped at any point resumes. --report writes every
+          refusal's OperationOutcome as JSON; --quarantine copies refused files there beside
+          their .outcome.json. Exit 0 when nothing was refused, 1 otherwise.
     """
 
 guard let command = arguments.first else {
@@ -28,6 +35,8 @@ case "convert":
     exit(ConvertCommand.run(Array(arguments.dropFirst())))
 case "validate":
     exit(ValidateCommand.run(Array(arguments.dropFirst())))
+case "import":
+    exit(await ImportCommand.run(Array(arguments.dropFirst())))
 case "--help", "-h", "help":
     print(usage)
 default:

@@ -37,7 +37,7 @@ enum PeakMemory {
         return (input, peak)
     }
 
-    private static func residentKilobytes(_ field: String) -> Int {
+    static func residentKilobytes(_ field: String) -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
         for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
             return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0

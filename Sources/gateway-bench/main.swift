@@ -21,6 +21,11 @@ let usage = """
           (parse+validate), with the errors and warnings found; --peers runs
           Benchmarks/peers/validate_peers.py (fhirkit-rs, fhir.resources), whose figures include
           parsing, and prints the ratios.
+      import [--corpus DIR] [--ndjson-corpus DIR] [--ndjson-megabytes N]
+          The whole import, durable, over the Synthea bundles in a fresh data folder, beside the
+          strict parse alone of the same bytes; then an NDJSON file of N MB (default 1024)
+          generated from Synthea's NDJSON sample, imported in a child process whose peak
+          resident memory is printed.
       json-peak FILE
           (internal) Parse FILE once in a fresh process and print the peak memory it took.
     """
@@ -32,6 +37,10 @@ case "xml":
     XMLBenchmark.run(Array(arguments.dropFirst()))
 case "validate":
     ValidateBenchmark.run(Array(arguments.dropFirst()))
+case "import":
+    ImportBenchmark.run(Array(arguments.dropFirst()))
+case "import-child":
+    ImportBenchmark.child(Array(arguments.dropFirst()))
 case "json-peak":
     guard arguments.count == 2 else { print(usage); exit(2) }
     PeakMemory.measureParse(of: arguments[1])

@@ -1,0 +1,4 @@
+import IOPMapping
+
+/// The IOP's mapper is the intake's mapper.
+extension FHIRInboundMapper: InboundMapping {}

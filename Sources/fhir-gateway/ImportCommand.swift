@@ -1,0 +1,116 @@
+import FHIRCore
+import FHIRValidation
+import Foundation
+import GatewayImport
+import GatewayIntake
+import GatewayStore
+import IOPMapping
+
+/// `fhir-gateway import <paths…> [--data DIR] [--jobs N] [--dry-run] [--report FILE]
+/// [--quarantine DIR] [--profiles DIR]`: folders (recursive) and files of Bundles and single
+/// resources (JSON or XML) and NDJSON, into the store under `--data` (default `./var`).
+/// Exit 0 when nothing was refused, 1 when something was, 130 when stopped by Ctrl-C (what was
+/// committed stays; running again finishes the job), 2 for a usage error.
+enum ImportCommand {
+    struct Options {
+        var paths: [String] = []
+        var data = "var"
+        var jobs = 2
+        var dryRun = false
+        var report: String?
+        var quarantine: String?
+        var profileFolder: String?
+    }
+
+    static func run(_ arguments: [String]) async -> Int32 {
+        guard let options = CommandArguments.parse(arguments, command: "import", parse) else { return 2 }
+        guard !options.paths.isEmpty else {
+            printError("fhir-gateway import: name at least one file or folder")
+            return 2
+        }
+        do {
+            let sources = try ImportSource.discover(options.paths)
+            let registry = try ProfileFolder.load(options.profileFolder)
+            let intake = Intake(
+                validator: DocumentValidator(validator: FHIRValidator(registry: registry)), mapper: FHIRInboundMapper())
+            let store: (any GatewayStore)? = options.dryRun ? nil : try GatewayData.openStore(options.data)
+            let importer = Importer(
+                intake: intake, store: store,
+                options: ImportOptions(
+                    jobs: options.jobs, dryRun: options.dryRun,
+                    quarantine: options.quarantine.map { URL(fileURLWithPath: $0) }))
+            let interrupt = StopOnInterrupt { importer.requestStop() }
+            let report = try await importer.run(sources, progress: ImportProgress())
+            interrupt.cancel()
+            print(report.summary)
+            for refusal in report.refusals.prefix(20) {
+                let line = refusal.line.map { " line \($0)" } ?? ""
+                print("refused: \(refusal.path)\(line): " + (refusal.issues.first { $0.isError }?.description ?? ""))
+            }
+            if let path = options.report {
+                try report.json().write(to: URL(fileURLWithPath: path), options: .atomic)
+            }
+            if report.interrupted { return 130 }
+            return report.refusals.isEmpty && report.refusalsNotKept == 0 ? 0 : 1
+        } catch {
+            printError("fhir-gateway import: \(error)")
+            return 1
+        }
+    }
+
+    static func parse(_ arguments: inout CommandArguments) throws(UsageError) -> Options {
+        var options = Options()
+        while let argument = arguments.next() {
+            switch argument {
+            case "--data": options.data = try arguments.value(for: argument)
+            case "--jobs": options.jobs = try arguments.positiveInteger(for: argument)
+            case "--dry-run": options.dryRun = true
+            case "--report": options.report = try arguments.value(for: argument)
+            case "--quarantine": options.quarantine = try arguments.value(for: argument)
+            case "--profiles": options.profileFolder = try arguments.value(for: argument)
+            default:
+                guard !argument.hasPrefix("-") else { throw UsageError(description: "unexpected option '\(argument)'") }
+                options.paths.append(argument)
+            }
+        }
+        return options
+    }
+}
+
+/// The store under a data folder: `<data>/gateway.sqlite`, created on first use.
+enum GatewayData {
+    static func openStore(_ folder: String) throws -> SQLiteGatewayStore {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return try SQLiteGatewayStore(path: (folder as NSString).appendingPathComponent("gateway.sqlite"))
+    }
+}
+
+/// Ctrl-C asks for a clean stop after the unit of work in progress; a second one exits at once
+/// (nothing committed is lost either way: every unit is one transaction).
+final class StopOnInterrupt {
+    private let source: any DispatchSourceSignal
+
+    init(_ stop: @escaping @Sendable () -> Void) {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        let count = Mutex(0)
+        source.setEventHandler {
+            let presses = count.withLock { value -> Int in
+                value += 1
+                return value
+            }
+            if presses > 1 { exit(130) }
+            FileHandle.standardError.write(Data("\nstopping after the current unit of work (Ctrl-C again to quit now)\n".utf8))
+            stop()
+        }
+        source.resume()
+        self.source = source
+    }
+
+    func cancel() {
+        source.cancel()
+        signal(SIGINT, SIG_DFL)
+    }
+}
+
+import Synchronization
