@@ -42,9 +42,8 @@ public struct ImportReport: Sendable {
     public var summary: String {
         var text = "\(counts.filesTotal) files: \(counts.filesImported) imported, \(counts.filesSkipped) already imported, "
             + "\(counts.filesRefused) refused; \(counts.resources) resources"
-        if !refusals.isEmpty || refusalsNotKept > 0 {
-            text += "; \(refusals.count + refusalsNotKept) refusals (see the report)"
-        }
+        let refusedLines = refusals.filter { $0.line != nil }.count + refusalsNotKept
+        if refusedLines > 0 { text += "; \(refusedLines) NDJSON lines refused" }
         if interrupted { text += " (interrupted: run again to finish)" }
         return text
     }

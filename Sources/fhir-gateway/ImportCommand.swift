@@ -43,10 +43,13 @@ enum ImportCommand {
             let report = try await importer.run(sources, progress: ImportProgress())
             interrupt.cancel()
             print(report.summary)
+            let here = FileManager.default.currentDirectoryPath + "/"
             for refusal in report.refusals.prefix(20) {
+                let path = refusal.path.hasPrefix(here) ? String(refusal.path.dropFirst(here.count)) : refusal.path
                 let line = refusal.line.map { " line \($0)" } ?? ""
-                print("refused: \(refusal.path)\(line): " + (refusal.issues.first { $0.isError }?.description ?? ""))
+                print("refused: \(path)\(line): " + (refusal.issues.first { $0.isError }?.description ?? ""))
             }
+            if report.refusals.count > 20 { print("… \(report.refusals.count - 20) more refusals in --report") }
             if let path = options.report {
                 try report.json().write(to: URL(fileURLWithPath: path), options: .atomic)
             }
