@@ -9,6 +9,7 @@
 ///     C  key  severity(e|w)  expression  human
 ///     V  valueSetURL  +|-reason
 ///     S  system  code  code  ...
+///     X  extensionURL  contexts|*  valueMin:valueTypes|*|-  subExtension  subExtension  ...
 ///
 /// `E` lines follow their `T` line in snapshot (definition) order. Flags: `a` XML attribute,
 /// `m` modifier, `s` summary. Bindings are `R:` required, `X:` extensible, `P:` preferred.
@@ -17,6 +18,12 @@
 /// snapshot repeats inherited ones, e.g. `ele-1` on every element; validators apply those through
 /// the type hierarchy instead): after a `T` line they belong to the type, after an `E` line to
 /// that element.
+///
+/// `X` lines are the core extension definitions (StructureDefinitions of type Extension):
+/// contexts are `e:path` (element) or `x:url` (extension) separated by spaces, `*` when one is a
+/// FHIRPath context (not checked); the value is `min:types` (types separated by `,`), `*` for
+/// any type and `-` for a complex extension (no value); each sub-extension of a complex one is
+/// `min:max:types:url` with the same type notation.
 public struct CatalogueGenerator {
     typealias JSONObject = DefinitionsPackage.JSONObject
 
@@ -66,7 +73,47 @@ public struct CatalogueGenerator {
                 }
             }
         }
+        lines += extensionLines()
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The `X` records, sorted by URL.
+    private func extensionLines() -> [String] {
+        let definitions = package.structureDefinitions
+            .filter { ($0["type"] as? String) == "Extension" && ($0["derivation"] as? String) == "constraint" }
+            .sorted { ($0["url"] as? String ?? "") < ($1["url"] as? String ?? "") }
+        return definitions.compactMap { definition in
+            guard let url = definition["url"] as? String else { return nil }
+            var contexts: [String] = []
+            for context in definition["context"] as? [JSONObject] ?? [] {
+                let expression = context["expression"] as? String ?? ""
+                switch context["type"] as? String {
+                case "element": contexts.append("e:" + expression)
+                case "extension": contexts.append("x:" + expression)
+                default: contexts = ["*"]
+                }
+                if contexts == ["*"] { break }
+            }
+            if contexts.isEmpty || contexts.contains(where: { $0.contains(" ") || $0.contains("\t") }) { contexts = ["*"] }
+            let snapshot = (definition["snapshot"] as? JSONObject)?["element"] as? [JSONObject] ?? []
+            func element(_ id: String) -> JSONObject? { snapshot.first { ($0["id"] as? String) == id } }
+            func valueField(_ prefix: String) -> String {
+                guard let value = element(prefix + "value[x]"), (value["max"] as? String) != "0" else { return "-" }
+                let types = (value["type"] as? [JSONObject] ?? []).compactMap { $0["code"] as? String }
+                let min = (value["min"] as? Int) ?? 0
+                return "\(min):" + (types.isEmpty || types.count > 20 ? "*" : types.joined(separator: ","))
+            }
+            var fields = ["X", url, contexts.joined(separator: " "), valueField("Extension.")]
+            for slice in snapshot where (slice["path"] as? String) == "Extension.extension" && slice["sliceName"] != nil {
+                guard let id = slice["id"] as? String, !id.dropFirst("Extension.extension:".count).contains(".") else { continue }
+                let subURL = element(id + ".url")?["fixedUri"] as? String ?? String(id.dropFirst("Extension.extension:".count))
+                let min = (slice["min"] as? Int) ?? 0
+                let max = slice["max"] as? String ?? "*"
+                let value = valueField(id + ".")
+                fields.append("\(min):\(max):\(value == "-" ? "-" : String(value.drop { $0 != ":" }.dropFirst())):\(subURL)")
+            }
+            return fields.joined(separator: "\t")
+        }
     }
 
     /// The Swift source file that embeds the catalogue text.

@@ -19,6 +19,7 @@ struct CatalogueText {
     var typeRecords: [TypeRecord] = []
     var elements: [ElementRecord] = []
     var valueSets: [String: ValueSetExpansion] = [:]
+    var extensionDefinitions: [String: ExtensionDefinition] = [:]
 
     init(_ text: String) throws {
         var pendingValueSet: (url: String, codes: [String: Set<String>])?
@@ -93,6 +94,12 @@ struct CatalogueText {
                 }
                 let system = String(try field(1))
                 pendingValueSet!.codes[system, default: []].formUnion(fields.dropFirst(2).map(String.init))
+            case "X":
+                finishValueSet()
+                guard let definition = ExtensionDefinition(fields: fields.dropFirst()) else {
+                    throw TypeCatalogue.FormatError(line: lineNumber, reason: "malformed extension record")
+                }
+                extensionDefinitions[definition.url] = definition
             default:
                 throw TypeCatalogue.FormatError(line: lineNumber, reason: "unknown record kind")
             }

@@ -18,6 +18,8 @@ public final class TypeCatalogue: Sendable {
     public let elements: [ElementDefinition]
     public let contexts: [ElementContext]
     public let valueSets: [String: ValueSetExpansion]
+    /// The core extension definitions by URL.
+    public let extensionDefinitions: [String: ExtensionDefinition]
     /// Concrete resource type names → context ids, probed with bytes by readers.
     private let resourceTable: NameTable
     private let contextIDsByPath: [String: Int]
@@ -37,6 +39,7 @@ public final class TypeCatalogue: Sendable {
         contexts = builder.contexts
         contextIDsByPath = builder.contextIDsByPath
         valueSets = parsed.valueSets
+        extensionDefinitions = parsed.extensionDefinitions
         resourceTable = NameTable(
             builder.types.values
                 .filter { $0.kind == .resource && !$0.isAbstract }

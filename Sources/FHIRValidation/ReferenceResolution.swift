@@ -9,6 +9,8 @@ enum ReferenceResolution: Equatable {
     case entry(type: String)
     /// `#id` with no such contained resource.
     case missingContained
+    /// Several entries of the enclosing Bundle, with the same `fullUrl` in different versions.
+    case ambiguousEntry(type: String?)
     /// A `urn:uuid:`/`urn:oid:` that is no entry's `fullUrl`.
     case missingEntry
     /// Nothing can be told (an absolute URL to an unknown server path, a logical reference).
@@ -18,6 +20,7 @@ enum ReferenceResolution: Equatable {
     var resourceType: String? {
         switch self {
         case .type(let type), .entry(let type): type
+        case .ambiguousEntry(let type): type
         case .missingContained, .missingEntry, .unknown: nil
         }
     }
@@ -40,10 +43,27 @@ enum ReferenceResolution: Equatable {
             return .missingContained
         }
         if let bundle {
-            if let type = bundle.resourceType(forFullUrl: reference) { return .entry(type: type) }
-            if reference.hasPrefix("urn:uuid:") || reference.hasPrefix("urn:oid:") { return .missingEntry }
+            let isRelative = !hasScheme(reference)
+            switch bundle.match(reference, isRelative: isRelative) {
+            case .one(let entry)?: return entry.resourceType.map { .entry(type: $0) } ?? .unknown
+            case .several(let type)?: return .ambiguousEntry(type: type)
+            case .none?, nil:
+                if reference.hasPrefix("urn:uuid:") || reference.hasPrefix("urn:oid:") { return .missingEntry }
+            }
         }
         return typeFromURL(reference, catalogue: catalogue).map(Self.type) ?? .unknown
+    }
+
+    /// An absolute URI starts with a scheme (RFC 3986 §3.1: `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"`).
+    static func hasScheme(_ text: String) -> Bool {
+        var utf8 = text.utf8.makeIterator()
+        guard let first = utf8.next(), (first | 0x20) >= 0x61, (first | 0x20) <= 0x7A else { return false }
+        while let byte = utf8.next() {
+            if byte == 0x3A { return true }
+            let letter = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
+            guard letter || (byte >= 0x30 && byte <= 0x39) || byte == 0x2B || byte == 0x2D || byte == 0x2E else { return false }
+        }
+        return false
     }
 
     /// `Patient/123`, `Patient/123/_history/2`, `https://host/fhir/Patient/123`: the type is the

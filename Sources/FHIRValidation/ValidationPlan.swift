@@ -19,10 +19,15 @@ final class ValidationPlan: Sendable {
         let primitiveKind: PrimitiveKind?
         /// `Reference.reference` and canonical/uri/url values may point at contained resources (dom-3).
         let mayReferToContained: Bool
+        /// Complex members with a native check of their own (`Attachment.size`, `Extension`).
+        let isAttachment: Bool
+        let isExtension: Bool
+        /// `Extension.extension`: its url may be relative, naming a slice of the parent's definition.
+        let isSubExtension: Bool
 
         init(
             definition: ElementDefinition, isReference: Bool, binding: BindingRule?, isNarrative: Bool,
-            invariants: [CompiledInvariant], primitiveKind: PrimitiveKind?
+            invariants: [CompiledInvariant], primitiveKind: PrimitiveKind?, typeName: String
         ) {
             self.definition = definition
             self.isReference = isReference
@@ -31,6 +36,9 @@ final class ValidationPlan: Sendable {
             self.invariants = invariants
             self.primitiveKind = primitiveKind
             self.mayReferToContained = primitiveKind == .canonical || primitiveKind == .uri || primitiveKind == .url
+            self.isAttachment = typeName == "Attachment"
+            self.isExtension = typeName == "Extension"
+            self.isSubExtension = definition.path == "Extension.extension"
         }
     }
 
@@ -50,7 +58,9 @@ final class ValidationPlan: Sendable {
     /// entry whose fullUrl repeats where the invariant can only name the Bundle, and `dom-3`
     /// because its expression walks every descendant of the resource for each contained one,
     /// while the walk already sees every reference once (`ValidationRun+Contained.swift`).
-    static let checkedNatively: Set<String> = ["ele-1", "bdl-7", "dom-3"]
+    /// `txt-1` and `txt-2` are `htmlChecks()`, a native check of the XHTML (`NarrativeCheck`,
+    /// `ValidationRun+Narrative.swift`), not an ordinary FHIRPath function.
+    static let checkedNatively: Set<String> = ["ele-1", "bdl-7", "dom-3", "txt-1", "txt-2"]
 
     /// Resource type name → the invariants of the type and its bases (`dom-2`…`dom-6`).
     let resourceInvariants: [String: [CompiledInvariant]]
@@ -75,12 +85,13 @@ final class ValidationPlan: Sendable {
                 let definition = catalogue.elements[member.elementIndex]
                 var primitiveKind: PrimitiveKind?
                 if case .primitive(let kind) = member.valueType { primitiveKind = kind }
-                var invariants = definition.constraints.map(cache.compile)
+                var invariants = definition.constraints.filter { !Self.checkedNatively.contains($0.key) }.map(cache.compile)
                 if case .resource = member.valueType {} else { invariants += typeInvariants(member.typeName) }
                 return MemberRule(
                     definition: definition, isReference: member.typeName == "Reference",
                     binding: Self.bindingRule(member: member, definition: definition, catalogue: catalogue),
-                    isNarrative: member.typeName == "xhtml", invariants: invariants, primitiveKind: primitiveKind)
+                    isNarrative: member.typeName == "xhtml", invariants: invariants, primitiveKind: primitiveKind,
+                    typeName: member.typeName)
             })
         }
         self.rules = rules

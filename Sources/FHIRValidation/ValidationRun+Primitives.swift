@@ -6,9 +6,14 @@ extension ValidationRun {
     mutating func checkPrimitive(_ node: FHIRElement, kind: PrimitiveKind, isNarrative: Bool) {
         guard var value = node.value else { return }
         if isNarrative {
-            if let problem = NarrativeCheck.problem(in: value) { report(.error, problem.code, problem.message) }
+            if let problem = NarrativeCheck.problem(in: value) {
+                report(.error, problem.code, problem.message)
+            } else {
+                checkNarrativeContent(value)
+            }
             return
         }
+        checkStringSize(value, kind: kind)
         let problem = value.withUTF8 { kind.check(UnsafeRawBufferPointer($0)) }
         if let problem { report(.error, .value, problem.message(for: kind)) }
     }

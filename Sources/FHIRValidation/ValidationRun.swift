@@ -48,7 +48,10 @@ struct ValidationRun {
     }
 
     /// A resource node: the root, a `contained` resource or a Bundle entry's resource.
-    mutating func visitResource(_ resource: FHIRElement, contextID: Int, containedIndex: Int? = nil) {
+    mutating func visitResource(
+        _ resource: FHIRElement, contextID: Int, containedIndex: Int? = nil, isBundleEntry: Bool = false
+    ) {
+        if isBundleEntry, !bundles.isEmpty { bundles[bundles.count - 1].enterEntryResource() }
         resources.append(resource)
         localReferences.append([])
         containersReferredBack.append([])
@@ -67,6 +70,7 @@ struct ValidationRun {
             // (DomainResource.text, resource.html §2.36.0.1): not for them.
             checkInvariants(containedIndex == nil ? invariants : invariants.filter { $0.constraint.key != "dom-6" }, on: node)
         }
+        if node.typeName == "Questionnaire" { checkEnableWhen(resource) }
         let references = localReferences.removeLast()
         checkContainedAreReferenced(resource, references: references)
         containersReferredBack.removeLast()
@@ -80,6 +84,7 @@ struct ValidationRun {
         }
         resourceNodes.removeLast()
         resources.removeLast()
+        if isBundleEntry, !bundles.isEmpty { bundles[bundles.count - 1].leaveEntryResource() }
     }
 
     /// Checks the children of a node against its context: each is a known member, occurs no
@@ -136,7 +141,8 @@ struct ValidationRun {
                 report(.error, .structure, "not a resource of a known R4 type")
                 return
             }
-            visitResource(node, contextID: contextID, containedIndex: member.name == "contained" ? occurrence : nil)
+            visitResource(node, contextID: contextID, containedIndex: member.name == "contained" ? occurrence : nil,
+                          isBundleEntry: member.name == "resource" && resources.last?.resourceType == "Bundle")
             return
         case .primitive(let kind):
             checkPrimitive(node, kind: kind, isNarrative: rule.isNarrative)
@@ -150,6 +156,10 @@ struct ValidationRun {
             checkReference(node, definition: rule.definition)
         }
         if rule.mayReferToContained, let value = node.value { noteLocalReference(value) }
+        if rule.isAttachment { checkAttachmentSize(node) }
+        if rule.isExtension {
+            checkExtension(node, isSubExtension: rule.isSubExtension, isModifier: member.name == "modifierExtension")
+        }
         if member.valueContextID >= 0 { visitChildren(of: node, contextID: member.valueContextID) }
         if !rule.invariants.isEmpty {
             checkInvariants(rule.invariants, on: FHIRPathNode(

@@ -89,7 +89,8 @@ struct BaseRuleTests {
     @Test("a transaction's PUT entry whose resource id differs from the URL's")
     func putIdentity() throws {
         let bundle = #"{"resourceType":"Bundle","type":"transaction","entry":[{"fullUrl":"http://x.org/fhir/Patient/1","resource":{"resourceType":"Patient","id":"2"},"request":{"method":"PUT","url":"Patient/1"}}]}"#
-        #expect(try errors(bundle).map(\.expression) == ["Bundle.entry[0].request.url"])
+        // The fullUrl disagrees with the resource id as well (bundle.html §2.36.4).
+        #expect(try errors(bundle).map(\.expression) == ["Bundle.entry[0].request.url", "Bundle.entry[0].fullUrl"])
     }
 
     @Test("an unresolved urn:uuid is an error in a transaction and a warning in a collection")
@@ -109,5 +110,134 @@ struct BaseRuleTests {
         #expect(try errors(bundle).map(\.expression) == ["Bundle.entry[1].resource.subject.reference"])
         let transaction = bundle.replacingOccurrences(of: #""type":"batch""#, with: #""type":"transaction""#)
         #expect(try errors(transaction).isEmpty)
+    }
+    // MARK: Bundle fullUrl and reference rules (bundle.html §2.36.4, §2.36.4.1)
+
+    @Test("a fullUrl must be an absolute URI")
+    func fullUrlAbsolute() throws {
+        let found = try errors(#"{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"Patient/1","resource":{"resourceType":"Patient","id":"1"}}]}"#)
+        #expect(found.map(\.expression) == ["Bundle.entry[0].fullUrl"])
+    }
+
+    @Test("a RESTful fullUrl needs a resource id")
+    func restfulFullUrlNeedsID() throws {
+        let found = try errors(#"{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"http://x.org/fhir/Patient/1","resource":{"resourceType":"Patient"}}]}"#)
+        #expect(found.map(\.expression) == ["Bundle.entry[0].fullUrl"])
+        #expect(found.first?.message.contains("no id") == true)
+    }
+
+    @Test("two entries with the same type and id")
+    func duplicateEntryIDs() throws {
+        let found = try errors(#"{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:6f1e0a34-2b1c-4d5e-9f7a-0b1c2d3e4f50","resource":{"resourceType":"Patient","id":"1"}},{"fullUrl":"urn:uuid:6f1e0a34-2b1c-4d5e-9f7a-0b1c2d3e4f51","resource":{"resourceType":"Patient","id":"1"}}]}"#)
+        #expect(found.map(\.expression) == ["Bundle.entry[1].resource.id"])
+    }
+
+    @Test("a relative reference resolves against the referring entry's RESTful fullUrl; the entry must hold that type")
+    func bundleReferenceType() throws {
+        let found = try errors(#"{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"http://x.org/fhir/Patient/1","resource":{"resourceType":"Patient","id":"1","managingOrganization":{"reference":"Organization/2"}}},{"fullUrl":"http://x.org/fhir/Organization/2","resource":{"resourceType":"Practitioner","id":"2"}}]}"#)
+        #expect(found.contains { $0.expression == "Bundle.entry[0].resource.managingOrganization.reference" && $0.message.contains("holds a Practitioner") })
+    }
+
+    @Test("an unversioned reference to a fullUrl that several entries share is ambiguous")
+    func ambiguousReference() throws {
+        let found = try errors(#"{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:6f1e0a34-2b1c-4d5e-9f7a-0b1c2d3e4f50","resource":{"resourceType":"Patient","generalPractitioner":[{"reference":"urn:uuid:6f1e0a34-2b1c-4d5e-9f7a-0b1c2d3e4f51"}]}},{"fullUrl":"urn:uuid:6f1e0a34-2b1c-4d5e-9f7a-0b1c2d3e4f51","resource":{"resourceType":"Organization","meta":{"versionId":"1"},"name":"x"}},{"fullUrl":"urn:uuid:6f1e0a34-2b1c-4d5e-9f7a-0b1c2d3e4f51","resource":{"resourceType":"Organization","meta":{"versionId":"2"},"name":"x"}}]}"#)
+        #expect(found.map(\.expression) == ["Bundle.entry[0].resource.generalPractitioner[0].reference"])
+        #expect(found.first?.code == .multipleMatches)
+    }
+
+    @Test("a document's Composition refers to resources in the Bundle")
+    func documentReferencesResolve() throws {
+        let found = try errors(#"{"resourceType":"Bundle","identifier":{"system":"urn:ietf:rfc:3986","value":"urn:uuid:6f1e0a34-2b1c-4d5e-9f7a-0b1c2d3e4f59"},"timestamp":"2026-01-01T00:00:00Z","type":"document","entry":[{"fullUrl":"urn:uuid:6f1e0a34-2b1c-4d5e-9f7a-0b1c2d3e4f50","resource":{"resourceType":"Composition","text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>"},"status":"final","type":{"text":"x"},"date":"2026-01-01","title":"x","author":[{"reference":"Organization/1"}]}}]}"#)
+        #expect(found.map(\.expression) == ["Bundle.entry[0].resource.author[0].reference"])
+    }
+
+    // MARK: Search results and links
+
+    @Test("a paging link relation occurs once")
+    func linkRelationsUnique() throws {
+        let found = try errors(#"{"resourceType":"Bundle","type":"searchset","link":[{"relation":"self","url":"http://x.org/fhir/Patient"},{"relation":"self","url":"http://x.org/fhir/Patient"}]}"#)
+        #expect(found.map(\.expression) == ["Bundle.link[1]"])
+    }
+
+    @Test("search matches have ids and the searched type; outcome entries are OperationOutcomes")
+    func searchResults() throws {
+        let found = try errors(#"{"resourceType":"Bundle","type":"searchset","link":[{"relation":"self","url":"http://x.org/fhir/Patient?name=x"}],"entry":[{"fullUrl":"urn:uuid:6f1e0a34-2b1c-4d5e-9f7a-0b1c2d3e4f50","resource":{"resourceType":"Organization","name":"x"},"search":{"mode":"match"}},{"fullUrl":"urn:uuid:6f1e0a34-2b1c-4d5e-9f7a-0b1c2d3e4f51","resource":{"resourceType":"Patient","id":"p"},"search":{"mode":"outcome"}}]}"#)
+        #expect(found.map(\.expression) == ["Bundle.entry[0].resource", "Bundle.entry[0].resource", "Bundle.entry[1].resource"])
+    }
+
+    // MARK: Narrative
+
+    @Test("txt-2: a narrative with only whitespace")
+    func narrativeContent() throws {
+        let found = try errors(#"{"resourceType":"Patient","text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\"><p> </p></div>"}}"#)
+        #expect(found.map(\.expression) == ["Patient.text.div"])
+        #expect(found.first?.message.hasPrefix("txt-2") == true)
+    }
+
+    @Test("a narrative #link must resolve; an <img src=#id> counts as a reference for dom-3")
+    func narrativeFragmentLinks() throws {
+        let dangling = try errors(##"{"resourceType":"Patient","text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\"><a href=\"#nowhere\">x</a></div>"}}"##)
+        #expect(dangling.map(\.expression) == ["Patient.text.div"])
+        let anchored = try errors(##"{"resourceType":"Patient","text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\"><a href=\"#a1\">x</a><p id=\"a1\">y</p></div>"}}"##)
+        #expect(anchored.isEmpty)
+        let image = try errors(##"{"resourceType":"Patient","text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\"><img src=\"#b1\" alt=\"x\"/></div>"},"contained":[{"resourceType":"Binary","id":"b1","contentType":"image/png"}]}"##)
+        #expect(image.isEmpty)
+    }
+
+    @Test("a narrative hyperlink with the urn scheme outside a transaction")
+    func narrativeURNLink() throws {
+        let found = try errors(#"{"resourceType":"Patient","text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\"><a href=\"urn:uuid:6f1e0a34-2b1c-4d5e-9f7a-0b1c2d3e4f50\">x</a></div>"}}"#)
+        #expect(found.map(\.expression) == ["Patient.text.div"])
+    }
+
+    // MARK: Extensions and data types
+
+    @Test("Extension.url must be absolute")
+    func extensionURLAbsolute() throws {
+        let found = try errors(#"{"resourceType":"Patient","extension":[{"url":"nickname","valueString":"x"}]}"#)
+        #expect(found.map(\.expression) == ["Patient.extension[0].url"])
+    }
+
+    @Test("an extension URL in the core namespace that R4 does not define; an unknown one elsewhere is not reported")
+    func unknownCoreExtension() throws {
+        let found = try errors(#"{"resourceType":"Patient","extension":[{"url":"http://hl7.org/fhir/StructureDefinition/no-such-extension","valueString":"x"}]}"#)
+        #expect(found.map(\.expression) == ["Patient.extension[0].url"])
+        let unknown = try findings(#"{"resourceType":"Patient","extension":[{"url":"http://example.org/fhir/ext","valueString":"x"}]}"#)
+        #expect(!unknown.contains { $0.expression?.hasPrefix("Patient.extension") == true })
+    }
+
+    @Test("a core extension's value type comes from its definition")
+    func coreExtensionValueType() throws {
+        let found = try errors(#"{"resourceType":"Patient","extension":[{"url":"http://hl7.org/fhir/StructureDefinition/patient-birthTime","valueString":"x"}]}"#)
+        #expect(found.map(\.expression) == ["Patient.extension[0].valueString"])
+    }
+
+    @Test("a complex core extension: required and undefined sub-extensions")
+    func complexCoreExtension() throws {
+        let missing = try errors(#"{"resourceType":"Patient","extension":[{"url":"http://hl7.org/fhir/StructureDefinition/patient-animal","extension":[{"url":"breed","valueCodeableConcept":{"text":"x"}}]}]}"#)
+        #expect(missing.map(\.expression) == ["Patient.extension[0]"])
+        let undefined = try errors(#"{"resourceType":"Patient","extension":[{"url":"http://hl7.org/fhir/StructureDefinition/patient-animal","extension":[{"url":"species","valueCodeableConcept":{"text":"x"}},{"url":"species-x","valueCodeableConcept":{"text":"x"}}]}]}"#)
+        #expect(undefined.map(\.expression) == ["Patient.extension[0].extension[1]"])
+    }
+
+    @Test("Attachment.size must be the decoded length of data")
+    func attachmentSize() throws {
+        let found = try errors(#"{"resourceType":"Media","status":"completed","content":{"contentType":"text/plain","data":"aGVscCBpJ20gYSBidWc=","size":100}}"#)
+        #expect(found.map(\.expression) == ["Media.content.size"])
+        #expect(try errors(#"{"resourceType":"Media","status":"completed","content":{"contentType":"text/plain","data":"aGVscCBpJ20gYSBidWc=","size":14}}"#).isEmpty)
+    }
+
+    @Test("a string over 1 MB")
+    func stringSizeLimit() throws {
+        let long = String(repeating: "a", count: 1_048_577)
+        let found = try errors(#"{"resourceType":"Patient","name":[{"family":"\#(long)"}]}"#)
+        #expect(found.map(\.expression) == ["Patient.name[0].family"])
+        #expect(found.first?.code == .tooLong)
+    }
+
+    @Test("an enableWhen that depends on a question nested inside its own item")
+    func enableWhenNested() throws {
+        let found = try errors(#"{"resourceType":"Questionnaire","status":"draft","item":[{"linkId":"g","type":"group","enableWhen":[{"question":"q","operator":"=","answerBoolean":true}],"item":[{"linkId":"q","type":"boolean"}]}]}"#)
+        #expect(found.map(\.expression) == ["Questionnaire.item[0]"])
     }
 }

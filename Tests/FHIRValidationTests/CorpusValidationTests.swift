@@ -16,13 +16,27 @@ struct CorpusValidationTests {
         "OperationOutcome", "CapabilityStatement",
     ]
 
-    /// Errors in official examples that the HL7 reference validator reports too, by file and
-    /// FHIRPath expression, with the reason.
-    static let knownExampleErrors: [String: (expression: String, reason: String)] = [
+    /// Errors in official examples that the HL7 reference validator reports too, by file, with
+    /// the FHIRPath expressions (or their common prefix and the message's start) and the reason.
+    static let knownExampleErrors: [String: (expression: String, message: String, reason: String)] = [
         "medicationrequest0301.json": (
-            "MedicationRequest.dispenseRequest.performer.reference",
+            "MedicationRequest.dispenseRequest.performer.reference", "",
             "the example points dispenseRequest.performer at a Practitioner; R4 allows only Organization "
                 + "(the reference validator's Reference_REF_BadTargetType)"),
+        "diagnosticreport-example-lri.json": (
+            "Bundle.entry[", "fullUrl is a RESTful URL",
+            "fullUrls such as .../Observation/lri-gramstain1 hold Observations with id gramstain1: the fullUrl disagrees "
+                + "with the resource id (bundle.html §2.36.4; the reference validator's BUNDLE_ENTRY_URL_MATCHES_TYPE_ID)"),
+        "diagnosticreport-hla-genetics-results-example.json": (
+            "Bundle.entry[0].resource.extension[1].extension[1]", "",
+            "the example names a sub-extension of hla-genotyping-results-glstring 'uri'; the core definition names it "
+                + "'url' (the reference validator's 'Sub-extension url ... is not defined by the Extension')"),
+        "message-request-link.json": (
+            "Bundle.entry[2].fullUrl", "",
+            "fullUrl .../Patient/pat12 holds the Patient pat2 (bundle.html §2.36.4; BUNDLE_ENTRY_URL_MATCHES_TYPE_ID)"),
+        "message-response-link.json": (
+            "Bundle.entry[3].fullUrl", "",
+            "fullUrl .../Patient/pat12 holds the Patient pat2 (bundle.html §2.36.4; BUNDLE_ENTRY_URL_MATCHES_TYPE_ID)"),
     ]
 
     @Test("official R4 examples of the IOP's resource types validate without error",
@@ -40,7 +54,12 @@ struct CorpusValidationTests {
             guard Self.iopTypes.contains(resource.resourceType ?? "") else { continue }
             validated += 1
             let known = Self.knownExampleErrors[file.lastPathComponent]
-            let unexpected = errors.filter { $0.expression != known?.expression }
+            let unexpected = errors.filter { error in
+                guard let known else { return true }
+                return known.message.isEmpty
+                    ? error.expression != known.expression
+                    : !((error.expression ?? "").hasPrefix(known.expression) && error.message.hasPrefix(known.message))
+            }
             if !unexpected.isEmpty { errorsByFile[file.lastPathComponent] = unexpected }
         }
         print("validated \(validated) examples of the IOP types; errors in \(errorsByFile.count)")

@@ -8566,5 +8566,401 @@ S	http://terminology.hl7.org/CodeSystem/v3-Confidentiality	U	L	M	N	R	V
 V	http://terminology.hl7.org/ValueSet/v3-PurposeOfUse	-filter
 V	http://terminology.hl7.org/ValueSet/v3-ServiceDeliveryLocationRoleType	-filter
 V	http://www.rsna.org/RadLex_Playbook.aspx	-not in package
+X	http://fhir-registry.smarthealthit.org/StructureDefinition/capabilities	e:CapabilityStatement.rest.security	1:code
+X	http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris	e:CapabilityStatement.rest.security	-	1:1:uri:authorize	1:1:uri:token	0:1:uri:register	0:1:uri:manage
+X	http://hl7.org/fhir/StructureDefinition/11179-objectClass	e:ElementDefinition.mapping	1:Coding
+X	http://hl7.org/fhir/StructureDefinition/11179-objectClassProperty	e:ElementDefinition.mapping	1:Coding
+X	http://hl7.org/fhir/StructureDefinition/11179-permitted-value-conceptmap	e:StructureDefinition.snapshot.element.binding.valueSet e:StructureDefinition.differential.element.binding.valueSet e:Questionnaire.item.answerValueSet	1:canonical
+X	http://hl7.org/fhir/StructureDefinition/11179-permitted-value-valueset	e:StructureDefinition.snapshot.element.binding.valueSet e:StructureDefinition.differential.element.binding.valueSet e:Questionnaire.item.answerValueSet	1:canonical
+X	http://hl7.org/fhir/StructureDefinition/DiagnosticReport-geneticsAnalysis	e:DiagnosticReport	-	1:1:CodeableConcept:type	0:1:CodeableConcept:interpretation
+X	http://hl7.org/fhir/StructureDefinition/DiagnosticReport-geneticsAssessedCondition	e:DiagnosticReport	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/DiagnosticReport-geneticsFamilyMemberHistory	e:DiagnosticReport	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/DiagnosticReport-geneticsReferences	e:DiagnosticReport	-	0:1:string:description	0:*:uri:reference	0:1:CodeableConcept:type
+X	http://hl7.org/fhir/StructureDefinition/allergyintolerance-assertedDate	e:AllergyIntolerance	1:dateTime
+X	http://hl7.org/fhir/StructureDefinition/allergyintolerance-certainty	e:AllergyIntolerance.reaction	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/allergyintolerance-duration	e:AllergyIntolerance.reaction	1:Duration
+X	http://hl7.org/fhir/StructureDefinition/allergyintolerance-reasonRefuted	e:AllergyIntolerance	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/allergyintolerance-resolutionAge	e:AllergyIntolerance	1:Age
+X	http://hl7.org/fhir/StructureDefinition/allergyintolerance-substanceExposureRisk	e:AllergyIntolerance	-	1:1:CodeableConcept:substance	1:1:CodeableConcept:exposureRisk
+X	http://hl7.org/fhir/StructureDefinition/auditevent-Accession	e:AuditEvent.entity	1:Identifier
+X	http://hl7.org/fhir/StructureDefinition/auditevent-Anonymized	e:AuditEvent.entity	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/auditevent-Encrypted	e:AuditEvent.entity	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/auditevent-Instance	e:AuditEvent.entity	1:Identifier
+X	http://hl7.org/fhir/StructureDefinition/auditevent-MPPS	e:AuditEvent.entity	1:Identifier
+X	http://hl7.org/fhir/StructureDefinition/auditevent-NumberOfInstances	e:AuditEvent.entity	1:integer
+X	http://hl7.org/fhir/StructureDefinition/auditevent-ParticipantObjectContainsStudy	e:AuditEvent.entity	1:Identifier
+X	http://hl7.org/fhir/StructureDefinition/auditevent-SOPClass	e:AuditEvent.entity	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/bodySite	e:Element	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/capabilitystatement-expectation	e:CapabilityStatement.rest.resource.interaction e:CapabilityStatement.rest.resource.searchParam e:CapabilityStatement.rest.searchParam e:CapabilityStatement.rest.operation e:CapabilityStatement.document e:CapabilityStatement.rest.interaction e:CapabilityStatement.rest.resource.searchInclude e:CapabilityStatement.rest.resource.searchRevInclude	1:code
+X	http://hl7.org/fhir/StructureDefinition/capabilitystatement-prohibited	e:CapabilityStatement.rest.resource.interaction e:CapabilityStatement.rest.resource.searchParam e:CapabilityStatement.rest.searchParam e:CapabilityStatement.rest.operation e:CapabilityStatement.document e:CapabilityStatement.rest.interaction	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/capabilitystatement-search-parameter-combination	e:CapabilityStatement.rest.resource	-	1:*:string:required	0:*:string:optional
+X	http://hl7.org/fhir/StructureDefinition/capabilitystatement-supported-system	e:CapabilityStatement	1:uri
+X	http://hl7.org/fhir/StructureDefinition/capabilitystatement-websocket	e:CapabilityStatement.rest	1:uri
+X	http://hl7.org/fhir/StructureDefinition/careplan-activity-title	e:CarePlan.activity	1:string
+X	http://hl7.org/fhir/StructureDefinition/codesystem-alternate	e:CodeSystem.concept	-	1:1:code:code	1:1:Coding:use
+X	http://hl7.org/fhir/StructureDefinition/codesystem-author	e:CodeSystem	1:string
+X	http://hl7.org/fhir/StructureDefinition/codesystem-concept-comments	e:CodeSystem.concept	1:string
+X	http://hl7.org/fhir/StructureDefinition/codesystem-conceptOrder	e:CodeSystem.concept	1:integer
+X	http://hl7.org/fhir/StructureDefinition/codesystem-effectiveDate	e:CodeSystem	1:date
+X	http://hl7.org/fhir/StructureDefinition/codesystem-expirationDate	e:CodeSystem	1:date
+X	http://hl7.org/fhir/StructureDefinition/codesystem-history	e:CodeSystem	-	0:1:string:name	0:*:-:revision
+X	http://hl7.org/fhir/StructureDefinition/codesystem-keyWord	e:CodeSystem	1:string
+X	http://hl7.org/fhir/StructureDefinition/codesystem-label	e:CodeSystem.concept	1:string
+X	http://hl7.org/fhir/StructureDefinition/codesystem-map	e:CodeSystem	1:canonical
+X	http://hl7.org/fhir/StructureDefinition/codesystem-otherName	e:CodeSystem	-	1:1:string:name	0:1:boolean:preferred
+X	http://hl7.org/fhir/StructureDefinition/codesystem-replacedby	e:CodeSystem.concept	1:Coding
+X	http://hl7.org/fhir/StructureDefinition/codesystem-sourceReference	e:CodeSystem	1:uri
+X	http://hl7.org/fhir/StructureDefinition/codesystem-trusted-expansion	e:CodeSystem	1:uri
+X	http://hl7.org/fhir/StructureDefinition/codesystem-usage	e:CodeSystem	-	1:1:string:user	1:1:string:use
+X	http://hl7.org/fhir/StructureDefinition/codesystem-warning	e:CodeSystem	1:markdown
+X	http://hl7.org/fhir/StructureDefinition/codesystem-workflowStatus	e:CodeSystem	1:string
+X	http://hl7.org/fhir/StructureDefinition/coding-sctdescid	e:Coding	1:id
+X	http://hl7.org/fhir/StructureDefinition/communication-media	e:Communication	1:Attachment
+X	http://hl7.org/fhir/StructureDefinition/communicationrequest-initiatingLocation	e:CommunicationRequest	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/composition-clinicaldocument-otherConfidentiality	e:Composition	1:Coding
+X	http://hl7.org/fhir/StructureDefinition/composition-clinicaldocument-versionNumber	e:Composition	1:string
+X	http://hl7.org/fhir/StructureDefinition/composition-section-subject	e:Composition.section	1:string
+X	http://hl7.org/fhir/StructureDefinition/concept-bidirectional	e:ConceptMap	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/condition-assertedDate	e:Condition	1:dateTime
+X	http://hl7.org/fhir/StructureDefinition/condition-dueTo	e:Condition	1:CodeableConcept,Reference
+X	http://hl7.org/fhir/StructureDefinition/condition-occurredFollowing	e:Condition	1:CodeableConcept,Reference
+X	http://hl7.org/fhir/StructureDefinition/condition-outcome	e:Condition	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/condition-related	e:Condition	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/condition-ruledOut	e:Condition	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/consent-NotificationEndpoint	e:Consent	1:uri
+X	http://hl7.org/fhir/StructureDefinition/consent-Transcriber	e:Consent	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/consent-Witness	e:Consent	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/consent-location	e:Consent.provision	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/contactpoint-area	e:ContactPoint	1:string
+X	http://hl7.org/fhir/StructureDefinition/contactpoint-country	e:ContactPoint	1:string
+X	http://hl7.org/fhir/StructureDefinition/contactpoint-extension	e:ContactPoint	1:string
+X	http://hl7.org/fhir/StructureDefinition/contactpoint-local	e:ContactPoint	1:string
+X	http://hl7.org/fhir/StructureDefinition/cqf-calculatedValue	e:Element	1:string
+X	http://hl7.org/fhir/StructureDefinition/cqf-cdsHooksEndpoint	e:PlanDefinition	1:uri
+X	http://hl7.org/fhir/StructureDefinition/cqf-citation	e:Attachment	1:string
+X	http://hl7.org/fhir/StructureDefinition/cqf-encounterClass	e:Basic	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/cqf-encounterType	e:Basic	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/cqf-expression	e:Element	1:Expression
+X	http://hl7.org/fhir/StructureDefinition/cqf-initialValue	e:Element	1:string
+X	http://hl7.org/fhir/StructureDefinition/cqf-initiatingOrganization	e:Basic	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/cqf-initiatingPerson	e:Basic	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/cqf-library	e:Element	1:canonical
+X	http://hl7.org/fhir/StructureDefinition/cqf-measureInfo	e:Element	-	0:1:canonical:measure	0:1:string:groupId	0:1:string:populationId
+X	http://hl7.org/fhir/StructureDefinition/cqf-qualityOfEvidence	e:Attachment	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/cqf-receivingOrganization	e:Basic	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/cqf-receivingPerson	e:Basic	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/cqf-recipientLanguage	e:Basic	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/cqf-recipientType	e:Basic	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/cqf-relativeDateTime	e:Element	-	1:1:Reference:target	1:1:string:targetPath	1:1:code:relationship	1:1:Duration,Range:offset
+X	http://hl7.org/fhir/StructureDefinition/cqf-strengthOfRecommendation	e:Attachment	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/cqf-systemUserLanguage	e:Basic	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/cqf-systemUserTaskContext	e:Basic	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/cqf-systemUserType	e:Basic	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/cqm-ValidityPeriod	e:Composition	1:dateTime
+X	http://hl7.org/fhir/StructureDefinition/data-absent-reason	e:Element	1:code
+X	http://hl7.org/fhir/StructureDefinition/designNote	e:Questionnaire e:Questionnaire.item e:Questionnaire.item.item e:ElementDefinition	1:markdown
+X	http://hl7.org/fhir/StructureDefinition/device-implantStatus	e:Device	1:code
+X	http://hl7.org/fhir/StructureDefinition/devicerequest-patientInstruction	e:DeviceRequest	-	1:1:code:lang	1:1:string:content
+X	http://hl7.org/fhir/StructureDefinition/diagnosticReport-addendumOf	e:DiagnosticReport	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/diagnosticReport-extends	e:DiagnosticReport	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/diagnosticReport-locationPerformed	e:DiagnosticReport	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/diagnosticReport-replaces	e:DiagnosticReport	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/diagnosticReport-risk	e:DiagnosticReport e:Observation	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/diagnosticReport-summaryOf	e:DiagnosticReport	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/display	e:canonical	1:string
+X	http://hl7.org/fhir/StructureDefinition/elementdefinition-allowedUnits	e:ElementDefinition	1:CodeableConcept,canonical
+X	http://hl7.org/fhir/StructureDefinition/elementdefinition-bestpractice	e:ElementDefinition.constraint	1:boolean,CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/elementdefinition-bestpractice-explanation	e:ElementDefinition.constraint	1:markdown
+X	http://hl7.org/fhir/StructureDefinition/elementdefinition-bindingName	e:ElementDefinition.binding	1:string
+X	http://hl7.org/fhir/StructureDefinition/elementdefinition-equivalence	e:ElementDefinition.mapping	1:code
+X	http://hl7.org/fhir/StructureDefinition/elementdefinition-identifier	e:ElementDefinition	1:Identifier
+X	http://hl7.org/fhir/StructureDefinition/elementdefinition-inheritedExtensibleValueSet	e:ElementDefinition.binding	1:uri,canonical
+X	http://hl7.org/fhir/StructureDefinition/elementdefinition-isCommonBinding	e:ElementDefinition.binding	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/elementdefinition-maxValueSet	e:ElementDefinition.binding	1:uri,canonical
+X	http://hl7.org/fhir/StructureDefinition/elementdefinition-minValueSet	e:ElementDefinition.binding	1:uri,canonical
+X	http://hl7.org/fhir/StructureDefinition/elementdefinition-namespace	e:ElementDefinition e:StructureDefinition	1:uri
+X	http://hl7.org/fhir/StructureDefinition/elementdefinition-profile-element	e:ElementDefinition.type.profile	1:string
+X	http://hl7.org/fhir/StructureDefinition/elementdefinition-question	e:ElementDefinition	1:string
+X	http://hl7.org/fhir/StructureDefinition/elementdefinition-selector	e:ElementDefinition	1:string
+X	http://hl7.org/fhir/StructureDefinition/elementdefinition-translatable	e:ElementDefinition	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/encounter-associatedEncounter	e:Encounter	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/encounter-modeOfArrival	e:Encounter	1:Coding
+X	http://hl7.org/fhir/StructureDefinition/encounter-reasonCancelled	e:Encounter	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/entryFormat	e:Questionnaire.item e:ElementDefinition	1:string
+X	http://hl7.org/fhir/StructureDefinition/event-basedOn	e:Condition	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/event-eventHistory	e:Observation e:DiagnosticReport e:Task e:SupplyDelivery e:DeviceUseStatement	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/event-location	e:Observation e:DiagnosticReport e:Media e:SupplyDelivery	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/event-partOf	e:DiagnosticReport e:Condition	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/event-performerFunction	e:Observation.performer e:DiagnosticReport.performer e:Media.operator	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/event-statusReason	e:Observation e:DiagnosticReport e:Media e:SupplyDelivery e:DeviceUseStatement	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/family-member-history-genetics-observation	e:FamilyMemberHistory	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/family-member-history-genetics-parent	e:FamilyMemberHistory	-	1:1:CodeableConcept:type	1:1:Reference:reference
+X	http://hl7.org/fhir/StructureDefinition/family-member-history-genetics-sibling	e:FamilyMemberHistory	-	1:1:CodeableConcept:type	1:1:Reference:reference
+X	http://hl7.org/fhir/StructureDefinition/familymemberhistory-abatement	e:FamilyMemberHistory.condition	1:date,Age,boolean
+X	http://hl7.org/fhir/StructureDefinition/familymemberhistory-patient-record	e:FamilyMemberHistory	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/familymemberhistory-severity	e:FamilyMemberHistory.condition	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/familymemberhistory-type	e:FamilyMemberHistory	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/flag-detail	e:Flag	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/flag-priority	e:Flag	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/geolocation	e:Address	-	1:1:decimal:latitude	1:1:decimal:longitude
+X	http://hl7.org/fhir/StructureDefinition/goal-acceptance	e:Goal	-	1:1:Reference:individual	0:1:code:status	0:1:CodeableConcept:priority
+X	http://hl7.org/fhir/StructureDefinition/goal-reasonRejected	e:Goal	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/goal-relationship	e:Goal	-	1:1:CodeableConcept:type	1:1:Reference:target
+X	http://hl7.org/fhir/StructureDefinition/hla-genotyping-results-allele-database	e:DiagnosticReport	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/hla-genotyping-results-glstring	e:DiagnosticReport	-	0:1:uri:url	0:1:string:text
+X	http://hl7.org/fhir/StructureDefinition/hla-genotyping-results-haploid	e:DiagnosticReport	-	0:1:CodeableConcept:locus	0:1:CodeableConcept:type	0:1:CodeableConcept:method
+X	http://hl7.org/fhir/StructureDefinition/hla-genotyping-results-method	e:DiagnosticReport	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/http-response-header	e:Bundle.entry.response	1:string
+X	http://hl7.org/fhir/StructureDefinition/humanname-assembly-order	e:HumanName	1:code
+X	http://hl7.org/fhir/StructureDefinition/humanname-fathers-family	e:HumanName.family	1:string
+X	http://hl7.org/fhir/StructureDefinition/humanname-mothers-family	e:HumanName.family	1:string
+X	http://hl7.org/fhir/StructureDefinition/humanname-own-name	e:HumanName.family	1:string
+X	http://hl7.org/fhir/StructureDefinition/humanname-own-prefix	e:HumanName.family	1:string
+X	http://hl7.org/fhir/StructureDefinition/humanname-partner-name	e:HumanName.family	1:string
+X	http://hl7.org/fhir/StructureDefinition/humanname-partner-prefix	e:HumanName.family	1:string
+X	http://hl7.org/fhir/StructureDefinition/identifier-validDate	e:Identifier	1:dateTime
+X	http://hl7.org/fhir/StructureDefinition/iso21090-AD-use	e:Address	1:code
+X	http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-additionalLocator	e:Address.line	1:string
+X	http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-buildingNumberSuffix	e:Address.line	1:string
+X	http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-careOf	e:Address.line	1:string
+X	http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-censusTract	e:Address.line	1:string
+X	http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-delimiter	e:Address.line	1:string
+X	http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryAddressLine	e:Address.line	1:string
+X	http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryInstallationArea	e:Address.line	1:string
+X	http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryInstallationQualifier	e:Address.line	1:string
+X	http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryInstallationType	e:Address.line	1:string
+X	http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryMode	e:Address.line	1:string
+X	http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-deliveryModeIdentifier	e:Address.line	1:string
+X	http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-direction	e:Address.line	1:string
+X	http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-houseNumber	e:Address.line	1:string
+X	http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-houseNumberNumeric	e:Address.line	1:string
+X	http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-postBox	e:Address.line	1:string
+X	http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-precinct	e:Address	1:string
+X	http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetAddressLine	e:Address.line	1:string
+X	http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetName	e:Address.line	1:string
+X	http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetNameBase	e:Address.line	1:string
+X	http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetNameType	e:Address.line	1:string
+X	http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-unitID	e:Address.line	1:string
+X	http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-unitType	e:Address.line	1:string
+X	http://hl7.org/fhir/StructureDefinition/iso21090-EN-qualifier	e:HumanName.family e:HumanName.given e:HumanName.prefix e:HumanName.suffix	1:code
+X	http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation	e:HumanName	1:code
+X	http://hl7.org/fhir/StructureDefinition/iso21090-EN-use	e:HumanName	1:code
+X	http://hl7.org/fhir/StructureDefinition/iso21090-PQ-translation	e:Quantity	1:Quantity
+X	http://hl7.org/fhir/StructureDefinition/iso21090-SC-coding	e:string	1:Coding
+X	http://hl7.org/fhir/StructureDefinition/iso21090-TEL-address	e:ContactPoint	1:url
+X	http://hl7.org/fhir/StructureDefinition/iso21090-nullFlavor	e:Element	1:code
+X	http://hl7.org/fhir/StructureDefinition/iso21090-preferred	e:Element	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/iso21090-uncertainty	e:Quantity	1:decimal
+X	http://hl7.org/fhir/StructureDefinition/iso21090-uncertaintyType	e:Quantity	1:code
+X	http://hl7.org/fhir/StructureDefinition/language	e:HumanName e:Address e:Annotation	1:code
+X	http://hl7.org/fhir/StructureDefinition/list-changeBase	e:List	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/location-boundary-geojson	e:Location	1:Attachment
+X	http://hl7.org/fhir/StructureDefinition/location-distance	e:Bundle.entry.search	1:Distance
+X	http://hl7.org/fhir/StructureDefinition/match-grade	e:Bundle.entry.search	1:code
+X	http://hl7.org/fhir/StructureDefinition/maxDecimalPlaces	e:Questionnaire.item e:ElementDefinition	1:integer
+X	http://hl7.org/fhir/StructureDefinition/maxSize	e:Questionnaire.item e:ElementDefinition	1:decimal
+X	http://hl7.org/fhir/StructureDefinition/maxValue	e:Questionnaire.item	1:date,dateTime,time,instant,decimal,integer
+X	http://hl7.org/fhir/StructureDefinition/messageheader-response-request	e:MessageHeader	1:code
+X	http://hl7.org/fhir/StructureDefinition/mimeType	e:Questionnaire.item e:ElementDefinition	1:code
+X	http://hl7.org/fhir/StructureDefinition/minLength	e:Questionnaire.item e:ElementDefinition	1:integer
+X	http://hl7.org/fhir/StructureDefinition/minValue	e:Questionnaire.item	1:date,dateTime,time,decimal,integer
+X	http://hl7.org/fhir/StructureDefinition/narrativeLink	e:Element	1:url
+X	http://hl7.org/fhir/StructureDefinition/nutritionorder-adaptiveFeedingDevice	e:NutritionOrder.oralDiet	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/observation-bodyPosition	e:Observation e:Specimen.collection	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/observation-delta	e:Observation	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/observation-deviceCode	e:Observation	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/observation-focusCode	e:Observation	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/observation-gatewayDevice	e:Observation	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/observation-geneticsAllele	e:Observation	-	0:1:CodeableConcept:Name	0:1:CodeableConcept:State	0:1:decimal:Frequency
+X	http://hl7.org/fhir/StructureDefinition/observation-geneticsAminoAcidChange	e:Observation	-	0:1:CodeableConcept:Name	0:1:CodeableConcept:Type
+X	http://hl7.org/fhir/StructureDefinition/observation-geneticsAncestry	e:Observation	-	1:1:CodeableConcept:Name	0:1:decimal:Percentage	0:1:CodeableConcept:Source
+X	http://hl7.org/fhir/StructureDefinition/observation-geneticsCopyNumberEvent	e:Observation	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/observation-geneticsDNARegionName	e:Observation	1:string
+X	http://hl7.org/fhir/StructureDefinition/observation-geneticsGene	e:Observation	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/observation-geneticsGenomicSourceClass	e:Observation	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/observation-geneticsInterpretation	e:Observation	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/observation-geneticsPhaseSet	e:Observation	-	0:1:uri:Id	1:*:Reference:MolecularSequence
+X	http://hl7.org/fhir/StructureDefinition/observation-geneticsVariant	e:Observation	-	0:1:CodeableConcept:Name	0:1:CodeableConcept:Id	0:1:CodeableConcept:Type
+X	http://hl7.org/fhir/StructureDefinition/observation-precondition	e:Observation	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/observation-reagent	e:Observation	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/observation-replaces	e:Observation	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/observation-secondaryFinding	e:Observation	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/observation-sequelTo	e:Observation	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/observation-specimenCode	e:Observation	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/observation-timeOffset	e:Observation.component	1:integer
+X	http://hl7.org/fhir/StructureDefinition/openEHR-administration	e:AllergyIntolerance.reaction	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/openEHR-careplan	e:AllergyIntolerance.reaction	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/openEHR-exposureDate	e:AllergyIntolerance.reaction	1:dateTime
+X	http://hl7.org/fhir/StructureDefinition/openEHR-exposureDescription	e:AllergyIntolerance.reaction	1:string
+X	http://hl7.org/fhir/StructureDefinition/openEHR-exposureDuration	e:AllergyIntolerance.reaction	1:Duration
+X	http://hl7.org/fhir/StructureDefinition/openEHR-location	e:AllergyIntolerance.reaction	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/openEHR-management	e:AllergyIntolerance.reaction	1:string
+X	http://hl7.org/fhir/StructureDefinition/openEHR-test	e:AllergyIntolerance	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/operationdefinition-allowed-type	e:OperationDefinition.parameter	1:uri
+X	http://hl7.org/fhir/StructureDefinition/operationdefinition-profile	e:OperationDefinition.parameter	1:uri
+X	http://hl7.org/fhir/StructureDefinition/operationoutcome-authority	e:OperationOutcome.issue	1:uri
+X	http://hl7.org/fhir/StructureDefinition/operationoutcome-detectedIssue	e:OperationOutcome.issue	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-source	e:OperationOutcome.issue	1:string
+X	http://hl7.org/fhir/StructureDefinition/ordinalValue	e:Coding e:Questionnaire.item.answerOption e:CodeSystem.concept e:ValueSet.compose.include.concept	1:decimal
+X	http://hl7.org/fhir/StructureDefinition/organization-period	e:Organization	1:Period
+X	http://hl7.org/fhir/StructureDefinition/organization-preferredContact	e:Organization.contact	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/organizationaffiliation-primaryInd	e:OrganizationAffiliation.specialty	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/originalText	e:Element	1:string
+X	http://hl7.org/fhir/StructureDefinition/parameters-fullUrl	e:Parameters.parameter	1:uri
+X	http://hl7.org/fhir/StructureDefinition/patient-adoptionInfo	e:Patient	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/patient-animal	e:Patient	-	1:1:CodeableConcept:species	0:1:CodeableConcept:breed	0:1:CodeableConcept:genderStatus
+X	http://hl7.org/fhir/StructureDefinition/patient-birthPlace	e:Patient	1:Address
+X	http://hl7.org/fhir/StructureDefinition/patient-birthTime	e:Patient.birthDate	1:dateTime
+X	http://hl7.org/fhir/StructureDefinition/patient-cadavericDonor	e:Patient	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/patient-citizenship	e:Patient	-	0:1:CodeableConcept:code	0:1:Period:period
+X	http://hl7.org/fhir/StructureDefinition/patient-congregation	e:Patient	1:string
+X	http://hl7.org/fhir/StructureDefinition/patient-disability	e:Patient	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/patient-genderIdentity	e:Patient	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/patient-importance	e:Patient	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired	e:Patient	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName	e:Patient	1:string
+X	http://hl7.org/fhir/StructureDefinition/patient-nationality	e:Patient	-	0:1:CodeableConcept:code	0:1:Period:period
+X	http://hl7.org/fhir/StructureDefinition/patient-preferenceType	e:Patient.communication.preferred	1:Coding
+X	http://hl7.org/fhir/StructureDefinition/patient-proficiency	e:Patient.communication	-	0:1:Coding:level	0:*:Coding:type
+X	http://hl7.org/fhir/StructureDefinition/patient-relatedPerson	e:Patient.contact	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/patient-religion	e:Patient	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/practitioner-animalSpecies	e:Practitioner e:RelatedPerson	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/practitionerrole-primaryInd	e:PractitionerRole.specialty	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/procedure-approachBodyStructure	e:Procedure e:ServiceRequest e:DeviceRequest e:DeviceUseStatement	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/procedure-causedBy	e:Procedure	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/procedure-directedBy	e:Procedure e:ServiceRequest	1:CodeableConcept,Reference
+X	http://hl7.org/fhir/StructureDefinition/procedure-incisionDateTime	e:Procedure	1:dateTime
+X	http://hl7.org/fhir/StructureDefinition/procedure-method	e:Procedure	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/procedure-progressStatus	e:Procedure	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/procedure-schedule	e:Procedure	1:Timing
+X	http://hl7.org/fhir/StructureDefinition/procedure-targetBodyStructure	e:Procedure e:ServiceRequest	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/quantity-precision	e:decimal	1:integer
+X	http://hl7.org/fhir/StructureDefinition/questionnaire-baseType	e:Questionnaire.item e:Questionnaire.item.item	1:code
+X	http://hl7.org/fhir/StructureDefinition/questionnaire-choiceOrientation	e:Questionnaire.item e:Questionnaire.item.item	1:code
+X	http://hl7.org/fhir/StructureDefinition/questionnaire-constraint	e:Questionnaire e:Questionnaire.item e:Questionnaire.item.item	-	1:1:id:key	0:1:string:requirements	1:1:code:severity	1:1:string:expression	1:1:string:human	0:*:string:location
+X	http://hl7.org/fhir/StructureDefinition/questionnaire-displayCategory	e:Questionnaire.item e:Questionnaire.item.item	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/questionnaire-fhirType	e:Questionnaire.item e:Questionnaire.item.item	1:string
+X	http://hl7.org/fhir/StructureDefinition/questionnaire-hidden	e:Questionnaire.item e:Questionnaire.item.item	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl	e:Questionnaire.item e:Questionnaire.item.item	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/questionnaire-maxOccurs	e:Questionnaire.item e:Questionnaire.item.item	1:integer
+X	http://hl7.org/fhir/StructureDefinition/questionnaire-minOccurs	e:Questionnaire.item e:Questionnaire.item.item	1:integer
+X	http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive	e:Questionnaire.item.answerOption	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/questionnaire-optionPrefix	e:Questionnaire.item.answerOption	1:string
+X	http://hl7.org/fhir/StructureDefinition/questionnaire-referenceFilter	e:Questionnaire.item e:Questionnaire.item.item	1:string
+X	http://hl7.org/fhir/StructureDefinition/questionnaire-referenceProfile	e:Questionnaire.item e:Questionnaire.item.item	1:canonical
+X	http://hl7.org/fhir/StructureDefinition/questionnaire-referenceResource	e:Questionnaire.item e:Questionnaire.item.item	1:code
+X	http://hl7.org/fhir/StructureDefinition/questionnaire-signatureRequired	e:Questionnaire e:Questionnaire.item e:Questionnaire.item.item	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/questionnaire-sliderStepValue	e:Questionnaire.item e:Questionnaire.item.item	1:integer
+X	http://hl7.org/fhir/StructureDefinition/questionnaire-supportLink	e:Questionnaire.item e:Questionnaire.item.item	1:uri
+X	http://hl7.org/fhir/StructureDefinition/questionnaire-unit	e:Questionnaire.item e:Questionnaire.item.item	1:Coding
+X	http://hl7.org/fhir/StructureDefinition/questionnaire-unitOption	e:Questionnaire.item e:Questionnaire.item.item	1:Coding
+X	http://hl7.org/fhir/StructureDefinition/questionnaire-unitValueSet	e:Questionnaire.item e:Questionnaire.item.item	1:canonical
+X	http://hl7.org/fhir/StructureDefinition/questionnaire-usageMode	e:Questionnaire.item e:Questionnaire.item.item	1:code
+X	http://hl7.org/fhir/StructureDefinition/questionnaireresponse-author	e:QuestionnaireResponse.item e:QuestionnaireResponse.item.item	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/questionnaireresponse-completionMode	e:QuestionnaireResponse	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/questionnaireresponse-reason	e:QuestionnaireResponse	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/questionnaireresponse-reviewer	e:QuestionnaireResponse	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/questionnaireresponse-signature	e:QuestionnaireResponse e:QuestionnaireResponse.item e:QuestionnaireResponse.item.item	1:Signature
+X	http://hl7.org/fhir/StructureDefinition/regex	e:Questionnaire.item e:ElementDefinition	1:string
+X	http://hl7.org/fhir/StructureDefinition/relative-date	e:date e:dateTime	-	1:1:Reference,CodeableConcept:event	1:1:code:relationship	1:1:Duration:offset
+X	http://hl7.org/fhir/StructureDefinition/rendered-value	e:Identifier.value e:date e:dateTime e:time e:instant e:integer e:decimal e:string e:code e:canonical	1:string
+X	http://hl7.org/fhir/StructureDefinition/rendering-markdown	e:string	1:markdown
+X	http://hl7.org/fhir/StructureDefinition/rendering-style	e:Element	1:string
+X	http://hl7.org/fhir/StructureDefinition/rendering-styleSensitive	e:Element	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/rendering-xhtml	e:string	1:string
+X	http://hl7.org/fhir/StructureDefinition/replaces	e:ActivityDefinition e:CapabilityStatement e:ChargeItemDefinition e:CodeSystem e:CompartmentDefinition e:ConceptMap e:EffectEvidenceSynthesis e:EventDefinition e:Evidence e:EvidenceVariable e:ExampleScenario e:GraphDefinition e:ImplementationGuide e:Library e:Measure e:MessageDefinition e:NamingSystem e:OperationDefinition e:PlanDefinition e:Questionnaire e:ResearchDefinition e:ResearchElementDefinition e:RiskEvidenceSynthesis e:SearchParameter e:StructureDefinition e:StructureMap e:TerminologyCapabilities e:TestScript e:ValueSet	1:canonical
+X	http://hl7.org/fhir/StructureDefinition/request-doNotPerform	e:NutritionOrder	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/request-insurance	e:NutritionOrder	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/request-performerOrder	e:ServiceRequest.performer	1:integer
+X	http://hl7.org/fhir/StructureDefinition/request-relevantHistory	e:NutritionOrder e:CommunicationRequest	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/request-replaces	e:NutritionOrder	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/request-statusReason	e:DeviceRequest e:ServiceRequest e:NutritionOrder e:SupplyRequest	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/resource-approvalDate	e:StructureDefinition e:StructureMap e:CapabilityStatement e:OperationDefinition e:SearchParameter e:CompartmentDefinition e:ImplementationGuide e:CodeSystem e:ValueSet e:ConceptMap e:NamingSystem	1:date
+X	http://hl7.org/fhir/StructureDefinition/resource-effectivePeriod	e:StructureDefinition e:StructureMap e:CapabilityStatement e:OperationDefinition e:SearchParameter e:CompartmentDefinition e:ImplementationGuide e:CodeSystem e:ValueSet e:ConceptMap e:NamingSystem	1:Period
+X	http://hl7.org/fhir/StructureDefinition/resource-lastReviewDate	e:StructureDefinition e:StructureMap e:CapabilityStatement e:OperationDefinition e:SearchParameter e:CompartmentDefinition e:ImplementationGuide e:CodeSystem e:ValueSet e:ConceptMap e:NamingSystem	1:date
+X	http://hl7.org/fhir/StructureDefinition/resource-pertainsToGoal	e:Resource	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/servicerequest-geneticsItem	e:DiagnosticReport	-	1:1:CodeableConcept:code	0:1:Reference:geneticsObservation	0:1:Reference:specimen	0:1:code:status
+X	http://hl7.org/fhir/StructureDefinition/servicerequest-precondition	e:ServiceRequest	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/servicerequest-questionnaireRequest	e:ServiceRequest	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/specimen-collectionPriority	e:Specimen.collection	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/specimen-isDryWeight	e:Specimen.collection.quantity	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/specimen-processingTime	e:Specimen.processing	1:Period,Duration
+X	http://hl7.org/fhir/StructureDefinition/specimen-sequenceNumber	e:Specimen.container	1:integer
+X	http://hl7.org/fhir/StructureDefinition/specimen-specialHandling	e:Specimen.collection	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/structuredefinition-ancestor	e:StructureDefinition	1:uri
+X	http://hl7.org/fhir/StructureDefinition/structuredefinition-applicable-version	e:StructureDefinition	1:code
+X	http://hl7.org/fhir/StructureDefinition/structuredefinition-category	e:StructureDefinition	1:string
+X	http://hl7.org/fhir/StructureDefinition/structuredefinition-codegen-super	e:StructureDefinition.baseDefinition	1:string
+X	http://hl7.org/fhir/StructureDefinition/structuredefinition-dependencies	e:StructureDefinition	1:canonical
+X	http://hl7.org/fhir/StructureDefinition/structuredefinition-display-hint	e:ElementDefinition	1:string
+X	http://hl7.org/fhir/StructureDefinition/structuredefinition-explicit-type-name	e:ElementDefinition	1:string
+X	http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type	e:ElementDefinition.type.code	1:url
+X	http://hl7.org/fhir/StructureDefinition/structuredefinition-fmm	e:Element	1:integer
+X	http://hl7.org/fhir/StructureDefinition/structuredefinition-fmm-no-warnings	e:StructureDefinition	1:integer
+X	http://hl7.org/fhir/StructureDefinition/structuredefinition-hierarchy	e:ElementDefinition.type	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/structuredefinition-json-type	e:ElementDefinition.type.code	0:string
+X	http://hl7.org/fhir/StructureDefinition/structuredefinition-normative-version	e:StructureDefinition	1:code
+X	http://hl7.org/fhir/StructureDefinition/structuredefinition-rdf-type	e:ElementDefinition.type.code	0:string
+X	http://hl7.org/fhir/StructureDefinition/structuredefinition-security-category	e:StructureDefinition	1:code
+X	http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status	e:Element	1:code
+X	http://hl7.org/fhir/StructureDefinition/structuredefinition-summary	e:StructureDefinition	1:markdown
+X	http://hl7.org/fhir/StructureDefinition/structuredefinition-table-name	e:StructureDefinition.mapping	1:string
+X	http://hl7.org/fhir/StructureDefinition/structuredefinition-template-status	e:StructureDefinition	1:code
+X	http://hl7.org/fhir/StructureDefinition/structuredefinition-wg	e:Element	1:code
+X	http://hl7.org/fhir/StructureDefinition/structuredefinition-xml-no-order	e:StructureDefinition	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/structuredefinition-xml-type	e:ElementDefinition.type.code	0:string
+X	http://hl7.org/fhir/StructureDefinition/task-candidateList	e:Task	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/task-replaces	e:Task	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/timing-dayOfMonth	e:Timing.repeat	1:positiveInt
+X	http://hl7.org/fhir/StructureDefinition/timing-daysOfCycle	e:PlanDefinition.action e:RequestGroup.action	-	1:*:integer:day
+X	http://hl7.org/fhir/StructureDefinition/timing-exact	e:Timing.repeat	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/translation	e:string e:code e:markdown	-	1:1:code:lang	1:1:string,markdown:content
+X	http://hl7.org/fhir/StructureDefinition/tz-code	e:date e:dateTime e:instant	1:code
+X	http://hl7.org/fhir/StructureDefinition/tz-offset	e:date	1:string
+X	http://hl7.org/fhir/StructureDefinition/usagecontext-group	e:UsageContext	1:string
+X	http://hl7.org/fhir/StructureDefinition/valueset-activityStatusDate	e:ValueSet	1:date
+X	http://hl7.org/fhir/StructureDefinition/valueset-author	e:ValueSet	1:ContactDetail
+X	http://hl7.org/fhir/StructureDefinition/valueset-authoritativeSource	e:ValueSet	1:uri
+X	http://hl7.org/fhir/StructureDefinition/valueset-caseSensitive	e:ValueSet.expansion.contains	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/valueset-concept-comments	e:ValueSet.compose.include.concept	1:string
+X	http://hl7.org/fhir/StructureDefinition/valueset-concept-definition	e:ValueSet.compose.include.concept e:ValueSet.expansion.contains	1:string
+X	http://hl7.org/fhir/StructureDefinition/valueset-conceptOrder	e:ValueSet.compose.include.concept e:ValueSet.expansion.contains	1:integer
+X	http://hl7.org/fhir/StructureDefinition/valueset-deprecated	e:ValueSet.compose.include.concept	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/valueset-effectiveDate	e:ValueSet	1:dateTime
+X	http://hl7.org/fhir/StructureDefinition/valueset-expand-group	e:ValueSet.compose.include	-	0:1:code:code	0:1:string:display	1:*:code:member
+X	http://hl7.org/fhir/StructureDefinition/valueset-expand-rules	e:ValueSet.compose.include	1:code
+X	http://hl7.org/fhir/StructureDefinition/valueset-expansionSource	e:ValueSet.expansion	1:uri
+X	http://hl7.org/fhir/StructureDefinition/valueset-expirationDate	e:ValueSet	1:date
+X	http://hl7.org/fhir/StructureDefinition/valueset-expression	e:ValueSet	1:Expression
+X	http://hl7.org/fhir/StructureDefinition/valueset-extensible	e:ValueSet	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/valueset-keyWord	e:ValueSet	1:string
+X	http://hl7.org/fhir/StructureDefinition/valueset-label	e:ValueSet.compose.include.concept e:ValueSet.expansion.contains	1:string
+X	http://hl7.org/fhir/StructureDefinition/valueset-map	e:ValueSet	1:canonical
+X	http://hl7.org/fhir/StructureDefinition/valueset-otherName	e:ValueSet	-	1:1:string:name	0:1:boolean:preferred
+X	http://hl7.org/fhir/StructureDefinition/valueset-parameterSource	e:ValueSet.expansion.parameter	1:code
+X	http://hl7.org/fhir/StructureDefinition/valueset-reference	e:Coding	1:uri
+X	http://hl7.org/fhir/StructureDefinition/valueset-rules-text	e:ValueSet	1:markdown
+X	http://hl7.org/fhir/StructureDefinition/valueset-sourceReference	e:ValueSet	1:uri
+X	http://hl7.org/fhir/StructureDefinition/valueset-special-status	e:ValueSet e:CodeSystem	1:string
+X	http://hl7.org/fhir/StructureDefinition/valueset-steward	e:ValueSet	1:ContactDetail
+X	http://hl7.org/fhir/StructureDefinition/valueset-supplement	e:ValueSet	1:canonical
+X	http://hl7.org/fhir/StructureDefinition/valueset-system	e:ValueSet.compose.include.system	1:canonical
+X	http://hl7.org/fhir/StructureDefinition/valueset-systemName	e:ValueSet.compose.include	1:string
+X	http://hl7.org/fhir/StructureDefinition/valueset-systemRef	e:ValueSet.compose.include	1:uri
+X	http://hl7.org/fhir/StructureDefinition/valueset-toocostly	e:ValueSet.expansion	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/valueset-trusted-expansion	e:ValueSet	1:uri
+X	http://hl7.org/fhir/StructureDefinition/valueset-unclosed	e:ValueSet.expansion	1:boolean
+X	http://hl7.org/fhir/StructureDefinition/valueset-usage	e:ValueSet	-	1:1:string:user	1:1:string:use
+X	http://hl7.org/fhir/StructureDefinition/valueset-warning	e:ValueSet	1:markdown
+X	http://hl7.org/fhir/StructureDefinition/valueset-workflowStatus	e:ValueSet	1:string
+X	http://hl7.org/fhir/StructureDefinition/variable	e:Questionnaire e:Questionnaire.item e:Questionnaire.item.item	1:Expression
+X	http://hl7.org/fhir/StructureDefinition/workflow-episodeOfCare	e:Observation e:DiagnosticReport e:Media e:DeviceRequest e:ServiceRequest e:NutritionOrder e:DeviceUseStatement e:AdverseEvent e:CarePlan e:CareTeam e:ClinicalImpression e:Communication e:CommunicationRequest e:Condition e:Procedure e:QuestionnaireResponse	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/workflow-instantiatesCanonical	e:Observation e:DiagnosticReport e:Media e:Condition e:SupplyDelivery e:CommunicationRequest e:SupplyRequest	1:canonical
+X	http://hl7.org/fhir/StructureDefinition/workflow-instantiatesUri	e:Observation e:DiagnosticReport e:Media e:Condition e:SupplyDelivery e:CommunicationRequest e:SupplyRequest	1:uri
+X	http://hl7.org/fhir/StructureDefinition/workflow-reasonCode	e:Observation e:DiagnosticReport e:Media e:NutritionOrder	1:CodeableConcept
+X	http://hl7.org/fhir/StructureDefinition/workflow-reasonReference	e:Observation e:DiagnosticReport e:Media e:NutritionOrder	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/workflow-relatedArtifact	e:DiagnosticReport e:Observation	1:RelatedArtifact
+X	http://hl7.org/fhir/StructureDefinition/workflow-researchStudy	e:Composition e:Consent e:DeviceUseStatement e:DiagnosticReport e:Encounter e:FamilyMemberHistory e:Immunization e:Media e:MedicationAdministration e:MedicationDispense e:MedicationStatement e:Observation e:Procedure e:QuestionnaireResponse e:RiskAssessment e:SupplyDelivery e:Task	1:Reference
+X	http://hl7.org/fhir/StructureDefinition/workflow-supportingInfo	e:DiagnosticReport e:Observation e:CommunicationRequest	1:Reference
 """#
 }
