@@ -19,13 +19,13 @@ public enum IOPCanonical {
         public static let sessionChannel = base + "/StructureDefinition/iop-session-channel"
         public static let sessionsPerWeek = base + "/StructureDefinition/iop-sessions-per-week"
         public static let part2Covered = base + "/StructureDefinition/iop-part2-covered"
-        /// Not yet in `Profiles/`: marks the phone to call when a video session fails
-        /// (`ContactPoint` has no such flag). Requested from the profile owner.
+        /// Marks the phone to call when a video session fails
+        /// (`ContactPoint` has no such flag).
         public static let sessionBackup = base + "/StructureDefinition/iop-session-backup"
-        /// Not yet in `Profiles/`: when a disclosure consent was revoked (R4 `Consent` has no
-        /// element for it). Requested from the profile owner.
+        /// When a disclosure consent was revoked (R4 `Consent` has no
+        /// element for it).
         public static let revokedAt = base + "/StructureDefinition/iop-revoked-at"
-        /// Not yet in `Profiles/`: why a session was missed. R4's app-4 as published tests
+        /// Why a session was missed. R4's app-4 as published tests
         /// `status = 'no-show'`, a code that does not exist (the code is `noshow`), so a
         /// `cancelationReason` on a no-show fails validation; the reason goes here instead.
         public static let missedReason = base + "/StructureDefinition/iop-missed-reason"
@@ -36,13 +36,13 @@ public enum IOPCanonical {
         public static let deliveryChannel = base + "/CodeSystem/iop-delivery-channel"
         public static let careMessageCategory = base + "/CodeSystem/iop-care-message-category"
         public static let carePlanCategory = base + "/CodeSystem/iop-careplan-category"
-        /// Not yet in `Profiles/` (example bindings only): `SessionStatusReason.Code` raw values.
+        /// `SessionStatusReason.Code` raw values.
         public static let sessionStatusReason = base + "/CodeSystem/iop-session-status-reason"
-        /// Not yet in `Profiles/`: `rescheduled`, telling a moved session from a cancelled one.
+        /// `rescheduled`, telling a moved session from a cancelled one.
         public static let sessionOutcome = base + "/CodeSystem/iop-session-outcome"
-        /// Not yet in `Profiles/`: `DisclosureCategory` raw values in `Consent.provision.class`.
+        /// `DisclosureCategory` raw values in `Consent.provision.class`.
         public static let disclosureCategory = base + "/CodeSystem/iop-disclosure-category"
-        /// Not yet in `Profiles/`: `DeliveryProfile` raw values in `Endpoint.payloadType`.
+        /// `DeliveryProfile` raw values in `Endpoint.payloadType`.
         public static let deliveryProfile = base + "/CodeSystem/iop-delivery-profile"
         /// Not yet in `Profiles/`: `SummarySection.Kind` raw values (progress-note sections).
         public static let summarySection = base + "/CodeSystem/iop-summary-section"
