@@ -69,14 +69,32 @@ enum ReferenceResolution: Equatable {
     /// `Patient/123`, `Patient/123/_history/2`, `https://host/fhir/Patient/123`: the type is the
     /// segment before the id (and before `_history`). Conditional references have it before `?`.
     static func typeFromURL(_ reference: String, catalogue: TypeCatalogue) -> String? {
-        if let query = reference.firstIndex(of: "?") {
-            let type = String(reference[..<query])
-            return catalogue.resourceContextID(forName: type) != nil ? type : nil
+        // Runs for every Reference of every resource: scanned as UTF-8 bytes, and the type
+        // looked up in the catalogue's byte table, so no substring or array is made.
+        var reference = reference
+        return reference.withUTF8 { bytes -> String? in
+            var end = bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.count
+            if end < bytes.count {
+                let type = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[0..<end]))
+                return catalogue.resourceContextID(forName: type) != nil ? String(decoding: type, as: UTF8.self) : nil
+            }
+            // Segments from the end: [type]/[id] or [type]/[id]/_history/[version].
+            func segment(endingAt end: Int) -> Range<Int>? {
+                guard end > 0 else { return nil }
+                var start = end
+                while start > 0, bytes[start - 1] != UInt8(ascii: "/") { start -= 1 }
+                return start..<end
+            }
+            guard var id = segment(endingAt: end), id.lowerBound > 0 else { return nil }
+            if let history = segment(endingAt: id.lowerBound - 1), history.lowerBound > 0,
+               bytes[history].elementsEqual("_history".utf8), let realID = segment(endingAt: history.lowerBound - 1),
+               realID.lowerBound > 0 {
+                id = realID
+            }
+            end = id.lowerBound - 1
+            guard let type = segment(endingAt: end) else { return nil }
+            let name = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[type]))
+            return catalogue.resourceContextID(forName: name) != nil ? String(decoding: name, as: UTF8.self) : nil
         }
-        var segments = reference.split(separator: "/", omittingEmptySubsequences: false)
-        if segments.count >= 4, segments[segments.count - 2] == "_history" { segments.removeLast(2) }
-        guard segments.count >= 2 else { return nil }
-        let type = String(segments[segments.count - 2])
-        return catalogue.resourceContextID(forName: type) != nil ? type : nil
     }
 }

@@ -6,14 +6,19 @@ import FHIRPath
 /// (fhirpath.html §2.1.9.1). A failed invariant is reported with its key and the
 /// specification's words; one that cannot be evaluated is a warning, never a silent pass.
 extension ValidationRun {
+    /// The invariants of one node of the resource being walked, with the context made once for
+    /// that resource (`%resource`, `%rootResource`, `resolve()`).
     mutating func checkInvariants(_ invariants: [CompiledInvariant], on focus: FHIRPathNode) {
-        guard let resource = resourceNodes.last else { return }
+        guard let shared = evaluationContexts.last else { return }
         for invariant in invariants {
-            evaluate(invariant, focus: focus, resource: resource, at: nil)
+            evaluate(invariant, focus: focus, in: shared, at: nil)
         }
     }
 
-    mutating func evaluate(_ invariant: CompiledInvariant, focus: FHIRPathNode, resource: FHIRPathNode, at expression: String?) {
+    /// Reports the invariant at `expression`, or at the walk's position when `nil`.
+    mutating func evaluate(
+        _ invariant: CompiledInvariant, focus: FHIRPathNode, in context: FHIRPathEvaluationContext, at expression: String?
+    ) {
         let constraint = invariant.constraint
         guard let compiled = invariant.expression else {
             record(.warning, .processing, "\(constraint.key): not checked (its FHIRPath expression does not parse here)",
@@ -21,9 +26,7 @@ extension ValidationRun {
             return
         }
         do {
-            let holds = try compiled.evaluateBoolean(
-                focus: focus, resource: resource, rootResource: rootResource, environment: environment)
-            if holds == false {
+            if try compiled.evaluateBoolean(focus: focus, in: context) == false {
                 record(constraint.severity, .invariant, "\(constraint.key): \(constraint.human)", at: expression)
             }
         } catch {
@@ -42,7 +45,7 @@ extension ValidationRun {
     /// `%rootResource`: the container of a contained resource, otherwise the resource itself.
     /// A Bundle does not contain its entries in that sense (fhirpath.html §2.1.9.1.1), so the
     /// walk up stops at the resource an entry holds.
-    private var rootResource: FHIRPathNode? {
+    var rootResource: FHIRPathNode? {
         guard let last = resourceNodes.indices.last else { return nil }
         var root = last
         while root > 0, resourceNodes[root - 1].typeName != "Bundle" { root -= 1 }

@@ -36,6 +36,7 @@ extension ValidationRun {
         }
         issues += walk.issues
         let resourceNode = FHIRPathNode(element: resource, typeName: node.typeName, contextID: contextID)
+        let context = FHIRPathEvaluationContext(resource: resourceNode, rootResource: rootResource, environment: environment)
         for (constraint, profiled, profile) in walk.invariants {
             let focus = FHIRPathNode(
                 element: profiled.element, typeName: profiled.typeName, contextID: profiled.contextID,
@@ -44,7 +45,7 @@ extension ValidationRun {
                 })
             let labelled = Constraint(key: constraint.key, severity: constraint.severity, expression: constraint.expression,
                                   human: constraint.human + " (profile \(profile))")
-            evaluate(invariantCache.compile(labelled), focus: focus, resource: resourceNode, at: profiled.path)
+            evaluate(invariantCache.compile(labelled), focus: focus, in: context, at: profiled.path)
         }
     }
 }

@@ -24,6 +24,9 @@ struct ValidationRun {
     /// FHIRPath's environment: `resolve()` sees the entries of the innermost Bundle.
     var environment: FHIRPathEnvironment
     private var environments: [FHIRPathEnvironment] = []
+    /// One per resource being visited: `%resource`, `%rootResource` and the environment its
+    /// invariants share (`FHIRPathExpression.evaluateBoolean(focus:in:)`).
+    var evaluationContexts: [FHIRPathEvaluationContext] = []
     /// `#…` references seen within each enclosing resource (dom-3), innermost last.
     var localReferences: [Set<String>] = []
     /// For each enclosing resource, the positions of its contained resources that refer to it with `#`.
@@ -64,6 +67,8 @@ struct ValidationRun {
             environments.append(environment)
             environment = Self.environment(for: resource, catalogue: catalogue)
         }
+        evaluationContexts.append(
+            FHIRPathEvaluationContext(resource: node, rootResource: rootResource, environment: environment))
         visitChildren(of: resource, contextID: contextID)
         if let invariants = plan.resourceInvariants[node.typeName] {
             // dom-6 asks for narrative, but "contained resources do not have narrative"
@@ -82,6 +87,7 @@ struct ValidationRun {
             bundles.removeLast()
             environment = environments.removeLast()
         }
+        evaluationContexts.removeLast()
         resourceNodes.removeLast()
         resources.removeLast()
         if isBundleEntry, !bundles.isEmpty { bundles[bundles.count - 1].leaveEntryResource() }

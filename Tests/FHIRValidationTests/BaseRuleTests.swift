@@ -240,4 +240,16 @@ struct BaseRuleTests {
         let found = try errors(#"{"resourceType":"Questionnaire","status":"draft","item":[{"linkId":"g","type":"group","enableWhen":[{"question":"q","operator":"=","answerBoolean":true}],"item":[{"linkId":"q","type":"boolean"}]}]}"#)
         #expect(found.map(\.expression) == ["Questionnaire.item[0]"])
     }
+
+    @Test("the type a reference names is read from relative, absolute, versioned and conditional forms",
+          arguments: [
+              ("Practitioner/1", true), ("Practitioner/1/_history/2", true), ("https://x.org/fhir/Practitioner/1", true),
+              ("https://x.org/fhir/Practitioner/1/_history/3", true), ("Practitioner?identifier=a|b", true),
+              ("Organization/1", false), ("https://x.org/fhir/Organization/1/_history/1", false),
+              ("Organization?identifier=a", false), ("urn:isbn:0451450523", false), ("1", false),
+          ])
+    func referenceForms(_ reference: String, wrongType: Bool) throws {
+        let found = try errors(#"{"resourceType":"Patient","managingOrganization":{"reference":"\#(reference)"}}"#)
+        #expect(found.contains { $0.expression == "Patient.managingOrganization.reference" } == wrongType, "\(found)")
+    }
 }
