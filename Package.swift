@@ -61,6 +61,8 @@ let package = Package(
             name: "GatewayImport",
             dependencies: ["FHIRCore", "FHIRJSON", "FHIRValidation", "GatewayIntake", "GatewayStore", "GatewayCrypto"],
             swiftSettings: strictSettings),
+        // HTTP/1.1 server on sockets: strict request parser, limits, deadlines, drain. Imports no FHIR target.
+        .target(name: "HTTPServer", swiftSettings: strictSettings),
         // Reads an hl7.fhir.r4.core package and renders the catalogue; a library so tests can call it.
         .target(name: "FHIRCodegen", swiftSettings: strictSettings),
         .executableTarget(name: "fhir-codegen", dependencies: ["FHIRCodegen"], swiftSettings: strictSettings),
@@ -116,6 +118,7 @@ let package = Package(
             dependencies: ["GatewayIntake", "GatewayStore", "FHIRCore", "FHIRJSON", "FHIRValidation", "IOPMapping", "IOPDomain", "GatewayTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"], swiftSettings: strictSettings),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: strictSettings),
         .testTarget(
             name: "IOPDomainTests", dependencies: ["IOPDomain", "GatewayTestSupport"],
             swiftSettings: strictSettings),
