@@ -63,6 +63,12 @@ let package = Package(
             swiftSettings: strictSettings),
         // HTTP/1.1 server on sockets: strict request parser, limits, deadlines, drain. Imports no FHIR target.
         .target(name: "HTTPServer", swiftSettings: strictSettings),
+        // Delivery of the outbox to PCP EHRs over FoundationNetworking: profiles, retry, circuit
+        // breaker, fallback, receiver authentication, the consent gate hook.
+        .target(
+            name: "Outbound",
+            dependencies: ["GatewayStore", "IOPDomain", "IOPMapping", "FHIRCore", "FHIRJSON", "FHIRResources", "GatewayCrypto"],
+            swiftSettings: strictSettings),
         // Reads an hl7.fhir.r4.core package and renders the catalogue; a library so tests can call it.
         .target(name: "FHIRCodegen", swiftSettings: strictSettings),
         .executableTarget(name: "fhir-codegen", dependencies: ["FHIRCodegen"], swiftSettings: strictSettings),
@@ -106,7 +112,8 @@ let package = Package(
         .testTarget(
             name: "GatewayImportTests",
             dependencies: [
-                "GatewayImport", "GatewayIntake", "GatewayStore", "FHIRCore", "FHIRValidation", "IOPMapping", "GatewayTestSupport",
+                "GatewayImport", "GatewayIntake", "GatewayStore", "FHIRCore", "FHIRValidation", "IOPMapping", "IOPDomain",
+                "GatewayTestSupport",
             ],
             swiftSettings: strictSettings),
         .testTarget(
@@ -119,6 +126,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"], swiftSettings: strictSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "OutboundTests",
+            dependencies: ["Outbound", "HTTPServer", "GatewayStore", "IOPDomain", "IOPMapping", "FHIRCore", "FHIRJSON", "GatewayTestSupport"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "IOPDomainTests", dependencies: ["IOPDomain", "GatewayTestSupport"],
             swiftSettings: strictSettings),

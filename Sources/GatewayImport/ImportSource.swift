@@ -39,6 +39,32 @@ public struct ImportSource: Sendable, Hashable {
         return sources
     }
 
+    /// Resources that others refer to come first (practices and clinicians, then patients), so
+    /// a MedicationRequest line finds its Patient already stored: bulk-data exports put each type
+    /// in its own NDJSON file, and their names sort Patient after MedicationRequest. Within a
+    /// rank the discovery order is kept, so every run meets the files in the same order.
+    public static func orderedForReferences(_ sources: [ImportSource]) -> [ImportSource] {
+        let rank: [String: Int] = ["Organization": 0, "Location": 1, "Practitioner": 2, "PractitionerRole": 3, "Patient": 4]
+        return sources.enumerated()
+            .sorted { lhs, rhs in
+                let left = rank[firstResourceType(of: lhs.element.url) ?? ""] ?? 5
+                let right = rank[firstResourceType(of: rhs.element.url) ?? ""] ?? 5
+                return (left, lhs.offset) < (right, rhs.offset)
+            }
+            .map(\.element)
+    }
+
+    /// The `resourceType` of the first resource in the file, read from its first 4 KiB.
+    static func firstResourceType(of url: URL) -> String? {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 4096) else { return nil }
+        let text = String(decoding: head, as: UTF8.self)
+        if let match = text.firstMatch(of: /"resourceType"\s*:\s*"(\w+)"/) { return String(match.1) }
+        if let match = text.firstMatch(of: /<(\w+)\s+xmlns="http:\/\/hl7\.org\/fhir"/) { return String(match.1) }
+        return nil
+    }
+
     private static func source(for url: URL) -> ImportSource? {
         let name = url.lastPathComponent.lowercased()
         if name.hasSuffix(".outcome.json") { return nil }

@@ -34,8 +34,8 @@ public final class Importer: Sendable {
         var report = ImportReport()
         report.counts.filesTotal = sources.count
         report.counts.bytesTotal = sources.reduce(0) { $0 + Self.size(of: $1.url) }
-        let documents = sources.filter { $0.kind == .document }
-        let streams = sources.filter { $0.kind == .ndjson }
+        let documents = ImportSource.orderedForReferences(sources.filter { $0.kind == .document })
+        let streams = ImportSource.orderedForReferences(sources.filter { $0.kind == .ndjson })
 
         // Documents: prepared `jobs` at a time, written one at a time in discovery order.
         var start = 0

@@ -15,10 +15,13 @@ import IOPMapping
 public struct Intake: Sendable {
     public let validator: DocumentValidator
     public let mapper: any InboundMapping
+    /// How a resource that arrives alone finds the stored resources it refers to.
+    public let context: MappingContext?
 
-    public init(validator: DocumentValidator, mapper: any InboundMapping) {
+    public init(validator: DocumentValidator, mapper: any InboundMapping, context: MappingContext? = nil) {
         self.validator = validator
         self.mapper = mapper
+        self.context = context
     }
 
     /// An input ready to be written.
@@ -47,7 +50,12 @@ public struct Intake: Sendable {
         } catch {
             return .failure(IssueList(validated.issues + [error.issue]))
         }
-        let mapping = mapper.map(resource)
+        let mapping: MappingOutcome
+        if let context, resource.resourceType != "Bundle" {
+            mapping = context.map(resource, with: mapper)
+        } else {
+            mapping = mapper.map(resource)
+        }
         if mapping.isRefused { return .failure(IssueList(validated.issues + mapping.issues)) }
         let mappingWarnings = mapping.entries.flatMap { entry -> [Issue] in
             if case .mapped(let warnings) = entry.verdict { return warnings }

@@ -31,9 +31,10 @@ enum ImportCommand {
         do {
             let sources = try ImportSource.discover(options.paths)
             let registry = try ProfileFolder.load(options.profileFolder)
-            let intake = Intake(
-                validator: DocumentValidator(validator: FHIRValidator(registry: registry)), mapper: FHIRInboundMapper())
             let store: (any GatewayStore)? = options.dryRun ? nil : try GatewayData.openStore(options.data)
+            let intake = Intake(
+                validator: DocumentValidator(validator: FHIRValidator(registry: registry)), mapper: FHIRInboundMapper(),
+                context: store.map(MappingContext.store))
             let importer = Importer(
                 intake: intake, store: store,
                 options: ImportOptions(

@@ -88,7 +88,9 @@ enum ImportBenchmark {
             try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
             let store = try SQLiteGatewayStore(path: data + "/gateway.sqlite")
             let registry = try ProfileRegistry(folder: URL(fileURLWithPath: "Profiles"))
-            let intake = Intake(validator: DocumentValidator(validator: FHIRValidator(registry: registry)), mapper: FHIRInboundMapper())
+            let intake = Intake(
+                validator: DocumentValidator(validator: FHIRValidator(registry: registry)), mapper: FHIRInboundMapper(),
+                context: .store(store))
             let importer = Importer(intake: intake, store: store, options: ImportOptions(jobs: ProcessInfo.processInfo.activeProcessorCount))
             let sources = try ImportSource.discover(paths)
             let box = ReportBox()
