@@ -81,7 +81,7 @@ struct BundleIndex {
             absolute = reference
         }
         var version: Substring?
-        if let range = absolute.range(of: "/_history/") {
+        if let range = Self.historySegment(in: absolute) {
             version = absolute[range.upperBound...]
             absolute = String(absolute[..<range.lowerBound])
         }
@@ -100,7 +100,7 @@ struct BundleIndex {
     static func restfulParts(_ url: String, catalogue: TypeCatalogue) -> (base: Substring, type: Substring, id: Substring)? {
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else { return nil }
         var end = url.endIndex
-        if let history = url.range(of: "/_history/") { end = history.lowerBound }
+        if let history = historySegment(in: url) { end = history.lowerBound }
         let path = url[..<end]
         guard let idSlash = path.lastIndex(of: "/") else { return nil }
         let id = path[path.index(after: idSlash)...]
@@ -108,6 +108,22 @@ struct BundleIndex {
         let type = path[path.index(after: typeSlash)..<idSlash]
         guard isID(id), catalogue.resourceContextID(forName: String(type)) != nil else { return nil }
         return (path[..<typeSlash], type, id)
+    }
+
+    /// Where `/_history/` is in a URL, found on its UTF-8 bytes: this runs for every reference
+    /// in a Bundle, and Foundation's `range(of:)` cost a sixth of all validation time.
+    static func historySegment(in url: String) -> Range<String.Index>? {
+        let needle = Array("/_history/".utf8)
+        let bytes = url.utf8
+        guard bytes.count >= needle.count else { return nil }
+        var start = bytes.startIndex
+        while let slash = bytes[start...].firstIndex(of: needle[0]) {
+            if bytes[slash...].starts(with: needle) {
+                return slash..<bytes.index(slash, offsetBy: needle.count)
+            }
+            start = bytes.index(after: slash)
+        }
+        return nil
     }
 
     static func isID(_ text: Substring) -> Bool {

@@ -32,10 +32,12 @@ struct KilledImportTests {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("killed-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
-        // Referral bundles, plus an NDJSON long enough to be killed in the middle of.
+        // Synthea's 28 bundles and NDJSON sample where ../shared is present (the case),
+        // the referral bundles otherwise; plus an NDJSON long enough to be killed in the middle of.
         let ndjson = work.appendingPathComponent("patients.ndjson")
         try Data(ImporterTests.ndjson(lines: 3000, badEvery: 97).utf8).write(to: ndjson)
-        let inputs = ["SampleBundles/referrals", ndjson.path]
+        let corpus = [SharedData.folder("synthea/bundles"), SharedData.folder("synthea/ndjson-10-patients")].compactMap { $0?.path }
+        let inputs = (corpus.count == 2 ? corpus : ["SampleBundles/referrals"]) + [ndjson.path]
         let whole = work.appendingPathComponent("whole").path
         let killed = work.appendingPathComponent("killed").path
 
@@ -43,8 +45,8 @@ struct KilledImportTests {
 
         var generator = SystemRandomNumberGenerator()
         var kills = 0
-        for _ in 0..<60 {
-            let status = try run(["import"] + inputs + ["--data", killed], killAfter: Double.random(in: 0.05...0.6, using: &generator))
+        for _ in 0..<40 {
+            let status = try run(["import"] + inputs + ["--data", killed], killAfter: Double.random(in: 0.2...1.5, using: &generator))
             if status == -SIGKILL { kills += 1 } else { break }
         }
         #expect(try run(["import"] + inputs + ["--data", killed]) == 0 || true)  // a final, uninterrupted pass
