@@ -12,7 +12,7 @@ import IOPMapping
 /// synchronous=FULL), over the Synthea bundles in a fresh data folder, beside the strict parse
 /// alone of the same bytes (the raw-reader baseline, measured in the same run). Then an NDJSON
 /// file of `--ndjson-megabytes` (default 1024) generated from Synthea's NDJSON sample, imported
-/// in a child process whose peak resident memory is reported.
+/// in a child process whose peak resident memory is reported. Output is flushed as it goes.
 enum ImportBenchmark {
     static func run(_ arguments: [String]) {
         var folder = "../shared/synthea/bundles"
@@ -55,6 +55,7 @@ enum ImportBenchmark {
         print(pad("strict parse alone (baseline)", 40) + padLeft(format(corpus.megabytes / parse), 9)
               + padLeft(format(Double(resources) / parse, 0), 13))
         print("import takes \(format(seconds / parse))× the parse alone; \(report.summary)")
+        fflush(nil)  // the NDJSON part takes minutes: show the bundle figures now
 
         guard ndjsonMegabytes > 0 else { return }
         let ndjson = work.appendingPathComponent("generated.ndjson")
@@ -107,27 +108,33 @@ enum ImportBenchmark {
         }
     }
 
-    /// Synthea's NDJSON lines, repeated until the file has the size asked for; each copy drops the
-    /// resource's `id` so the importer assigns a new one (no two lines update one resource).
+    /// Synthea's NDJSON resources (its export log left out), repeated until the file has the size
+    /// asked for. Every UUID in a copy gets the copy's suffix, so each copy is a new set of
+    /// resources whose references still point within the copy; referenced types come first in
+    /// each copy, as `ImportSource.orderedForReferences` would order separate files.
     static func generateNDJSON(from folder: String, megabytes: Int, to file: URL) -> Int? {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return nil }
+        let rank = ["Organization": 0, "Location": 1, "Practitioner": 2, "PractitionerRole": 3, "Patient": 4]
+        let ordered = names.filter { $0.hasSuffix(".ndjson") && $0 != "log.ndjson" }
+            .sorted { (rank[String($0.split(separator: ".")[0])] ?? 5, $0) < (rank[String($1.split(separator: ".")[0])] ?? 5, $1) }
         var lines: [String] = []
-        for name in names.sorted() where name.hasSuffix(".ndjson") {
+        for name in ordered {
             guard let text = try? String(contentsOfFile: folder + "/" + name, encoding: .utf8) else { continue }
-            lines += text.split(separator: "\n").map { line in
-                String(line).replacing(/^\{"resourceType":"(\w+)","id":"[^"]*",/) { "{\"resourceType\":\"\($0.1)\"," }
-            }
+            lines += text.split(separator: "\n").map(String.init)
         }
         guard !lines.isEmpty else { return nil }
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        guard FileManager.default.createFile(atPath: file.path, contents: nil) else { return nil }
         guard let handle = try? FileHandle(forWritingTo: file) else { return nil }
         defer { try? handle.close() }
         let target = megabytes * 1_000_000
         var written = 0
         var count = 0
+        var copy = 0
         while written < target {
+            copy += 1
             for line in lines where written < target {
-                let data = Data((line + "\n").utf8)
+                let renamed = line.replacing(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/) { "\($0.output)-c\(copy)" }
+                let data = Data((renamed + "\n").utf8)
                 try? handle.write(contentsOf: data)
                 written += data.count
                 count += 1
