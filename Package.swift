@@ -69,6 +69,14 @@ let package = Package(
             name: "Outbound",
             dependencies: ["GatewayStore", "IOPDomain", "IOPMapping", "FHIRCore", "FHIRJSON", "FHIRResources", "GatewayCrypto"],
             swiftSettings: strictSettings),
+        // FHIR REST on HTTPServer: transaction/batch through the intake, CRUD, search, $validate, /metadata.
+        .target(
+            name: "GatewayAPI",
+            dependencies: [
+                "HTTPServer", "FHIRCore", "FHIRJSON", "FHIRXML", "FHIRResources", "FHIRValidation", "IOPMapping",
+                "GatewayIntake", "GatewayStore", "GatewayCrypto",
+            ],
+            swiftSettings: strictSettings),
         // Reads an hl7.fhir.r4.core package and renders the catalogue; a library so tests can call it.
         .target(name: "FHIRCodegen", swiftSettings: strictSettings),
         .executableTarget(name: "fhir-codegen", dependencies: ["FHIRCodegen"], swiftSettings: strictSettings),
@@ -76,7 +84,7 @@ let package = Package(
             name: "fhir-gateway",
             dependencies: [
                 "FHIRCore", "FHIRJSON", "FHIRXML", "FHIRValidation", "IOPMapping", "GatewayStore", "GatewayIntake",
-                "GatewayImport",
+                "GatewayImport", "GatewayAPI", "HTTPServer",
             ],
             swiftSettings: strictSettings),
         .executableTarget(
@@ -129,6 +137,13 @@ let package = Package(
         .testTarget(
             name: "OutboundTests",
             dependencies: ["Outbound", "HTTPServer", "GatewayStore", "IOPDomain", "IOPMapping", "FHIRCore", "FHIRJSON", "GatewayTestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "GatewayAPITests",
+            dependencies: [
+                "GatewayAPI", "HTTPServer", "GatewayIntake", "GatewayStore", "FHIRCore", "FHIRJSON", "FHIRXML", "FHIRValidation",
+                "IOPMapping", "GatewayTestSupport",
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "IOPDomainTests", dependencies: ["IOPDomain", "GatewayTestSupport"],

@@ -20,8 +20,17 @@ public enum TransactionExecutor {
         try checkIdentityOverlap(plan)
         // 1. Conditional creates: a match means no write, and references go to the match.
         var matched: [Int: StoredResource] = [:]
+        // The same condition twice in one Bundle is one resource (FHIR-RULES.md, rule 8): later
+        // entries stand for the first one's result.
+        var sameAs: [Int: Int] = [:]
+        var firstWithCondition: [String: Int] = [:]
         for (position, operation) in plan.operations.enumerated() where operation.method == .post {
             guard let condition = operation.ifNoneExist else { continue }
+            if let first = firstWithCondition[operation.resourceType + "?" + condition] {
+                sameAs[position] = first
+                continue
+            }
+            firstWithCondition[operation.resourceType + "?" + condition] = position
             let match = try ConditionalQuery.match(type: operation.resourceType, query: condition, entryIndex: operation.entryIndex)
             let found = try transaction.search(match.query).resources
             switch found.count {
@@ -36,7 +45,8 @@ public enum TransactionExecutor {
         var targets: [String: String] = [:]
         for (position, operation) in plan.operations.enumerated() {
             guard let fullUrl = operation.fullUrl else { continue }
-            let id = matched[position]?.id ?? operation.id
+            let standIn = sameAs[position] ?? position
+            let id = matched[standIn]?.id ?? plan.operations[standIn].id
             targets[fullUrl] = "\(operation.resourceType)/\(id)"
         }
         let rewriter = ReferenceRewriter(targets: targets)
@@ -44,10 +54,17 @@ public enum TransactionExecutor {
 
         // 3. The writes, in the plan's order.
         var results: [EntryResult] = []
+        var written: [Int: StoredResource] = [:]
         for (position, operation) in plan.operations.enumerated() {
+            if let first = sameAs[position] {
+                results.append(EntryResult(entryIndex: operation.entryIndex, status: .unchanged, resource: matched[first] ?? written[first]))
+                continue
+            }
             do {
-                results.append(try write(
-                    operation, matched: matched[position], rewriter: rewriter, lastUpdated: lastUpdated, in: transaction))
+                let result = try write(
+                    operation, matched: matched[position], rewriter: rewriter, lastUpdated: lastUpdated, in: transaction)
+                written[position] = result.resource
+                results.append(result)
             } catch let error as StoreError {
                 throw IntakeError(entryIndex: operation.entryIndex, code: Self.code(for: error), Self.message(for: error))
             }

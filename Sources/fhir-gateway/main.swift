@@ -6,6 +6,11 @@ let usage = """
     usage: fhir-gateway <command> [options]
 
     commands:
+      serve [--port 8080] [--host 127.0.0.1] [--data DIR] [--profiles DIR] [--base-url URL] [--grace SECONDS]
+          Serve the FHIR R4 REST API at /fhir on the store in --data (default ./var):
+          transaction and batch Bundles, create (If-None-Exist), update (If-Match), read, vread,
+          history, search, $validate, metadata; JSON and XML. Prints the listening address;
+          SIGTERM or Ctrl-C drains requests in progress (--grace, default 20 s) and exits 0.
       convert <file|-> [--to json|xml] [--pretty] [--lenient] [-o FILE] [--outcome FILE]
           Read a FHIR resource (any R4 type) in JSON or XML and write it in the other format
           (or the one --to names). On failure exit 1 and print the issues to stderr;
@@ -37,6 +42,8 @@ case "validate":
     exit(ValidateCommand.run(Array(arguments.dropFirst())))
 case "import":
     exit(await ImportCommand.run(Array(arguments.dropFirst())))
+case "serve":
+    exit(await ServeCommand.run(Array(arguments.dropFirst())))
 case "--help", "-h", "help":
     print(usage)
 default:

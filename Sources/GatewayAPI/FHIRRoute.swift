@@ -1,0 +1,76 @@
+import Foundation
+
+/// Where a request goes under the FHIR base (FHIR R4 http.html §3.1.0: `[base]/[type]/[id]`,
+/// `_history/[vid]`, `$operation`), with each path segment percent-decoded.
+enum FHIRRoute: Sendable, Hashable {
+    /// `[base]`: transaction and batch Bundles.
+    case base
+    /// `[base]/metadata`.
+    case metadata
+    /// `[base]/[type]`: search and create.
+    case type(String)
+    /// `[base]/[type]/$op` or `[base]/[type]/_search`.
+    case typeOperation(String, String)
+    /// `[base]/[type]/[id]`: read and update.
+    case instance(String, String)
+    /// `[base]/[type]/[id]/$op`.
+    case instanceOperation(String, String, String)
+    /// `[base]/[type]/[id]/_history`.
+    case history(String, String)
+    /// `[base]/[type]/[id]/_history/[vid]`.
+    case version(String, String, String)
+
+    /// nil when the path is not under the base or has a shape FHIR does not define (404).
+    init?(path: String, basePath: String) {
+        let base = basePath.hasSuffix("/") ? String(basePath.dropLast()) : basePath
+        guard path == base || path.hasPrefix(base + "/") else { return nil }
+        let rest = path.dropFirst(base.count)
+        let segments = rest.split(separator: "/", omittingEmptySubsequences: true).map {
+            String($0).removingPercentEncoding ?? String($0)
+        }
+        // `//` inside the path is not a FHIR URL; a single trailing slash is tolerated.
+        if rest.contains("//") { return nil }
+        switch segments.count {
+        case 0: self = .base
+        case 1: self = segments[0] == "metadata" ? .metadata : .type(segments[0])
+        case 2:
+            if segments[1].hasPrefix("$") || segments[1] == "_search" {
+                self = .typeOperation(segments[0], segments[1])
+            } else {
+                self = .instance(segments[0], segments[1])
+            }
+        case 3:
+            if segments[2] == "_history" {
+                self = .history(segments[0], segments[1])
+            } else if segments[2].hasPrefix("$") {
+                self = .instanceOperation(segments[0], segments[1], segments[2])
+            } else {
+                return nil
+            }
+        case 4 where segments[2] == "_history": self = .version(segments[0], segments[1], segments[3])
+        default: return nil
+        }
+    }
+
+    /// The methods this route answers, for `405` and its `Allow` header.
+    var allowedMethods: [String] {
+        switch self {
+        case .base: ["POST"]
+        case .metadata: ["GET"]
+        case .type: ["GET", "POST"]
+        case .typeOperation(_, let name): name == "_search" ? ["POST"] : ["POST"]
+        case .instance: ["GET", "PUT"]
+        case .instanceOperation: ["POST"]
+        case .history, .version: ["GET"]
+        }
+    }
+
+    /// FHIR `id`: `[A-Za-z0-9\-\.]{1,64}`.
+    static func isValidID(_ id: String) -> Bool {
+        guard (1...64).contains(id.utf8.count) else { return false }
+        return id.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2D || byte == 0x2E
+        }
+    }
+}

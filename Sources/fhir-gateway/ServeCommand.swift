@@ -1,0 +1,126 @@
+import FHIRCore
+import FHIRJSON
+import FHIRValidation
+import Foundation
+import GatewayAPI
+import GatewayIntake
+import GatewayStore
+import HTTPServer
+import IOPMapping
+
+/// `fhir-gateway serve [--port 8080] [--host 127.0.0.1] [--data DIR] [--profiles DIR]
+/// [--base-url URL] [--grace SECONDS]`: the FHIR REST API on the embedded store.
+///
+/// SIGTERM or SIGINT drains: the listening socket closes, requests in progress finish (within
+/// the grace period) and are answered, then the store's WAL is checkpointed and the process
+/// exits 0. A second signal exits at once; nothing acknowledged is lost either way, since a
+/// 2xx is sent only after its unit of work committed.
+enum ServeCommand {
+    struct Options {
+        var host = "127.0.0.1"
+        var port = 8080
+        var data = "var"
+        var profileFolder: String?
+        var baseURL: String?
+        var grace = 20
+    }
+
+    static func run(_ arguments: [String]) async -> Int32 {
+        guard let options = CommandArguments.parse(arguments, command: "serve", parse) else { return 2 }
+        do {
+            let registry = try ProfileFolder.load(options.profileFolder)
+            let store = try GatewayData.openStore(options.data)
+            let intake = Intake(
+                validator: DocumentValidator(validator: FHIRValidator(registry: registry)), mapper: FHIRInboundMapper(),
+                context: .store(store))
+            let api = FHIRAPI(
+                store: store, intake: intake, capabilityStatement: capabilityStatement(options.profileFolder),
+                configuration: FHIRAPIConfiguration(publicBaseURL: options.baseURL))
+            let server = HTTPServer(
+                configuration: HTTPServerConfiguration(
+                    host: options.host, port: options.port, serverName: "iop-fhir-gateway",
+                    accessLog: { record in FileHandle.standardError.write(Data("\(record)\n".utf8)) }),
+                responder: api)
+            let grace = Duration.seconds(options.grace)
+            let signals = ShutdownSignals {
+                FileHandle.standardError.write(Data("draining (a second signal stops at once)\n".utf8))
+                Task { await server.shutdown(gracePeriod: grace) }
+            }
+            try await server.run { address in
+                // Written straight to the descriptor: print() may sit in stdout's buffer when piped.
+                FileHandle.standardOutput.write(
+                    Data("listening on http://\(address)/fhir (data: \(options.data)/gateway.sqlite)\n".utf8))
+            }
+            signals.cancel()
+            try store.checkpoint()
+            print("stopped")
+            return 0
+        } catch {
+            printError("fhir-gateway serve: \(error)")
+            return 1
+        }
+    }
+
+    static func parse(_ arguments: inout CommandArguments) throws(UsageError) -> Options {
+        var options = Options()
+        while let argument = arguments.next() {
+            switch argument {
+            case "--host": options.host = try arguments.value(for: argument)
+            case "--port":
+                guard let port = Int(try arguments.value(for: argument)), (0...65535).contains(port) else {
+                    throw UsageError(description: "--port takes a number from 0 to 65535")
+                }
+                options.port = port
+            case "--data": options.data = try arguments.value(for: argument)
+            case "--profiles": options.profileFolder = try arguments.value(for: argument)
+            case "--base-url": options.baseURL = try arguments.value(for: argument)
+            case "--grace": options.grace = try arguments.positiveInteger(for: argument)
+            default: throw UsageError(description: "unexpected argument '\(argument)'")
+            }
+        }
+        return options
+    }
+
+    /// The gateway's CapabilityStatement from the profiles folder (the folder `ProfileFolder`
+    /// would choose), or nil, in which case the API describes itself.
+    static func capabilityStatement(_ explicit: String?) -> FHIRElement? {
+        let candidates = [explicit, ProcessInfo.processInfo.environment["IOP_GATEWAY_PROFILES"], "Profiles"].compactMap { $0 }
+        for folder in candidates {
+            let path = (folder as NSString).appendingPathComponent("CapabilityStatement-iop-gateway.json")
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            return FHIRJSONReader().read(Array(data)).resource
+        }
+        return nil
+    }
+}
+
+/// SIGTERM and SIGINT start a drain; a second one exits at once.
+final class ShutdownSignals {
+    private let sources: [any DispatchSourceSignal]
+
+    init(_ drain: @escaping @Sendable () -> Void) {
+        let count = Mutex(0)
+        sources = [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                let signals = count.withLock { value -> Int in
+                    value += 1
+                    return value
+                }
+                if signals > 1 { exit(130) }
+                drain()
+            }
+            source.resume()
+            return source
+        }
+    }
+
+    func cancel() {
+        for source in sources { source.cancel() }
+        signal(SIGTERM, SIG_DFL)
+        signal(SIGINT, SIG_DFL)
+    }
+}
+
+import Synchronization
