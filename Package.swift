@@ -45,11 +45,13 @@ let package = Package(
             name: "IOPMapping", dependencies: ["FHIRCore", "FHIRResources", "IOPDomain"], swiftSettings: strictSettings),
         // SQLite, imported only by GatewayStore.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // libpq (PostgreSQL's client), imported only by GatewayStore.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // OpenSSL's libcrypto, imported only by GatewayCrypto: hashes, constant-time compare, random.
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "GatewayCrypto", dependencies: ["CCrypto"], swiftSettings: strictSettings),
         // The store: resources as received (versioned), domain rows, import ledger, outbox, audit.
-        .target(name: "GatewayStore", dependencies: ["CSQLite", "GatewayCrypto"], swiftSettings: strictSettings),
+        .target(name: "GatewayStore", dependencies: ["CSQLite", "CLibPQ", "GatewayCrypto"], swiftSettings: strictSettings),
         // What an input goes through however it arrives: validate, map, then resources and domain
         // rows in one store unit of work (transaction plan, reference rewriting, indexing).
         .target(

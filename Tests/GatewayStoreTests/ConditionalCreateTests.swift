@@ -6,8 +6,9 @@ import Testing
 struct ConditionalCreateTests {
     let match = ConditionalMatch.identifier(type: "Patient", system: "urn:iop:mrn", value: "MRN-1")
 
-    @Test func zeroOneAndSeveralMatches() throws {
-        try withFileStore { (store, _) throws in
+    @Test(arguments: StoreEngine.allCases)
+    func zeroOneAndSeveralMatches(engine: StoreEngine) throws {
+        try withStore(engine) { (store) throws in
             let index = identifierIndex(system: "urn:iop:mrn", value: "MRN-1")
             let first = try store.write { try $0.createIfNoneExist(match, id: nil, body: patientBody("A"), index: index) }
             guard case .created(let created) = first else { Issue.record("expected a create"); return }
@@ -20,8 +21,9 @@ struct ConditionalCreateTests {
         }
     }
 
-    @Test func twiceInOneUnitOfWorkCreatesOnce() throws {
-        try withFileStore { (store, _) throws in
+    @Test(arguments: StoreEngine.allCases)
+    func twiceInOneUnitOfWorkCreatesOnce(engine: StoreEngine) throws {
+        try withStore(engine) { (store) throws in
             let index = identifierIndex(system: "urn:iop:mrn", value: "MRN-1")
             let outcomes = try store.write { (transaction) throws in
                 [try transaction.createIfNoneExist(match, id: nil, body: patientBody("A"), index: index),
@@ -33,11 +35,13 @@ struct ConditionalCreateTests {
     }
 
     /// 20 concurrent requests with the same `If-None-Exist`, through two store instances (two
-    /// writer connections, as two processes would have): exactly one resource.
-    @Test func concurrentConditionalCreatesMakeExactlyOneResource() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let stores = [try SQLiteGatewayStore(path: directory.databasePath), try SQLiteGatewayStore(path: directory.databasePath)]
+    /// writer connections for SQLite, two connection pools for PostgreSQL, as two processes
+    /// would have): exactly one resource.
+    @Test(arguments: StoreEngine.allCases)
+    func concurrentConditionalCreatesMakeExactlyOneResource(engine: StoreEngine) async throws {
+        let database = try TestDatabase(engine)
+        defer { database.remove() }
+        let stores = [try database.openStore(), try database.openStore()]
         let match = self.match
         let index = identifierIndex(system: "urn:iop:mrn", value: "MRN-1")
         let outcomes = try await withThrowingTaskGroup(of: ConditionalCreateOutcome.self) { group in

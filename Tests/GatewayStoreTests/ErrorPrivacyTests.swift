@@ -24,8 +24,9 @@ struct ErrorPrivacyTests {
         return nil
     }
 
-    @Test func constraintAndVersionErrors() throws {
-        try withFileStore { (store, _) throws in
+    @Test(arguments: StoreEngine.allCases)
+    func constraintAndVersionErrors(engine: StoreEngine) throws {
+        try withStore(engine) { (store) throws in
             let secretBody = patientBody(Self.secret)
             let index = identifierIndex(system: "urn:\(Self.secret)", value: Self.secret)
             try store.write { _ = try $0.create(type: "Patient", id: Self.secret, body: secretBody, index: index) }

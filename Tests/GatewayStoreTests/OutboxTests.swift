@@ -12,13 +12,14 @@ struct OutboxTests {
             payload: Data("{\"id\":\"\(id)\"}".utf8), contentType: "application/fhir+json")
     }
 
-    func claim(_ store: SQLiteGatewayStore, owner: String = "worker-1", limit: Int = 10, lease: Duration = .seconds(30)) throws -> [String] {
+    func claim(_ store: any GatewayStore, owner: String = "worker-1", limit: Int = 10, lease: Duration = .seconds(30)) throws -> [String] {
         try store.write { try $0.claimDueMessages(endpointKey: "pcp-a", limit: limit, leaseOwner: owner, lease: lease) }.map(\.id)
     }
 
-    @Test func priorityFirstAndOneAtATimePerParticipant() throws {
+    @Test(arguments: StoreEngine.allCases)
+    func priorityFirstAndOneAtATimePerParticipant(engine: StoreEngine) throws {
         let clock = TestClock()
-        try withFileStore(clock: clock) { (store, _) throws in
+        try withStore(engine, clock: clock) { (store) throws in
             try store.write { (transaction) throws in
                 for new in [
                     message("a1", participant: "A"), message("a2", participant: "A"), message("b1", participant: "B"),
@@ -44,9 +45,10 @@ struct OutboxTests {
         }
     }
 
-    @Test func aCrashedWorkersLeaseExpiresAndTheMessageIsClaimedAgain() throws {
+    @Test(arguments: StoreEngine.allCases)
+    func aCrashedWorkersLeaseExpiresAndTheMessageIsClaimedAgain(engine: StoreEngine) throws {
         let clock = TestClock()
-        try withFileStore(clock: clock) { (store, _) throws in
+        try withStore(engine, clock: clock) { (store) throws in
             try store.write { _ = try $0.enqueue(message("m1", participant: "A")) }
             #expect(try claim(store, owner: "worker-1") == ["m1"])
             clock.advance(seconds: 29)
@@ -70,8 +72,9 @@ struct OutboxTests {
         }
     }
 
-    @Test func idempotencyKeysAreUniquePerEndpoint() throws {
-        try withFileStore { (store, _) throws in
+    @Test(arguments: StoreEngine.allCases)
+    func idempotencyKeysAreUniquePerEndpoint(engine: StoreEngine) throws {
+        try withStore(engine) { (store) throws in
             let first = try store.write { try $0.enqueue(message("m1", participant: "A", key: "summary-2024-05")) }
             guard case .enqueued(let stored) = first else { Issue.record("expected enqueued"); return }
             let again = try store.write { try $0.enqueue(message("m2", participant: "A", key: "summary-2024-05")) }
@@ -85,9 +88,10 @@ struct OutboxTests {
         }
     }
 
-    @Test func deadLetterUnblocksTheQueueAndReplayRequeues() throws {
+    @Test(arguments: StoreEngine.allCases)
+    func deadLetterUnblocksTheQueueAndReplayRequeues(engine: StoreEngine) throws {
         let clock = TestClock()
-        try withFileStore(clock: clock) { (store, _) throws in
+        try withStore(engine, clock: clock) { (store) throws in
             try store.write { (transaction) throws in
                 _ = try transaction.enqueue(message("m1", participant: "A"))
                 _ = try transaction.enqueue(message("m2", participant: "A"))
@@ -110,9 +114,10 @@ struct OutboxTests {
         }
     }
 
-    @Test func notBeforeDelaysTheFirstAttempt() throws {
+    @Test(arguments: StoreEngine.allCases)
+    func notBeforeDelaysTheFirstAttempt(engine: StoreEngine) throws {
         let clock = TestClock()
-        try withFileStore(clock: clock) { (store, _) throws in
+        try withStore(engine, clock: clock) { (store) throws in
             var delayed = message("m1", participant: "A")
             delayed.notBefore = clock.now.adding(.seconds(10))
             try store.write { _ = try $0.enqueue(delayed) }

@@ -4,9 +4,10 @@ import Testing
 
 @Suite("Domain rows, import ledger, audit")
 struct RecordsTests {
-    @Test func domainRowsUpsertGetAndList() throws {
+    @Test(arguments: StoreEngine.allCases)
+    func domainRowsUpsertGetAndList(engine: StoreEngine) throws {
         let clock = TestClock()
-        try withFileStore(clock: clock) { (store, _) throws in
+        try withStore(engine, clock: clock) { (store) throws in
             try store.write { (transaction) throws in
                 try transaction.upsertDomainRow(kind: "participant", key: "P1", participantKey: "P1", json: Data(#"{"v":1}"#.utf8))
                 try transaction.upsertDomainRow(kind: "session", key: "S2", participantKey: "P1", json: Data("{}".utf8))
@@ -32,9 +33,10 @@ struct RecordsTests {
         }
     }
 
-    @Test func ledgerRecordsAndReplacesByHash() throws {
+    @Test(arguments: StoreEngine.allCases)
+    func ledgerRecordsAndReplacesByHash(engine: StoreEngine) throws {
         let clock = TestClock()
-        try withFileStore(clock: clock) { (store, _) throws in
+        try withStore(engine, clock: clock) { (store) throws in
             let file = Data("a bundle".utf8)
             let hash = ContentHash.sha256Hex(file)
             #expect(try store.read { try $0.ledgerEntry(hash: hash) } == nil)
@@ -56,9 +58,10 @@ struct RecordsTests {
         }
     }
 
-    @Test func auditAppendsAndQueriesByTime() throws {
+    @Test(arguments: StoreEngine.allCases)
+    func auditAppendsAndQueriesByTime(engine: StoreEngine) throws {
         let clock = TestClock()
-        try withFileStore(clock: clock) { (store, _) throws in
+        try withStore(engine, clock: clock) { (store) throws in
             var times: [StoreTimestamp] = []
             for index in 0..<5 {
                 times.append(clock.now)

@@ -4,9 +4,10 @@ import Testing
 
 @Suite("Versioned resources")
 struct ResourceTests {
-    @Test func createReadVreadUpdateAndHistory() throws {
+    @Test(arguments: StoreEngine.allCases)
+    func createReadVreadUpdateAndHistory(engine: StoreEngine) throws {
         let clock = TestClock()
-        try withFileStore(clock: clock) { (store, _) throws in
+        try withStore(engine, clock: clock) { (store) throws in
             let body = patientBody("Ada")
             let created = try store.write { try $0.create(type: "Patient", id: nil, body: body, index: .empty) }
             #expect(created.versionId == 1)
@@ -36,8 +37,9 @@ struct ResourceTests {
         }
     }
 
-    @Test func ifMatchMismatchIsAConflictAndWritesNothing() throws {
-        try withFileStore { (store, _) throws in
+    @Test(arguments: StoreEngine.allCases)
+    func ifMatchMismatchIsAConflictAndWritesNothing(engine: StoreEngine) throws {
+        try withStore(engine) { (store) throws in
             let created = try store.write { try $0.create(type: "Patient", id: "p1", body: patientBody("A"), index: .empty) }
             #expect(throws: StoreError.conflict(expected: 7, current: 1)) {
                 try store.write { (transaction) throws in
@@ -52,8 +54,9 @@ struct ResourceTests {
         }
     }
 
-    @Test func updateOfAMissingResourceCreatesOnlyWhenAllowed() throws {
-        try withFileStore { (store, _) throws in
+    @Test(arguments: StoreEngine.allCases)
+    func updateOfAMissingResourceCreatesOnlyWhenAllowed(engine: StoreEngine) throws {
+        try withStore(engine) { (store) throws in
             #expect(throws: StoreError.notFound(what: "Patient resource")) {
                 try store.write { (transaction) throws in
                     try transaction.update(
@@ -68,8 +71,9 @@ struct ResourceTests {
         }
     }
 
-    @Test func duplicateIdIsRefused() throws {
-        try withFileStore { (store, _) throws in
+    @Test(arguments: StoreEngine.allCases)
+    func duplicateIdIsRefused(engine: StoreEngine) throws {
+        try withStore(engine) { (store) throws in
             try store.write { _ = try $0.create(type: "Patient", id: "p1", body: patientBody("A"), index: .empty) }
             #expect(throws: StoreError.duplicate(what: "resource id already in use")) {
                 try store.write { _ = try $0.create(type: "Patient", id: "p1", body: patientBody("B"), index: .empty) }
@@ -79,8 +83,9 @@ struct ResourceTests {
         }
     }
 
-    @Test func deleteWritesATombstoneAndUpdateRevives() throws {
-        try withFileStore { (store, _) throws in
+    @Test(arguments: StoreEngine.allCases)
+    func deleteWritesATombstoneAndUpdateRevives(engine: StoreEngine) throws {
+        try withStore(engine) { (store) throws in
             try store.write { _ = try $0.create(type: "Patient", id: "p1", body: patientBody("A"), index: identifierIndex(value: "1")) }
             let tombstone = try store.write { try $0.delete(type: "Patient", id: "p1", ifMatch: nil) }
             #expect(tombstone?.versionId == 2 && tombstone?.isDeleted == true && tombstone?.body.isEmpty == true)
@@ -100,8 +105,9 @@ struct ResourceTests {
         }
     }
 
-    @Test func bodiesAreStoredAsGivenByteForByte() throws {
-        try withFileStore { (store, _) throws in
+    @Test(arguments: StoreEngine.allCases)
+    func bodiesAreStoredAsGivenByteForByte(engine: StoreEngine) throws {
+        try withStore(engine) { (store) throws in
             // Odd but legal bytes: decimal lexemes, key order, non-ASCII, an embedded NUL.
             let body = Data(#"{"resourceType":"Observation","valueQuantity":{"value":1.50},"note":"Zoë"}"#.utf8) + Data([0, 0xff])
             let stored = try store.write { try $0.create(type: "Observation", id: nil, body: body, index: .empty) }

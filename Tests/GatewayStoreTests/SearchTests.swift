@@ -5,7 +5,7 @@ import Testing
 @Suite("Search")
 struct SearchTests {
     /// Five appointments a second apart: a0 ... a4; even ones for participant P1, odd for P2.
-    func seed(_ store: SQLiteGatewayStore, _ clock: TestClock) throws -> [StoredResource] {
+    func seed(_ store: any GatewayStore, _ clock: TestClock) throws -> [StoredResource] {
         var created: [StoredResource] = []
         for index in 0..<5 {
             clock.advance(seconds: 1)
@@ -27,9 +27,10 @@ struct SearchTests {
         return created
     }
 
-    @Test func tokenSearchesHonourSystems() throws {
+    @Test(arguments: StoreEngine.allCases)
+    func tokenSearchesHonourSystems(engine: StoreEngine) throws {
         let clock = TestClock()
-        try withFileStore(clock: clock) { (store, _) throws in
+        try withStore(engine, clock: clock) { (store) throws in
             _ = try seed(store, clock)
             try store.read { (reader) throws in
                 func ids(_ criterion: TokenCriterion) throws -> [String] {
@@ -54,9 +55,10 @@ struct SearchTests {
         }
     }
 
-    @Test func referenceIdAndDateSearches() throws {
+    @Test(arguments: StoreEngine.allCases)
+    func referenceIdAndDateSearches(engine: StoreEngine) throws {
         let clock = TestClock()
-        try withFileStore(clock: clock) { (store, _) throws in
+        try withStore(engine, clock: clock) { (store) throws in
             _ = try seed(store, clock)
             try store.read { (reader) throws in
                 let p1 = try reader.search(ResourceQuery(
@@ -78,9 +80,10 @@ struct SearchTests {
         }
     }
 
-    @Test func lastUpdatedRangeAndNewestFirst() throws {
+    @Test(arguments: StoreEngine.allCases)
+    func lastUpdatedRangeAndNewestFirst(engine: StoreEngine) throws {
         let clock = TestClock()
-        try withFileStore(clock: clock) { (store, _) throws in
+        try withStore(engine, clock: clock) { (store) throws in
             let created = try seed(store, clock)
             try store.read { (reader) throws in
                 let all = try reader.search(ResourceQuery(type: "Appointment"))
@@ -107,10 +110,10 @@ struct SearchTests {
         }
     }
 
-    @Test(arguments: [ResourceOrder.lastUpdatedDescending, .idAscending])
-    func cursorAndOffsetPaging(order: ResourceOrder) throws {
+    @Test(arguments: StoreEngine.allCases, [ResourceOrder.lastUpdatedDescending, .idAscending])
+    func cursorAndOffsetPaging(engine: StoreEngine, order: ResourceOrder) throws {
         let clock = TestClock()
-        try withFileStore(clock: clock) { (store, _) throws in
+        try withStore(engine, clock: clock) { (store) throws in
             // Some share one timestamp (one unit of work) to exercise the tie-break.
             try store.write { (transaction) throws in
                 for index in 0..<4 { _ = try transaction.create(type: "Patient", id: "same-\(index)", body: patientBody("x"), index: .empty) }
@@ -139,8 +142,9 @@ struct SearchTests {
         }
     }
 
-    @Test func aTransactionSeesItsOwnWrites() throws {
-        try withFileStore { (store, _) throws in
+    @Test(arguments: StoreEngine.allCases)
+    func aTransactionSeesItsOwnWrites(engine: StoreEngine) throws {
+        try withStore(engine) { (store) throws in
             try store.write { (transaction) throws in
                 _ = try transaction.create(type: "Patient", id: "p1", body: patientBody("A"), index: identifierIndex(value: "9"))
                 let page = try transaction.search(ResourceQuery(type: "Patient", tokens: [.init(parameter: "identifier", code: "9")]))

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Testing
 @testable import GatewayStore
 
 /// A clock the test moves by hand; starts at 2024-05-01T09:00:00Z.
@@ -27,6 +28,119 @@ struct TemporaryDirectory {
     var databasePath: String { url.appendingPathComponent("gateway.sqlite").path }
 
     func remove() { try? FileManager.default.removeItem(at: url) }
+}
+
+/// The engines every store test runs against.
+enum StoreEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    var testDescription: String { rawValue }
+}
+
+/// A fresh, empty database of one engine, from which one or several stores can be opened (two
+/// stores on one database stand for two gateway processes).
+///
+/// SQLite: a file in a temporary directory. PostgreSQL: a schema of its own in the database
+/// that `IOP_TEST_POSTGRES_URL` names, so tests run in parallel; the store's connections put it
+/// first in their `search_path`. Without a reachable server the PostgreSQL case is skipped
+/// (cancelled) with the reason.
+struct TestDatabase {
+    let engine: StoreEngine
+    private let directory: TemporaryDirectory?
+    private let postgres: PostgresTestSchema?
+
+    init(_ engine: StoreEngine) throws {
+        self.engine = engine
+        switch engine {
+        case .sqlite:
+            directory = try TemporaryDirectory()
+            postgres = nil
+        case .postgres:
+            directory = nil
+            postgres = try PostgresTestSchema.create()
+        }
+    }
+
+    /// A new store instance (its own connections) on this database.
+    func openStore(clock: TestClock = TestClock(), lockTimeout: Duration = .seconds(10)) throws -> any GatewayStore {
+        if let directory {
+            return try SQLiteGatewayStore(path: directory.databasePath, busyTimeout: lockTimeout, clock: clock.function)
+        }
+        return try openPostgresStore(clock: clock, lockTimeout: lockTimeout)
+    }
+
+    func openPostgresStore(clock: TestClock = TestClock(), lockTimeout: Duration = .seconds(10)) throws -> PostgresGatewayStore {
+        guard let postgres else { throw StoreError.misuse("not a PostgreSQL test database") }
+        return try PostgresGatewayStore(url: postgres.url, lockTimeout: lockTimeout, clock: clock.function)
+    }
+
+    /// The PostgreSQL URL of this schema.
+    var postgresURL: String? { postgres?.url }
+
+    func remove() {
+        directory?.remove()
+        postgres?.drop()
+    }
+}
+
+/// `IOP_TEST_POSTGRES_URL`, e.g. `postgres://postgres@127.0.0.1:55432/postgres` (`.ci/run` starts
+/// such a server).
+let postgresTestURL: String? = ProcessInfo.processInfo.environment["IOP_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+
+/// A schema created for one test and dropped after it.
+struct PostgresTestSchema {
+    let adminURL: String
+    let name: String
+
+    /// The store's URL: the admin URL with the schema as `search_path`.
+    var url: String {
+        adminURL + (adminURL.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(name)"
+    }
+
+    /// Creates the schema, or cancels the current test case when no server is configured or
+    /// reachable.
+    static func create() throws -> PostgresTestSchema {
+        guard let adminURL = postgresTestURL else {
+            try skip("set IOP_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:55432/postgres) to run them")
+        }
+        let connection: PostgresConnection
+        do {
+            connection = try PostgresConnection(url: adminURL)
+        } catch {
+            try skip("no server reachable at IOP_TEST_POSTGRES_URL (\(error))")
+        }
+        let name = "iop_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try connection.execute("CREATE SCHEMA \(name)", purpose: "create test schema")
+        return PostgresTestSchema(adminURL: adminURL, name: name)
+    }
+
+    /// Cancels the current test case. A cancelled case of a parameterised test is not reported
+    /// on its own, so the reason is also printed, once per run.
+    private static func skip(_ reason: String) throws -> Never {
+        let first = skipAnnounced.withLock { (announced: inout Bool) -> Bool in
+            defer { announced = true }
+            return !announced
+        }
+        if first { print("note: the PostgreSQL cases of GatewayStoreTests are skipped: \(reason)") }
+        try Test.cancel("PostgreSQL case skipped: \(reason)")
+    }
+
+    private static let skipAnnounced = Mutex<Bool>(false)
+
+    func drop() {
+        guard let connection = try? PostgresConnection(url: adminURL) else { return }
+        try? connection.execute("DROP SCHEMA IF EXISTS \(name) CASCADE", purpose: "drop test schema")
+    }
+}
+
+/// Runs `body` with a store on a fresh database of `engine`.
+func withStore<T>(
+    _ engine: StoreEngine, clock: TestClock = TestClock(), _ body: (any GatewayStore) throws -> T
+) throws -> T {
+    let database = try TestDatabase(engine)
+    defer { database.remove() }
+    return try body(try database.openStore(clock: clock))
 }
 
 /// Runs `body` with a store on a real file in a temporary directory.

@@ -18,7 +18,7 @@ struct UnitOfWorkTests {
         try transaction.appendAudit(AuditEvent(time: transaction.now, actor: "importer", action: "import", outcome: "success"))
     }
 
-    func expectEmpty(_ store: SQLiteGatewayStore) throws {
+    func expectEmpty(_ store: any GatewayStore) throws {
         try store.read { (reader) throws in
             #expect(try reader.read(type: "Patient", id: "p1") == nil)
             #expect(try reader.domainRow(kind: "participant", key: "P1") == nil)
@@ -29,8 +29,9 @@ struct UnitOfWorkTests {
         }
     }
 
-    @Test func aThrowingUnitOfWorkLeavesNothing() throws {
-        try withFileStore { (store, _) throws in
+    @Test(arguments: StoreEngine.allCases)
+    func aThrowingUnitOfWorkLeavesNothing(engine: StoreEngine) throws {
+        try withStore(engine) { (store) throws in
             #expect(throws: Abandon.self) {
                 try store.write { (transaction) throws in
                     try writeEverything(transaction)
@@ -45,8 +46,9 @@ struct UnitOfWorkTests {
         }
     }
 
-    @Test func aSwallowedStoreErrorStillRollsBack() throws {
-        try withFileStore { (store, _) throws in
+    @Test(arguments: StoreEngine.allCases)
+    func aSwallowedStoreErrorStillRollsBack(engine: StoreEngine) throws {
+        try withStore(engine) { (store) throws in
             try store.write { _ = try $0.create(type: "Patient", id: "existing", body: patientBody("A"), index: .empty) }
             var laterError: (any Error)?
             #expect(throws: StoreError.transactionAborted) {
@@ -62,8 +64,9 @@ struct UnitOfWorkTests {
         }
     }
 
-    @Test func nestedWriteAndEscapedTransactionAreRefused() throws {
-        try withFileStore { (store, _) throws in
+    @Test(arguments: StoreEngine.allCases)
+    func nestedWriteAndEscapedTransactionAreRefused(engine: StoreEngine) throws {
+        try withStore(engine) { (store) throws in
             #expect(throws: StoreError.misuse("write called inside a write on the same store")) {
                 try store.write { _ in try store.write { _ in } }
             }
@@ -79,9 +82,10 @@ struct UnitOfWorkTests {
         }
     }
 
-    @Test func everyVersionOfAUnitOfWorkCarriesItsTimestamp() throws {
+    @Test(arguments: StoreEngine.allCases)
+    func everyVersionOfAUnitOfWorkCarriesItsTimestamp(engine: StoreEngine) throws {
         let clock = TestClock()
-        try withFileStore(clock: clock) { (store, _) throws in
+        try withStore(engine, clock: clock) { (store) throws in
             let (a, b, now) = try store.write { (transaction) throws in
                 (try transaction.create(type: "Patient", id: "a", body: patientBody("A"), index: .empty),
                  try transaction.create(type: "Patient", id: "b", body: patientBody("B"), index: .empty),

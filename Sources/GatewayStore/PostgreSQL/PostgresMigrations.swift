@@ -1,0 +1,148 @@
+/// The PostgreSQL schema as numbered migrations: the same tables, columns and indexes as
+/// `SQLiteMigrations`, version for version, in PostgreSQL's types. Applied at start-up under a
+/// session advisory lock (see `PostgresGatewayStore.migrate`), each in its own transaction, and
+/// recorded in `schema_migration`. Never edit a released migration: add the next number, to
+/// both engines.
+///
+/// Differences from the SQLite schema, all of representation:
+/// - times are `timestamptz` (microseconds, like `StoreTimestamp`), not integer microseconds;
+/// - bodies, payloads, reports and domain JSON are `bytea`, stored and returned byte for byte;
+/// - `deleted` is `boolean`, not 0/1;
+/// - `seq` columns are `bigint GENERATED ALWAYS AS IDENTITY` where SQLite uses the rowid; they
+///   order writes, but across concurrent transactions not necessarily in commit order;
+/// - keys and other text are `COLLATE "C"`, so ordering and `>` comparisons (paging by id or key)
+///   are bytewise, as in SQLite, whatever the database's default collation.
+enum PostgresMigrations {
+    struct Migration {
+        let version: Int
+        let name: String
+        let sql: String
+    }
+
+    static var latestVersion: Int { all.last?.version ?? 0 }
+
+    static let all: [Migration] = [
+        Migration(version: 1, name: "initial schema", sql: """
+            CREATE TABLE schema_migration (
+                version integer PRIMARY KEY,
+                name text NOT NULL,
+                applied_at timestamptz NOT NULL
+            );
+
+            CREATE TABLE resource_version (
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                type text COLLATE "C" NOT NULL,
+                id text COLLATE "C" NOT NULL,
+                version integer NOT NULL CHECK (version >= 1),
+                last_updated timestamptz NOT NULL,
+                deleted boolean NOT NULL,
+                content_hash text COLLATE "C" NOT NULL,
+                body bytea NOT NULL,
+                UNIQUE (type, id, version)
+            );
+
+            CREATE TABLE resource_head (
+                type text COLLATE "C" NOT NULL,
+                id text COLLATE "C" NOT NULL,
+                version integer NOT NULL,
+                seq bigint NOT NULL REFERENCES resource_version (seq),
+                last_updated timestamptz NOT NULL,
+                deleted boolean NOT NULL,
+                PRIMARY KEY (type, id)
+            );
+            CREATE INDEX resource_head_by_time ON resource_head (type, last_updated, seq);
+
+            CREATE TABLE search_token (
+                type text COLLATE "C" NOT NULL,
+                id text COLLATE "C" NOT NULL,
+                param text COLLATE "C" NOT NULL,
+                system text COLLATE "C" NOT NULL,
+                code text COLLATE "C" NOT NULL,
+                FOREIGN KEY (type, id) REFERENCES resource_head (type, id) ON DELETE CASCADE
+            );
+            CREATE INDEX search_token_by_value ON search_token (type, param, code, system);
+            CREATE INDEX search_token_by_resource ON search_token (type, id);
+
+            CREATE TABLE search_reference (
+                type text COLLATE "C" NOT NULL,
+                id text COLLATE "C" NOT NULL,
+                param text COLLATE "C" NOT NULL,
+                target text COLLATE "C" NOT NULL,
+                FOREIGN KEY (type, id) REFERENCES resource_head (type, id) ON DELETE CASCADE
+            );
+            CREATE INDEX search_reference_by_target ON search_reference (type, param, target);
+            CREATE INDEX search_reference_by_resource ON search_reference (type, id);
+
+            CREATE TABLE search_date (
+                type text COLLATE "C" NOT NULL,
+                id text COLLATE "C" NOT NULL,
+                param text COLLATE "C" NOT NULL,
+                low timestamptz NOT NULL,
+                high timestamptz NOT NULL,
+                FOREIGN KEY (type, id) REFERENCES resource_head (type, id) ON DELETE CASCADE
+            );
+            CREATE INDEX search_date_by_value ON search_date (type, param, low, high);
+            CREATE INDEX search_date_by_resource ON search_date (type, id);
+
+            CREATE TABLE domain_row (
+                kind text COLLATE "C" NOT NULL,
+                key text COLLATE "C" NOT NULL,
+                participant_key text COLLATE "C",
+                json bytea NOT NULL,
+                updated_at timestamptz NOT NULL,
+                PRIMARY KEY (kind, key)
+            );
+            CREATE INDEX domain_row_by_participant ON domain_row (participant_key, kind, key);
+
+            CREATE TABLE import_ledger (
+                content_hash text COLLATE "C" PRIMARY KEY,
+                path text NOT NULL,
+                status text NOT NULL CHECK (status IN ('imported', 'refused', 'partial')),
+                read_count integer NOT NULL,
+                written_count integer NOT NULL,
+                refused_count integer NOT NULL,
+                report bytea NOT NULL,
+                recorded_at timestamptz NOT NULL
+            );
+            CREATE INDEX import_ledger_by_time ON import_ledger (recorded_at);
+
+            CREATE TABLE outbound_message (
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id text COLLATE "C" NOT NULL UNIQUE,
+                endpoint_key text COLLATE "C" NOT NULL,
+                participant_key text COLLATE "C" NOT NULL,
+                priority integer NOT NULL,
+                idempotency_key text COLLATE "C" NOT NULL,
+                payload bytea NOT NULL,
+                content_type text NOT NULL,
+                created_at timestamptz NOT NULL,
+                status text COLLATE "C" NOT NULL CHECK (status IN ('pending', 'in_flight', 'delivered', 'dead_letter')),
+                attempts integer NOT NULL DEFAULT 0,
+                next_attempt_at timestamptz NOT NULL,
+                lease_owner text,
+                lease_expires_at timestamptz,
+                last_error text,
+                remote_id text,
+                remote_status text,
+                delivered_at timestamptz,
+                UNIQUE (endpoint_key, idempotency_key)
+            );
+            CREATE INDEX outbound_open_queue ON outbound_message (endpoint_key, participant_key, priority, seq)
+                WHERE status IN ('pending', 'in_flight');
+            CREATE INDEX outbound_due ON outbound_message (status, next_attempt_at);
+            CREATE INDEX outbound_by_status ON outbound_message (status, endpoint_key, seq);
+
+            CREATE TABLE audit_event (
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                time timestamptz NOT NULL,
+                actor text NOT NULL,
+                action text NOT NULL,
+                resource_type text,
+                resource_id text,
+                outcome text NOT NULL,
+                detail text
+            );
+            CREATE INDEX audit_event_by_time ON audit_event (time, seq);
+            """),
+    ]
+}

@@ -1,0 +1,161 @@
+import Foundation
+
+/// The transactional outbox, with the SQLite engine's states and queue rules. Several gateway
+/// processes claim from it at once: the claim locks the queue heads it takes with
+/// `FOR UPDATE SKIP LOCKED`, so a head another worker is claiming is skipped rather than waited
+/// for, and the message behind it is not a head (the skipped one is still open), so one
+/// participant's messages still leave one at a time and in order.
+extension PostgresUnitOfWork {
+    private static let messageColumns = """
+        id, endpoint_key, participant_key, priority, idempotency_key, payload, content_type, created_at, status, \
+        attempts, next_attempt_at, lease_owner, lease_expires_at, last_error, remote_id, remote_status, delivered_at
+        """
+
+    private static func message(_ row: PostgresRow) throws -> OutboundMessage {
+        guard let priority = OutboundPriority(rawValue: row.int(3)), let status = OutboundStatus(rawValue: row.text(8)) else {
+            throw StoreError.corrupt(operation: "read outbound message")
+        }
+        return OutboundMessage(
+            id: row.text(0), endpointKey: row.text(1), participantKey: row.text(2), priority: priority,
+            idempotencyKey: row.text(4), payload: row.blob(5), contentType: row.text(6), createdAt: row.timestamp(7),
+            status: status, attempts: row.int(9), nextAttemptAt: row.timestamp(10), leaseOwner: row.optionalText(11),
+            leaseExpiresAt: row.optionalTimestamp(12), lastError: row.optionalText(13), remoteId: row.optionalText(14),
+            remoteStatus: row.optionalText(15), deliveredAt: row.optionalTimestamp(16))
+    }
+
+    /// `m` is the head of its queue: no open message of the same pair comes before it.
+    private static let isHead = """
+        NOT EXISTS (SELECT 1 FROM outbound_message e WHERE e.endpoint_key = m.endpoint_key \
+        AND e.participant_key = m.participant_key AND e.status IN ('pending', 'in_flight') \
+        AND (e.priority < m.priority OR (e.priority = m.priority AND e.seq < m.seq)))
+        """
+
+    func outboundMessage(id: String) throws -> OutboundMessage? {
+        try perform(writing: false) {
+            try connection.queryOne(
+                "SELECT \(Self.messageColumns) FROM outbound_message WHERE id = ?", [.text(id)],
+                purpose: "read outbound message", row: Self.message)
+        }
+    }
+
+    func outboundMessages(endpointKey: String?, status: OutboundStatus, limit: Int) throws -> [OutboundMessage] {
+        try perform(writing: false) {
+            try connection.query(
+                "SELECT \(Self.messageColumns) FROM outbound_message WHERE status = ? AND (? IS NULL OR endpoint_key = ?) "
+                    + "ORDER BY seq LIMIT ?",
+                [.text(status.rawValue), .text(endpointKey), .text(endpointKey), .int(max(0, limit))],
+                purpose: "list outbound messages", row: Self.message)
+        }
+    }
+
+    func queueDepth() throws -> [QueueDepth] {
+        try perform(writing: false) {
+            try connection.query(
+                "SELECT endpoint_key, status, COUNT(*) FROM outbound_message GROUP BY endpoint_key, status "
+                    + "ORDER BY endpoint_key, status",
+                purpose: "count outbound messages"
+            ) { row in
+                guard let status = OutboundStatus(rawValue: row.text(1)) else {
+                    throw StoreError.corrupt(operation: "count outbound messages")
+                }
+                return QueueDepth(endpointKey: row.text(0), status: status, count: row.int(2))
+            }
+        }
+    }
+
+    func nextDueTime(endpointKey: String?) throws -> StoreTimestamp? {
+        try perform(writing: false) {
+            try connection.queryOne(
+                "SELECT MIN(CASE WHEN m.status = 'pending' THEN m.next_attempt_at ELSE m.lease_expires_at END) "
+                    + "FROM outbound_message m WHERE m.status IN ('pending', 'in_flight') "
+                    + "AND (? IS NULL OR m.endpoint_key = ?) AND \(Self.isHead)",
+                [.text(endpointKey), .text(endpointKey)], purpose: "find next due message"
+            ) { $0.optionalTimestamp(0) } ?? nil
+        }
+    }
+
+    func enqueue(_ message: NewOutboundMessage) throws -> EnqueueOutcome {
+        try perform(writing: true) {
+            try require(!message.id.isEmpty && !message.endpointKey.isEmpty && !message.idempotencyKey.isEmpty,
+                        "an outbound message needs an id, an endpoint key and an idempotency key")
+            // A clash on the idempotency key is a result; a clash on the id is an error (23505).
+            let inserted = try connection.queryOne(
+                "INSERT INTO outbound_message (id, endpoint_key, participant_key, priority, idempotency_key, payload, "
+                    + "content_type, created_at, status, attempts, next_attempt_at) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?) "
+                    + "ON CONFLICT (endpoint_key, idempotency_key) DO NOTHING RETURNING \(Self.messageColumns)",
+                [.text(message.id), .text(message.endpointKey), .text(message.participantKey), .int(message.priority.rawValue),
+                 .text(message.idempotencyKey), .bytea(message.payload), .text(message.contentType), .timestamptz(now),
+                 .timestamptz(message.notBefore ?? now)],
+                purpose: "enqueue outbound message", row: Self.message)
+            if let inserted { return .enqueued(inserted) }
+            guard let existing = try connection.queryOne(
+                "SELECT \(Self.messageColumns) FROM outbound_message WHERE endpoint_key = ? AND idempotency_key = ?",
+                [.text(message.endpointKey), .text(message.idempotencyKey)], purpose: "read queued message",
+                row: Self.message)
+            else { throw StoreError.notFound(what: "queued outbound message") }
+            return .alreadyQueued(existing)
+        }
+    }
+
+    func claimDueMessages(endpointKey: String?, limit: Int, leaseOwner: String, lease: Duration) throws -> [OutboundMessage] {
+        try perform(writing: true) {
+            try require(limit >= 1, "a claim needs a limit of at least 1")
+            try require(!leaseOwner.isEmpty, "a claim needs a lease owner")
+            let due = try connection.query(
+                "SELECT m.seq FROM outbound_message m WHERE (? IS NULL OR m.endpoint_key = ?) "
+                    + "AND ((m.status = 'pending' AND m.next_attempt_at <= ?) "
+                    + "OR (m.status = 'in_flight' AND m.lease_expires_at <= ?)) "
+                    + "AND \(Self.isHead) ORDER BY m.priority, m.seq LIMIT ? FOR UPDATE OF m SKIP LOCKED",
+                [.text(endpointKey), .text(endpointKey), .timestamptz(now), .timestamptz(now), .int(limit)],
+                purpose: "find due messages") { $0.int64(0) }
+            let expiry = now.adding(lease)
+            return try due.compactMap { seq in
+                try connection.queryOne(
+                    "UPDATE outbound_message SET status = 'in_flight', lease_owner = ?, lease_expires_at = ?, "
+                        + "attempts = attempts + 1 WHERE seq = ? RETURNING \(Self.messageColumns)",
+                    [.text(leaseOwner), .timestamptz(expiry), .int8(seq)], purpose: "claim message", row: Self.message)
+            }
+        }
+    }
+
+    func markDelivered(id: String, remoteId: String?, remoteStatus: String?) throws -> Bool {
+        try perform(writing: true) {
+            try connection.run(
+                "UPDATE outbound_message SET status = 'delivered', remote_id = ?, remote_status = ?, delivered_at = ?, "
+                    + "lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND status <> 'delivered'",
+                [.text(remoteId), .text(remoteStatus), .timestamptz(now), .text(id)],
+                purpose: "mark message delivered") > 0
+        }
+    }
+
+    func markFailed(id: String, leaseOwner: String, error: String, nextAttemptAt: StoreTimestamp) throws -> Bool {
+        try perform(writing: true) {
+            try connection.run(
+                "UPDATE outbound_message SET status = 'pending', last_error = ?, next_attempt_at = ?, "
+                    + "lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND status = 'in_flight' AND lease_owner = ?",
+                [.text(error), .timestamptz(nextAttemptAt), .text(id), .text(leaseOwner)],
+                purpose: "mark message failed") > 0
+        }
+    }
+
+    func deadLetter(id: String, leaseOwner: String?, error: String) throws -> Bool {
+        try perform(writing: true) {
+            let holder = leaseOwner.map { _ in "status = 'in_flight' AND lease_owner = ?" } ?? "status = 'pending'"
+            return try connection.run(
+                "UPDATE outbound_message SET status = 'dead_letter', last_error = ?, lease_owner = NULL, "
+                    + "lease_expires_at = NULL WHERE id = ? AND \(holder)",
+                [.text(error), .text(id)] + (leaseOwner.map { [PostgresValue.text($0)] } ?? []),
+                purpose: "dead-letter message") > 0
+        }
+    }
+
+    func replayDeadLetter(id: String) throws -> Bool {
+        try perform(writing: true) {
+            try connection.run(
+                "UPDATE outbound_message SET status = 'pending', attempts = 0, next_attempt_at = ? "
+                    + "WHERE id = ? AND status = 'dead_letter'",
+                [.timestamptz(now), .text(id)], purpose: "replay dead letter") > 0
+        }
+    }
+}

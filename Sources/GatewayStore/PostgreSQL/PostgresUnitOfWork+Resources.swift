@@ -1,0 +1,157 @@
+import Foundation
+
+/// Versioned resources, as in the SQLite engine: `resource_version` keeps every version,
+/// `resource_head` points at the current one, the search tables hold its index rows.
+extension PostgresUnitOfWork {
+    static let versionColumns = "v.type, v.id, v.version, v.last_updated, v.deleted, v.content_hash, v.body"
+
+    static func storedResource(_ row: PostgresRow) -> StoredResource {
+        StoredResource(
+            type: row.text(0), id: row.text(1), versionId: row.int(2), lastUpdated: row.timestamp(3),
+            isDeleted: row.bool(4), contentHash: row.text(5), body: row.blob(6))
+    }
+
+    func read(type: String, id: String) throws -> StoredResource? {
+        try perform(writing: false) {
+            try connection.queryOne(
+                "SELECT \(Self.versionColumns) FROM resource_head h JOIN resource_version v ON v.seq = h.seq "
+                    + "WHERE h.type = ? AND h.id = ?",
+                [.text(type), .text(id)], purpose: "read resource", row: Self.storedResource)
+        }
+    }
+
+    func vread(type: String, id: String, versionId: Int) throws -> StoredResource? {
+        try perform(writing: false) {
+            try connection.queryOne(
+                "SELECT \(Self.versionColumns) FROM resource_version v WHERE v.type = ? AND v.id = ? AND v.version = ?",
+                [.text(type), .text(id), .int(versionId)], purpose: "read resource version", row: Self.storedResource)
+        }
+    }
+
+    func history(type: String, id: String, limit: Int) throws -> [StoredResource] {
+        try perform(writing: false) {
+            try connection.query(
+                "SELECT \(Self.versionColumns) FROM resource_version v WHERE v.type = ? AND v.id = ? "
+                    + "ORDER BY v.version DESC LIMIT ?",
+                [.text(type), .text(id), .int(max(0, limit))], purpose: "read resource history", row: Self.storedResource)
+        }
+    }
+
+    func create(type: String, id: String?, body: Data, index: SearchIndex) throws -> StoredResource {
+        try perform(writing: true) { try insertNew(type: type, id: id, body: body, index: index) }
+    }
+
+    func createIfNoneExist(
+        _ match: ConditionalMatch, id: String?, body: Data, index: SearchIndex
+    ) throws -> ConditionalCreateOutcome {
+        try perform(writing: true) {
+            // Serialise with every other conditional create that shares a token value, in this
+            // process or another, until commit; sorted keys, so two never wait for each other.
+            // At READ COMMITTED the search below then sees what the previous holder committed.
+            for key in match.lockKeys {
+                try connection.run(
+                    "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", [.text(key)], purpose: "lock conditional create")
+            }
+            let page = try searchPage(match.query, includeTotal: true)
+            switch page.total ?? 0 {
+            case 0: return .created(try insertNew(type: match.type, id: id, body: body, index: index))
+            case 1: return .matched(page.resources[0])
+            case let count: return .multipleMatches(count: count)
+            }
+        }
+    }
+
+    func update(
+        type: String, id: String, body: Data, index: SearchIndex, ifMatch: Int?, createIfMissing: Bool
+    ) throws -> UpdateOutcome {
+        try perform(writing: true) {
+            try require(!type.isEmpty && !id.isEmpty, "a resource needs a type and an id")
+            let head = try currentHead(type: type, id: id)
+            if let ifMatch, head?.version != ifMatch {
+                throw StoreError.conflict(expected: ifMatch, current: head?.version)
+            }
+            let exists = head.map { !$0.deleted } ?? false
+            if !exists && !createIfMissing { throw StoreError.notFound(what: "\(type) resource") }
+            let resource = try insertVersion(
+                type: type, id: id, version: (head?.version ?? 0) + 1, deleted: false, body: body, index: index)
+            return UpdateOutcome(resource: resource, created: !exists)
+        }
+    }
+
+    func delete(type: String, id: String, ifMatch: Int?) throws -> StoredResource? {
+        try perform(writing: true) {
+            let head = try currentHead(type: type, id: id)
+            if let ifMatch, head?.version != ifMatch {
+                throw StoreError.conflict(expected: ifMatch, current: head?.version)
+            }
+            guard let head, !head.deleted else { return nil }
+            return try insertVersion(type: type, id: id, version: head.version + 1, deleted: true, body: Data(), index: .empty)
+        }
+    }
+
+    // MARK: Helpers (inside `perform`)
+
+    private func insertNew(type: String, id: String?, body: Data, index: SearchIndex) throws -> StoredResource {
+        let id = id ?? UUID().uuidString.lowercased()
+        try require(!type.isEmpty && !id.isEmpty, "a resource needs a type and an id")
+        if try currentHead(type: type, id: id) != nil { throw StoreError.duplicate(what: "resource id already in use") }
+        do {
+            return try insertVersion(type: type, id: id, version: 1, deleted: false, body: body, index: index)
+        } catch StoreError.duplicate {
+            // Another transaction created the same id after the check above.
+            throw StoreError.duplicate(what: "resource id already in use")
+        }
+    }
+
+    /// Locks the head row (`FOR UPDATE`) so concurrent updates of one resource queue up and each
+    /// sees the version the previous one wrote.
+    private func currentHead(type: String, id: String) throws -> (version: Int, deleted: Bool)? {
+        try connection.queryOne(
+            "SELECT version, deleted FROM resource_head WHERE type = ? AND id = ? FOR UPDATE", [.text(type), .text(id)],
+            purpose: "read resource head") { (version: $0.int(0), deleted: $0.bool(1)) }
+    }
+
+    private func insertVersion(
+        type: String, id: String, version: Int, deleted: Bool, body: Data, index: SearchIndex
+    ) throws -> StoredResource {
+        let hash = ContentHash.sha256Hex(body)
+        guard let seq = try connection.queryOne(
+            "INSERT INTO resource_version (type, id, version, last_updated, deleted, content_hash, body) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+            [.text(type), .text(id), .int(version), .timestamptz(now), .bool(deleted), .text(hash), .bytea(body)],
+            purpose: "insert resource version", row: { $0.int64(0) })
+        else { throw StoreError.notFound(what: "inserted resource version") }
+        try connection.run(
+            "INSERT INTO resource_head (type, id, version, seq, last_updated, deleted) VALUES (?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (type, id) DO UPDATE SET version = excluded.version, seq = excluded.seq, "
+                + "last_updated = excluded.last_updated, deleted = excluded.deleted",
+            [.text(type), .text(id), .int(version), .int8(seq), .timestamptz(now), .bool(deleted)],
+            purpose: "update resource head")
+        try replaceIndex(type: type, id: id, index: index)
+        return StoredResource(
+            type: type, id: id, versionId: version, lastUpdated: now, isDeleted: deleted, contentHash: hash, body: body)
+    }
+
+    private func replaceIndex(type: String, id: String, index: SearchIndex) throws {
+        let owner: [PostgresValue] = [.text(type), .text(id)]
+        try connection.run("DELETE FROM search_token WHERE type = ? AND id = ?", owner, purpose: "clear token index")
+        try connection.run("DELETE FROM search_reference WHERE type = ? AND id = ?", owner, purpose: "clear reference index")
+        try connection.run("DELETE FROM search_date WHERE type = ? AND id = ?", owner, purpose: "clear date index")
+        for token in Set(index.tokens) {
+            try connection.run(
+                "INSERT INTO search_token (type, id, param, system, code) VALUES (?, ?, ?, ?, ?)",
+                owner + [.text(token.parameter), .text(token.system ?? ""), .text(token.code)], purpose: "index token")
+        }
+        for reference in Set(index.references) {
+            try connection.run(
+                "INSERT INTO search_reference (type, id, param, target) VALUES (?, ?, ?, ?)",
+                owner + [.text(reference.parameter), .text(reference.target)], purpose: "index reference")
+        }
+        for date in Set(index.dates) {
+            try require(date.low <= date.high, "a date index row needs low <= high")
+            try connection.run(
+                "INSERT INTO search_date (type, id, param, low, high) VALUES (?, ?, ?, ?, ?)",
+                owner + [.text(date.parameter), .timestamptz(date.low), .timestamptz(date.high)], purpose: "index date")
+        }
+    }
+}
