@@ -8,7 +8,7 @@ import Foundation
 /// is when it throws. That is the transactional outbox of ARCHITECTURE.md decisions 5 and 6: an
 /// acknowledged request has committed every outbound message it causes.
 ///
-/// Rules for every implementation (SQLite here, PostgreSQL later):
+/// Rules for every implementation (`SQLiteGatewayStore`, `PostgresGatewayStore`):
 /// - The transaction value passed to the closure must not escape it; using it afterwards throws
 ///   `StoreError.misuse`.
 /// - After any operation of a unit of work throws, the unit of work can only roll back: later
