@@ -9,7 +9,12 @@ import HTTPServer
 import IOPMapping
 
 /// `fhir-gateway serve [--port 8080] [--host 127.0.0.1] [--data DIR] [--profiles DIR]
-/// [--base-url URL] [--grace SECONDS]`: the FHIR REST API on the embedded store.
+/// [--base-url URL] [--grace SECONDS] [--config FILE]`: the FHIR REST API on the embedded store.
+///
+/// Clients are the ones `--config` lists; without it, `<data>/clients.json`, created on the
+/// first start with one client (`local`, `system/*.*`) whose token is printed once to stderr.
+/// `/healthz`, `/readyz` and `/metrics` answer beside `/fhir`; one JSON access-log line per
+/// request goes to stderr.
 ///
 /// SIGTERM or SIGINT drains: the listening socket closes, requests in progress finish (within
 /// the grace period) and are answered, then the store's WAL is checkpointed and the process
@@ -23,6 +28,7 @@ enum ServeCommand {
         var profileFolder: String?
         var baseURL: String?
         var grace = 20
+        var config: String?
     }
 
     static func run(_ arguments: [String]) async -> Int32 {
@@ -33,13 +39,23 @@ enum ServeCommand {
             let intake = Intake(
                 validator: DocumentValidator(validator: FHIRValidator(registry: registry)), mapper: FHIRInboundMapper(),
                 context: .store(store))
+            let clients = try openClients(options)
+            let configuration = FHIRAPIConfiguration(publicBaseURL: options.baseURL)
+            let middleware = GatewayMiddleware.standard(
+                store: store, clients: clients, metrics: GatewayMetrics(), configuration: configuration,
+                migrationsDone: { try store.currentSchemaVersion() == SQLiteGatewayStore.schemaVersion },
+                accessLog: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
             let api = FHIRAPI(
                 store: store, intake: intake, capabilityStatement: capabilityStatement(options.profileFolder),
-                configuration: FHIRAPIConfiguration(publicBaseURL: options.baseURL))
+                configuration: configuration, middleware: middleware)
             let server = HTTPServer(
                 configuration: HTTPServerConfiguration(
                     host: options.host, port: options.port, serverName: "iop-fhir-gateway",
-                    accessLog: { record in FileHandle.standardError.write(Data("\(record)\n".utf8)) }),
+                    accessLog: { record in
+                        // Answered requests are logged (as JSON) by the API's middleware; these are the refused ones.
+                        guard record.outcome != .handled else { return }
+                        FileHandle.standardError.write(Data((refusedRequestLine(record) + "\n").utf8))
+                    }),
                 responder: api)
             let grace = Duration.seconds(options.grace)
             let signals = ShutdownSignals {
@@ -75,10 +91,39 @@ enum ServeCommand {
             case "--profiles": options.profileFolder = try arguments.value(for: argument)
             case "--base-url": options.baseURL = try arguments.value(for: argument)
             case "--grace": options.grace = try arguments.positiveInteger(for: argument)
+            case "--config": options.config = try arguments.value(for: argument)
             default: throw UsageError(description: "unexpected argument '\(argument)'")
             }
         }
         return options
+    }
+
+    /// The API's clients: `--config`, else `<data>/clients.json`, generated on the first start.
+    /// A generated token is written to stderr once, here; only its SHA-256 is kept.
+    static func openClients(_ options: Options) throws -> ClientRegistry {
+        if let path = options.config { return try ClientRegistry.load(path: path) }
+        let (registry, token) = try ClientRegistry.openLocal(folder: options.data)
+        if let token {
+            let file = (options.data as NSString).appendingPathComponent(ClientRegistry.localFileName)
+            FileHandle.standardError.write(Data(
+                "API token for client \"local\" (system/*.*), shown once; only its SHA-256 is kept in \(file):\nTOKEN=\(token)\n".utf8))
+        }
+        return registry
+    }
+
+    /// A request the server refused before the API saw it (parse error, timeout, overload), as JSON.
+    static func refusedRequestLine(_ record: HTTPAccessLogRecord) -> String {
+        let outcome = switch record.outcome {
+        case .handled: "handled"
+        case .parseError: "parse-error"
+        case .timeout: "timeout"
+        case .overloaded: "overloaded"
+        }
+        var fields: [String: Any] = ["conn": record.connectionID, "status": record.status, "outcome": outcome]
+        if let method = record.method { fields["method"] = method }
+        if let path = record.path { fields["path"] = path }
+        let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// The gateway's CapabilityStatement from the profiles folder (the folder `ProfileFolder`
