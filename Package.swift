@@ -86,7 +86,7 @@ let package = Package(
             name: "fhir-gateway",
             dependencies: [
                 "FHIRCore", "FHIRJSON", "FHIRXML", "FHIRValidation", "IOPMapping", "GatewayStore", "GatewayIntake",
-                "GatewayImport", "GatewayAPI", "HTTPServer",
+                "GatewayImport", "GatewayAPI", "HTTPServer", "Outbound", "IOPDomain",
             ],
             swiftSettings: strictSettings),
         .executableTarget(

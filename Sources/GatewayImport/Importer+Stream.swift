@@ -111,8 +111,9 @@ extension Importer {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let stem = (file.lastPathComponent as NSString).deletingPathExtension
         let target = folder.appendingPathComponent(stem + ".refused.ndjson")
-        if !FileManager.default.fileExists(atPath: target.path) {
-            FileManager.default.createFile(atPath: target.path, contents: nil)
+        if !FileManager.default.fileExists(atPath: target.path),
+           !FileManager.default.createFile(atPath: target.path, contents: nil) {
+            throw ImportError.unreadable(target.path)
         }
         let handle = try FileHandle(forWritingTo: target)
         defer { try? handle.close() }

@@ -40,7 +40,7 @@ enum ImportCommand {
                 options: ImportOptions(
                     jobs: options.jobs, dryRun: options.dryRun,
                     quarantine: options.quarantine.map { URL(fileURLWithPath: $0) }))
-            let interrupt = StopOnInterrupt { importer.requestStop() }
+            let interrupt = StopSignals(announcing: "stopping after the current unit of work") { importer.requestStop() }
             let report = try await importer.run(sources, progress: ImportProgress())
             interrupt.cancel()
             print(report.summary)
@@ -88,33 +88,3 @@ enum GatewayData {
         return try SQLiteGatewayStore(path: (folder as NSString).appendingPathComponent("gateway.sqlite"))
     }
 }
-
-/// Ctrl-C asks for a clean stop after the unit of work in progress; a second one exits at once
-/// (nothing committed is lost either way: every unit is one transaction).
-final class StopOnInterrupt {
-    private let source: any DispatchSourceSignal
-
-    init(_ stop: @escaping @Sendable () -> Void) {
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        let count = Mutex(0)
-        source.setEventHandler {
-            let presses = count.withLock { value -> Int in
-                value += 1
-                return value
-            }
-            if presses > 1 { exit(130) }
-            FileHandle.standardError.write(Data("\nstopping after the current unit of work (Ctrl-C again to quit now)\n".utf8))
-            stop()
-        }
-        source.resume()
-        self.source = source
-    }
-
-    func cancel() {
-        source.cancel()
-        signal(SIGINT, SIG_DFL)
-    }
-}
-
-import Synchronization

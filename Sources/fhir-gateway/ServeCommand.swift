@@ -58,10 +58,7 @@ enum ServeCommand {
                     }),
                 responder: api)
             let grace = Duration.seconds(options.grace)
-            let signals = ShutdownSignals {
-                FileHandle.standardError.write(Data("draining (a second signal stops at once)\n".utf8))
-                Task { await server.shutdown(gracePeriod: grace) }
-            }
+            let signals = StopSignals(announcing: "draining") { Task { await server.shutdown(gracePeriod: grace) } }
             try await server.run { address in
                 // Written straight to the descriptor: print() may sit in stdout's buffer when piped.
                 FileHandle.standardOutput.write(
@@ -138,34 +135,3 @@ enum ServeCommand {
         return nil
     }
 }
-
-/// SIGTERM and SIGINT start a drain; a second one exits at once.
-final class ShutdownSignals {
-    private let sources: [any DispatchSourceSignal]
-
-    init(_ drain: @escaping @Sendable () -> Void) {
-        let count = Mutex(0)
-        sources = [SIGTERM, SIGINT].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                let signals = count.withLock { value -> Int in
-                    value += 1
-                    return value
-                }
-                if signals > 1 { exit(130) }
-                drain()
-            }
-            source.resume()
-            return source
-        }
-    }
-
-    func cancel() {
-        for source in sources { source.cancel() }
-        signal(SIGTERM, SIG_DFL)
-        signal(SIGINT, SIG_DFL)
-    }
-}
-
-import Synchronization

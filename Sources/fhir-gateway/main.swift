@@ -7,10 +7,14 @@ let usage = """
 
     commands:
       serve [--port 8080] [--host 127.0.0.1] [--data DIR] [--profiles DIR] [--base-url URL] [--grace SECONDS]
+            [--config FILE]
           Serve the FHIR R4 REST API at /fhir on the store in --data (default ./var):
           transaction and batch Bundles, create (If-None-Exist), update (If-Match), read, vread,
-          history, search, $validate, metadata; JSON and XML. Prints the listening address;
-          SIGTERM or Ctrl-C drains requests in progress (--grace, default 20 s) and exits 0.
+          history, search, $validate, metadata; JSON and XML; /healthz, /readyz, /metrics.
+          Clients present bearer tokens with SMART system scopes, listed in --config; without
+          it, the first start prints one local token (only its SHA-256 is kept in
+          <data>/clients.json). Prints the listening address; SIGTERM or Ctrl-C drains
+          requests in progress (--grace, default 20 s) and exits 0.
       convert <file|-> [--to json|xml] [--pretty] [--lenient] [-o FILE] [--outcome FILE]
           Read a FHIR resource (any R4 type) in JSON or XML and write it in the other format
           (or the one --to names). On failure exit 1 and print the issues to stderr;
@@ -29,6 +33,16 @@ let usage = """
           content) is skipped; a run stopped at any point resumes. --report writes every
           refusal's OperationOutcome as JSON; --quarantine copies refused files there beside
           their .outcome.json. Exit 0 when nothing was refused, 1 otherwise.
+      deliver --endpoint KEY=URL[,profile=rest|transaction|note|communication]… [--data DIR] [--once] [--lease SECONDS]
+          Deliver the outbox in --data to the endpoints named (one worker each) until SIGTERM or
+          Ctrl-C; --once delivers what is due now and exits. No consent gate is active yet:
+          every queued message is sent as permitted.
+      queue status|list|show|replay|cancel [--data DIR] [--endpoint KEY]
+            [--status pending|in-flight|delivered|dead-letter] [--limit N] [ID]
+          The outbox: status (depth, oldest open message, attempts, dead letters per endpoint),
+          list (one line per message), show ID (metadata and last error, never the payload),
+          replay ID | replay --endpoint KEY (dead letters back to pending), cancel ID (a pending
+          message to the dead letters). Exit 0, 1 when the action does not apply, 2 for usage.
     """
 
 guard let command = arguments.first else {
@@ -44,6 +58,10 @@ case "import":
     exit(await ImportCommand.run(Array(arguments.dropFirst())))
 case "serve":
     exit(await ServeCommand.run(Array(arguments.dropFirst())))
+case "deliver":
+    exit(await DeliverCommand.run(Array(arguments.dropFirst())))
+case "queue":
+    exit(await QueueCommand.run(Array(arguments.dropFirst())))
 case "--help", "-h", "help":
     print(usage)
 default:

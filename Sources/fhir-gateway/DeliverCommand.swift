@@ -1,0 +1,137 @@
+import Foundation
+import GatewayStore
+import IOPDomain
+import Outbound
+
+/// `fhir-gateway deliver [--data DIR] --endpoint KEY=URL[,profile=rest|transaction|note|communication]…
+/// [--once] [--lease SECONDS]`: drains the outbox to PCP endpoints, one `EndpointWorker` per
+/// endpoint named.
+///
+/// Every step is a unit of work of the store (claim with a lease, then the outcome), so the
+/// process may be killed at any point: a message it was sending comes back when its lease
+/// expires and is sent again, which the `rest` and `transaction` profiles make harmless
+/// (conditional create on the message's identifier) and the others check by a search first.
+/// SIGTERM or SIGINT stops after the exchange in progress; a second signal exits at once.
+enum DeliverCommand {
+    struct Options {
+        var data = "var"
+        var endpoints: [OutboundEndpoint] = []
+        var once = false
+        var lease: Int?
+    }
+
+    /// What the operator is told: nothing checks consent yet (the consent gate is the next issue).
+    static let noGateNote =
+        "note: no consent gate is active: every queued message is sent as if its disclosure were permitted (PermitAllGate)"
+
+    static func run(_ arguments: [String]) async -> Int32 {
+        guard let options = CommandArguments.parse(arguments, command: "deliver", parse) else { return 2 }
+        guard !options.endpoints.isEmpty else {
+            printError("fhir-gateway deliver: name at least one --endpoint KEY=URL")
+            return 2
+        }
+        do {
+            let store = try GatewayData.openStore(options.data)
+            var policy = DeliveryPolicy()
+            if let lease = options.lease { policy.lease = .seconds(lease) }
+            let workers = options.endpoints.map { EndpointWorker(endpoint: $0, store: store, policy: policy, gate: PermitAllGate()) }
+            printError(noGateNote)
+            for endpoint in options.endpoints {
+                say("delivering \(endpoint.key) to \(endpoint.primary.baseURL.absoluteString) (\(endpoint.primary.profile.rawValue))")
+            }
+            if options.once {
+                for worker in workers {
+                    let report = try await drainDue(worker)
+                    say("\(worker.endpoint.key): \(report.delivered) delivered, \(report.retried) to retry, "
+                        + "\(report.deadLettered) dead-lettered")
+                }
+            } else {
+                let delivery = Task {
+                    await withTaskGroup(of: Void.self) { group in
+                        for worker in workers { group.addTask { await worker.run() } }
+                    }
+                }
+                let signals = StopSignals(announcing: "stopping after the exchange in progress") { delivery.cancel() }
+                await delivery.value
+                signals.cancel()
+            }
+            try store.checkpoint()
+            say("stopped")
+            return 0
+        } catch {
+            printError("fhir-gateway deliver: \(error)")
+            return 1
+        }
+    }
+
+    /// Passes until one claims nothing: what is due now is delivered, retried later or
+    /// dead-lettered (a message whose retry falls due during the run is taken too).
+    static func drainDue(_ worker: EndpointWorker) async throws -> DeliveryPassReport {
+        var total = DeliveryPassReport()
+        while true {
+            let report = try await worker.runOnce()
+            total.claimed += report.claimed
+            total.delivered += report.delivered
+            total.retried += report.retried
+            total.deadLettered += report.deadLettered
+            total.held += report.held
+            if report.claimed == 0 { return total }
+        }
+    }
+
+    /// Written straight to the descriptor: print() may sit in stdout's buffer when piped.
+    static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    static func parse(_ arguments: inout CommandArguments) throws(UsageError) -> Options {
+        var options = Options()
+        while let argument = arguments.next() {
+            switch argument {
+            case "--data": options.data = try arguments.value(for: argument)
+            case "--endpoint":
+                let endpoint = try endpoint(try arguments.value(for: argument))
+                guard !options.endpoints.contains(where: { $0.key == endpoint.key }) else {
+                    throw UsageError(description: "endpoint '\(endpoint.key)' is named twice")
+                }
+                options.endpoints.append(endpoint)
+            case "--once": options.once = true
+            case "--lease": options.lease = try arguments.positiveInteger(for: argument)
+            default: throw UsageError(description: "unexpected argument '\(argument)'")
+            }
+        }
+        return options
+    }
+
+    /// `KEY=URL[,profile=rest|transaction|note|communication]`; the URL is checked as a
+    /// practice's would be (https, or http on loopback; no credentials, query or fragment).
+    static func endpoint(_ text: String) throws(UsageError) -> OutboundEndpoint {
+        let usage = "--endpoint takes KEY=URL[,profile=rest|transaction|note|communication]"
+        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else { throw UsageError(description: usage) }
+        let key = String(text[..<equals])
+        var urlText = String(text[text.index(after: equals)...])
+        var profile = OutboundDeliveryProfile.rest
+        if let range = urlText.range(of: ",profile=", options: .backwards) {
+            let name = String(urlText[range.upperBound...])
+            guard let named = OutboundDeliveryProfile(rawValue: name) else {
+                throw UsageError(description: "unknown profile '\(name)' (rest, transaction, note or communication)")
+            }
+            profile = named
+            urlText = String(urlText[..<range.lowerBound])
+        }
+        guard let url = URL(string: urlText), !urlText.isEmpty else { throw UsageError(description: usage) }
+        let domainProfile: DeliveryProfile =
+            switch profile {
+            case .transaction: .transactionBundle
+            case .note: .documentReferenceOnly
+            case .rest, .communication: .conditionalCreate
+            }
+        do {
+            let target = try EndpointTarget(baseURL: url, deliveryProfile: domainProfile)
+            return OutboundEndpoint(key: key, primary: EndpointRoute(target: target, profile: profile))
+        } catch {
+            throw UsageError(description: "endpoint '\(key)': \(error)")
+        }
+    }
+}
+
