@@ -39,10 +39,11 @@ public struct SHA256Hasher: ~Copyable {
     }
 
     public mutating func update(_ data: some Collection<UInt8>) {
-        let done = data.withContiguousStorageIfAvailable { buffer in
+        let contiguous: Bool? = data.withContiguousStorageIfAvailable { buffer in
             _ = EVP_DigestUpdate(context, buffer.baseAddress, buffer.count)
+            return true
         }
-        if done == nil {
+        if contiguous == nil {
             let copy = Array(data)
             copy.withUnsafeBufferPointer { _ = EVP_DigestUpdate(context, $0.baseAddress, $0.count) }
         }

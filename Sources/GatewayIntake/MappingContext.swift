@@ -18,8 +18,16 @@ public struct MappingContext: Sendable {
         self.lookup = lookup
     }
 
+    /// The types the mapper carries into the domain and that name other resources it needs
+    /// (a participant, a practice). Everything else (Encounter, Observation, …) is not for the
+    /// IOP, so fetching what it refers to would only cost time: a bulk export is mostly those.
+    static let typesNeedingContext: Set<String> = [
+        "Patient", "ServiceRequest", "CarePlan", "Appointment", "MedicationRequest", "Communication", "Consent",
+    ]
+
     /// Maps a single resource with the stored resources it refers to.
     func map(_ resource: FHIRElement, with mapper: any InboundMapping) -> MappingOutcome {
+        guard Self.typesNeedingContext.contains(resource.resourceType ?? "") else { return mapper.map(resource) }
         var context: [FHIRElement] = []
         var seen: Set<String> = []
         Self.forEachReference(in: resource) { reference in

@@ -155,13 +155,15 @@ struct WorkerTests {
         let store = try Fixture.store()
         for index in 1...3 { try Fixture.enqueue(store, participant: "p\(index)", label: "p\(index)-1") }
         let worker = worker(store, primary: try Fixture.route(server.baseURL, .rest),
-                            policy: Fixture.policy { $0.circuitFailureThreshold = 2; $0.circuitCoolDown = .milliseconds(300); $0.backoffCap = .milliseconds(1) })
+                            policy: Fixture.policy { $0.circuitFailureThreshold = 2; $0.circuitCoolDown = .seconds(3); $0.backoffCap = .milliseconds(1) })
         let first = try await worker.runOnce()
         #expect(first.claimed == 3)
         #expect(receiver.requests.count == 2, "the third was given back when the circuit opened")
         try await Task.sleep(for: .milliseconds(20))
         #expect(try await worker.runOnce().circuitOpen)
-        try await Task.sleep(for: .milliseconds(350))
+        // The cool-down is long enough that a slow, loaded machine cannot reach its end during
+        // the first passes; the probe comes only after it.
+        try await Task.sleep(for: .milliseconds(3100))
         healthy.store(true, ordering: .relaxed)
         let probe = try await worker.runOnce()
         #expect(probe.claimed == 1 && probe.delivered == 1, "one probe while half-open")
