@@ -8,8 +8,9 @@ import IOPDomain
 import IOPMapping
 import Testing
 
-/// Every referral bundle imported (JSON and XML twins) with the real mapper: the domain rows in
-/// the store are the ones the program needs, and the twins of one referral make one participant.
+/// Every valid SampleBundle imported (the 16 referrals as JSON and XML twins, the first referral
+/// and the bundle with one resource per profile) with the real mapper: the domain rows in the
+/// store are the ones the program needs, and the twins of one referral make one participant.
 @Suite("Referral bundles imported into domain rows")
 struct ImportedDomainTests {
     /// One import shared by the tests: 32 files into a fresh SQLite file, made by the first test
@@ -27,9 +28,13 @@ struct ImportedDomainTests {
             let importer = Importer(
                 intake: Intake(validator: DocumentValidator(validator: FHIRValidator(registry: registry)), mapper: FHIRInboundMapper()),
                 store: made, options: ImportOptions())
-            let sources = try ImportSource.discover([SharedData.repositoryRoot.appendingPathComponent("SampleBundles/referrals").path])
+            let samples = SharedData.repositoryRoot.appendingPathComponent("SampleBundles")
+            let sources = try ImportSource.discover([
+                samples.appendingPathComponent("referrals").path, samples.appendingPathComponent("referral-bundle.json").path,
+                samples.appendingPathComponent("program-resources-bundle.json").path,
+            ])
             let report = try await importer.run(sources)
-            #expect(report.counts.filesImported == 32)
+            #expect(report.counts.filesImported == 34)
             store = made
             return made
         }
@@ -62,6 +67,20 @@ struct ImportedDomainTests {
         #expect(enrolments.map(\.status) == [.referred])
         let orders = try await rows(DomainRowWriter.Kind.medicationOrder, as: MedicationOrder.self).filter { $0.participantID == person.id }
         #expect(orders.map(\.medication.code) == ["312941"])
+    }
+
+    @Test("referral-bundle.json and program-resources-bundle.json: their participants, PCPs, orders and plan")
+    func topLevelSamples() async throws {
+        let rivera = try await participant(value: "MRN-000417")
+        #expect(rivera.name.family == "Rivera")
+        let practices = try await rows(DomainRowWriter.Kind.practice, as: PrimaryCarePractice.self)
+        #expect(practices.first { $0.id == rivera.primaryCare?.practiceID }?.name == "Lakeside Family Practice")
+        let lee = try await participant(value: "MRN-100233")
+        #expect(lee.backupPhone?.value == "+1-555-0142")
+        let plans = try await rows(DomainRowWriter.Kind.treatmentPlan, as: TreatmentPlan.self).filter { $0.participantID == lee.id }
+        #expect(plans.map(\.sessionsPerWeek) == [3])
+        let consents = try await rows(DomainRowWriter.Kind.consent, as: DisclosureConsent.self).filter { $0.participantID == lee.id }
+        #expect(consents.count == 1 && consents.first?.coversPart2Records == false)
     }
 
     @Test("09: the phone-only participant and sessions by phone")
