@@ -13,13 +13,9 @@
 /// - keys and other text are `COLLATE "C"`, so ordering and `>` comparisons (paging by id or key)
 ///   are bytewise, as in SQLite, whatever the database's default collation.
 enum PostgresMigrations {
-    struct Migration {
-        let version: Int
-        let name: String
-        let sql: String
-    }
+    typealias Migration = SchemaMigration
 
-    static var latestVersion: Int { all.last?.version ?? 0 }
+    static var latestVersion: Int { all.latestVersion }
 
     static let all: [Migration] = [
         Migration(version: 1, name: "initial schema", sql: """

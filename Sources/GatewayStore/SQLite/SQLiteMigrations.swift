@@ -6,13 +6,9 @@
 /// UTC (`timestamptz` there), bodies and payloads are bytes (`bytea`), a token without a system
 /// stores `''` so the match key is never NULL.
 enum SQLiteMigrations {
-    struct Migration {
-        let version: Int
-        let name: String
-        let sql: String
-    }
+    typealias Migration = SchemaMigration
 
-    static var latestVersion: Int { all.last?.version ?? 0 }
+    static var latestVersion: Int { all.latestVersion }
 
     static let all: [Migration] = [
         Migration(version: 1, name: "initial schema", sql: """

@@ -6,14 +6,16 @@ import Foundation
 /// The queue of one (endpoint, participant) pair is its open messages (pending or in flight)
 /// ordered by priority, then enqueue order; only its head may be claimed, so a participant's
 /// messages leave one at a time and in order, and a crisis notice overtakes routine ones that
-/// have not left yet. PostgreSQL runs the same head query with `FOR UPDATE SKIP LOCKED`.
-extension SQLiteUnitOfWork {
-    private static let messageColumns = """
-        id, endpoint_key, participant_key, priority, idempotency_key, payload, content_type, created_at, status, \
-        attempts, next_attempt_at, lease_owner, lease_expires_at, last_error, remote_id, remote_status, delivered_at
-        """
+/// have not left yet. Where several processes claim at once (PostgreSQL), the claim locks the
+/// heads it takes (`claimLockClause`: `FOR UPDATE SKIP LOCKED`), so a head another worker is
+/// claiming is skipped rather than waited for, and the message behind it is not a head.
+extension SQLUnitOfWork {
+    private static var messageColumns: String {
+        "id, endpoint_key, participant_key, priority, idempotency_key, payload, content_type, created_at, status, "
+            + "attempts, next_attempt_at, lease_owner, lease_expires_at, last_error, remote_id, remote_status, delivered_at"
+    }
 
-    private static func message(_ row: SQLiteRow) throws -> OutboundMessage {
+    private static func message(_ row: Connection.Row) throws -> OutboundMessage {
         guard let priority = OutboundPriority(rawValue: row.int(3)), let status = OutboundStatus(rawValue: row.text(8)) else {
             throw StoreError.corrupt(operation: "read outbound message")
         }
@@ -26,15 +28,15 @@ extension SQLiteUnitOfWork {
     }
 
     /// `m` is the head of its queue: no open message of the same pair comes before it.
-    private static let isHead = """
-        NOT EXISTS (SELECT 1 FROM outbound_message e WHERE e.endpoint_key = m.endpoint_key \
-        AND e.participant_key = m.participant_key AND e.status IN ('pending', 'in_flight') \
-        AND (e.priority < m.priority OR (e.priority = m.priority AND e.seq < m.seq)))
-        """
+    private static var isHead: String {
+        "NOT EXISTS (SELECT 1 FROM outbound_message e WHERE e.endpoint_key = m.endpoint_key "
+            + "AND e.participant_key = m.participant_key AND e.status IN ('pending', 'in_flight') "
+            + "AND (e.priority < m.priority OR (e.priority = m.priority AND e.seq < m.seq)))"
+    }
 
     func outboundMessage(id: String) throws -> OutboundMessage? {
         try perform(writing: false) {
-            try connection.queryOne(
+            try connection.fetchOne(
                 "SELECT \(Self.messageColumns) FROM outbound_message WHERE id = ?", [.text(id)],
                 purpose: "read outbound message", row: Self.message)
         }
@@ -42,17 +44,17 @@ extension SQLiteUnitOfWork {
 
     func outboundMessages(endpointKey: String?, status: OutboundStatus, limit: Int) throws -> [OutboundMessage] {
         try perform(writing: false) {
-            try connection.query(
+            try connection.fetch(
                 "SELECT \(Self.messageColumns) FROM outbound_message WHERE status = ? AND (? IS NULL OR endpoint_key = ?) "
                     + "ORDER BY seq LIMIT ?",
-                [.text(status.rawValue), .optionalText(endpointKey), .optionalText(endpointKey), .int(max(0, limit))],
+                [.text(status.rawValue), .text(endpointKey), .text(endpointKey), .int(max(0, limit))],
                 purpose: "list outbound messages", row: Self.message)
         }
     }
 
     func queueDepth() throws -> [QueueDepth] {
         try perform(writing: false) {
-            try connection.query(
+            try connection.fetch(
                 "SELECT endpoint_key, status, COUNT(*) FROM outbound_message GROUP BY endpoint_key, status "
                     + "ORDER BY endpoint_key, status",
                 purpose: "count outbound messages"
@@ -67,11 +69,11 @@ extension SQLiteUnitOfWork {
 
     func nextDueTime(endpointKey: String?) throws -> StoreTimestamp? {
         try perform(writing: false) {
-            try connection.queryOne(
+            try connection.fetchOne(
                 "SELECT MIN(CASE WHEN m.status = 'pending' THEN m.next_attempt_at ELSE m.lease_expires_at END) "
                     + "FROM outbound_message m WHERE m.status IN ('pending', 'in_flight') "
                     + "AND (? IS NULL OR m.endpoint_key = ?) AND \(Self.isHead)",
-                [.optionalText(endpointKey), .optionalText(endpointKey)], purpose: "find next due message"
+                [.text(endpointKey), .text(endpointKey)], purpose: "find next due message"
             ) { $0.optionalTimestamp(0) } ?? nil
         }
     }
@@ -80,7 +82,8 @@ extension SQLiteUnitOfWork {
         try perform(writing: true) {
             try require(!message.id.isEmpty && !message.endpointKey.isEmpty && !message.idempotencyKey.isEmpty,
                         "an outbound message needs an id, an endpoint key and an idempotency key")
-            let inserted = try connection.run(
+            // A clash on the idempotency key is a result; a clash on the id is an error.
+            let written = try connection.writeReturning(
                 "INSERT INTO outbound_message (id, endpoint_key, participant_key, priority, idempotency_key, payload, "
                     + "content_type, created_at, status, attempts, next_attempt_at) "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?) "
@@ -88,20 +91,23 @@ extension SQLiteUnitOfWork {
                 [.text(message.id), .text(message.endpointKey), .text(message.participantKey), .int(message.priority.rawValue),
                  .text(message.idempotencyKey), .blob(message.payload), .text(message.contentType), .timestamp(now),
                  .timestamp(message.notBefore ?? now)],
-                purpose: "enqueue outbound message")
-            if inserted == 0 {
-                guard let existing = try connection.queryOne(
+                columns: Self.messageColumns, purpose: "enqueue outbound message", row: Self.message)
+            switch written {
+            case .row(let inserted?): return .enqueued(inserted)
+            case .row(nil), .changed(0):
+                guard let existing = try connection.fetchOne(
                     "SELECT \(Self.messageColumns) FROM outbound_message WHERE endpoint_key = ? AND idempotency_key = ?",
                     [.text(message.endpointKey), .text(message.idempotencyKey)], purpose: "read queued message",
                     row: Self.message)
                 else { throw StoreError.notFound(what: "queued outbound message") }
                 return .alreadyQueued(existing)
+            case .changed:
+                guard let stored = try connection.fetchOne(
+                    "SELECT \(Self.messageColumns) FROM outbound_message WHERE id = ?", [.text(message.id)],
+                    purpose: "read enqueued message", row: Self.message)
+                else { throw StoreError.notFound(what: "enqueued outbound message") }
+                return .enqueued(stored)
             }
-            guard let stored = try connection.queryOne(
-                "SELECT \(Self.messageColumns) FROM outbound_message WHERE id = ?", [.text(message.id)],
-                purpose: "read enqueued message", row: Self.message)
-            else { throw StoreError.notFound(what: "enqueued outbound message") }
-            return .enqueued(stored)
         }
     }
 
@@ -109,20 +115,22 @@ extension SQLiteUnitOfWork {
         try perform(writing: true) {
             try require(limit >= 1, "a claim needs a limit of at least 1")
             try require(!leaseOwner.isEmpty, "a claim needs a lease owner")
-            let due = try connection.query(
+            let due = try connection.fetch(
                 "SELECT m.seq FROM outbound_message m WHERE (? IS NULL OR m.endpoint_key = ?) "
                     + "AND ((m.status = 'pending' AND m.next_attempt_at <= ?) "
                     + "OR (m.status = 'in_flight' AND m.lease_expires_at <= ?)) "
-                    + "AND \(Self.isHead) ORDER BY m.priority, m.seq LIMIT ?",
-                [.optionalText(endpointKey), .optionalText(endpointKey), .timestamp(now), .timestamp(now), .int(limit)],
+                    + "AND \(Self.isHead) ORDER BY m.priority, m.seq LIMIT ?\(Connection.claimLockClause)",
+                [.text(endpointKey), .text(endpointKey), .timestamp(now), .timestamp(now), .int(limit)],
                 purpose: "find due messages") { $0.int64(0) }
             let expiry = now.adding(lease)
             return try due.compactMap { seq in
-                try connection.run(
+                let written = try connection.writeReturning(
                     "UPDATE outbound_message SET status = 'in_flight', lease_owner = ?, lease_expires_at = ?, "
                         + "attempts = attempts + 1 WHERE seq = ?",
-                    [.text(leaseOwner), .timestamp(expiry), .integer(seq)], purpose: "claim message")
-                return try connection.queryOne(
+                    [.text(leaseOwner), .timestamp(expiry), .integer(seq)], columns: Self.messageColumns,
+                    purpose: "claim message", row: Self.message)
+                if case .row(let claimed) = written { return claimed }
+                return try connection.fetchOne(
                     "SELECT \(Self.messageColumns) FROM outbound_message WHERE seq = ?", [.integer(seq)],
                     purpose: "read claimed message", row: Self.message)
             }
@@ -131,17 +139,17 @@ extension SQLiteUnitOfWork {
 
     func markDelivered(id: String, remoteId: String?, remoteStatus: String?) throws -> Bool {
         try perform(writing: true) {
-            try connection.run(
+            try connection.write(
                 "UPDATE outbound_message SET status = 'delivered', remote_id = ?, remote_status = ?, delivered_at = ?, "
                     + "lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND status <> 'delivered'",
-                [.optionalText(remoteId), .optionalText(remoteStatus), .timestamp(now), .text(id)],
+                [.text(remoteId), .text(remoteStatus), .timestamp(now), .text(id)],
                 purpose: "mark message delivered") > 0
         }
     }
 
     func markFailed(id: String, leaseOwner: String, error: String, nextAttemptAt: StoreTimestamp) throws -> Bool {
         try perform(writing: true) {
-            try connection.run(
+            try connection.write(
                 "UPDATE outbound_message SET status = 'pending', last_error = ?, next_attempt_at = ?, "
                     + "lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND status = 'in_flight' AND lease_owner = ?",
                 [.text(error), .timestamp(nextAttemptAt), .text(id), .text(leaseOwner)],
@@ -152,17 +160,17 @@ extension SQLiteUnitOfWork {
     func deadLetter(id: String, leaseOwner: String?, error: String) throws -> Bool {
         try perform(writing: true) {
             let holder = leaseOwner.map { _ in "status = 'in_flight' AND lease_owner = ?" } ?? "status = 'pending'"
-            return try connection.run(
+            return try connection.write(
                 "UPDATE outbound_message SET status = 'dead_letter', last_error = ?, lease_owner = NULL, "
                     + "lease_expires_at = NULL WHERE id = ? AND \(holder)",
-                [.text(error), .text(id)] + (leaseOwner.map { [SQLValue.text($0)] } ?? []),
+                [.text(error), .text(id)] + (leaseOwner.map { [StoreValue.text($0)] } ?? []),
                 purpose: "dead-letter message") > 0
         }
     }
 
     func replayDeadLetter(id: String) throws -> Bool {
         try perform(writing: true) {
-            try connection.run(
+            try connection.write(
                 "UPDATE outbound_message SET status = 'pending', attempts = 0, next_attempt_at = ? "
                     + "WHERE id = ? AND status = 'dead_letter'",
                 [.timestamp(now), .text(id)], purpose: "replay dead letter") > 0

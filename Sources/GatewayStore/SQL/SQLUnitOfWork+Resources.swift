@@ -2,10 +2,10 @@ import Foundation
 
 /// Versioned resources: `resource_version` keeps every version, `resource_head` points at the
 /// current one, and the search tables hold the current version's index rows.
-extension SQLiteUnitOfWork {
-    static let versionColumns = "v.type, v.id, v.version, v.last_updated, v.deleted, v.content_hash, v.body"
+extension SQLUnitOfWork {
+    static var versionColumns: String { "v.type, v.id, v.version, v.last_updated, v.deleted, v.content_hash, v.body" }
 
-    static func storedResource(_ row: SQLiteRow) -> StoredResource {
+    static func storedResource(_ row: Connection.Row) -> StoredResource {
         StoredResource(
             type: row.text(0), id: row.text(1), versionId: row.int(2), lastUpdated: row.timestamp(3),
             isDeleted: row.bool(4), contentHash: row.text(5), body: row.blob(6))
@@ -13,7 +13,7 @@ extension SQLiteUnitOfWork {
 
     func read(type: String, id: String) throws -> StoredResource? {
         try perform(writing: false) {
-            try connection.queryOne(
+            try connection.fetchOne(
                 "SELECT \(Self.versionColumns) FROM resource_head h JOIN resource_version v ON v.seq = h.seq "
                     + "WHERE h.type = ? AND h.id = ?",
                 [.text(type), .text(id)], purpose: "read resource", row: Self.storedResource)
@@ -22,7 +22,7 @@ extension SQLiteUnitOfWork {
 
     func vread(type: String, id: String, versionId: Int) throws -> StoredResource? {
         try perform(writing: false) {
-            try connection.queryOne(
+            try connection.fetchOne(
                 "SELECT \(Self.versionColumns) FROM resource_version v WHERE v.type = ? AND v.id = ? AND v.version = ?",
                 [.text(type), .text(id), .int(versionId)], purpose: "read resource version", row: Self.storedResource)
         }
@@ -30,7 +30,7 @@ extension SQLiteUnitOfWork {
 
     func history(type: String, id: String, limit: Int) throws -> [StoredResource] {
         try perform(writing: false) {
-            try connection.query(
+            try connection.fetch(
                 "SELECT \(Self.versionColumns) FROM resource_version v WHERE v.type = ? AND v.id = ? "
                     + "ORDER BY v.version DESC LIMIT ?",
                 [.text(type), .text(id), .int(max(0, limit))], purpose: "read resource history", row: Self.storedResource)
@@ -45,8 +45,9 @@ extension SQLiteUnitOfWork {
         _ match: ConditionalMatch, id: String?, body: Data, index: SearchIndex
     ) throws -> ConditionalCreateOutcome {
         try perform(writing: true) {
-            // The single writer (BEGIN IMMEDIATE) makes the search and the insert atomic against
-            // every other unit of work, in this process or another.
+            // Makes the search and the insert atomic against every other conditional create, in
+            // this process or another (SQLite: the single writer already does).
+            try connection.lockConditionalCreate(keys: match.lockKeys)
             let page = try searchPage(match.query, includeTotal: true)
             switch page.total ?? 0 {
             case 0: return .created(try insertNew(type: match.type, id: id, body: body, index: index))
@@ -90,12 +91,17 @@ extension SQLiteUnitOfWork {
         let id = id ?? UUID().uuidString.lowercased()
         try require(!type.isEmpty && !id.isEmpty, "a resource needs a type and an id")
         if try currentHead(type: type, id: id) != nil { throw StoreError.duplicate(what: "resource id already in use") }
-        return try insertVersion(type: type, id: id, version: 1, deleted: false, body: body, index: index)
+        return try connection.insertingNewResource {
+            try insertVersion(type: type, id: id, version: 1, deleted: false, body: body, index: index)
+        }
     }
 
+    /// Locks the head row where writers run concurrently (`headLockClause`), so concurrent
+    /// updates of one resource queue up and each sees the version the previous one wrote.
     private func currentHead(type: String, id: String) throws -> (version: Int, deleted: Bool)? {
-        try connection.queryOne(
-            "SELECT version, deleted FROM resource_head WHERE type = ? AND id = ?", [.text(type), .text(id)],
+        try connection.fetchOne(
+            "SELECT version, deleted FROM resource_head WHERE type = ? AND id = ?\(Connection.headLockClause)",
+            [.text(type), .text(id)],
             purpose: "read resource head") { (version: $0.int(0), deleted: $0.bool(1)) }
     }
 
@@ -103,17 +109,16 @@ extension SQLiteUnitOfWork {
         type: String, id: String, version: Int, deleted: Bool, body: Data, index: SearchIndex
     ) throws -> StoredResource {
         let hash = ContentHash.sha256Hex(body)
-        try connection.run(
+        let seq = try connection.insertReturningSeq(
             "INSERT INTO resource_version (type, id, version, last_updated, deleted, content_hash, body) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [.text(type), .text(id), .int(version), .timestamp(now), .integer(deleted ? 1 : 0), .text(hash), .blob(body)],
-            purpose: "insert resource version")
-        let seq = connection.lastInsertRowID
-        try connection.run(
+            [.text(type), .text(id), .int(version), .timestamp(now), .bool(deleted), .text(hash), .blob(body)],
+            purpose: "insert resource version", missing: "inserted resource version")
+        try connection.write(
             "INSERT INTO resource_head (type, id, version, seq, last_updated, deleted) VALUES (?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (type, id) DO UPDATE SET version = excluded.version, seq = excluded.seq, "
                 + "last_updated = excluded.last_updated, deleted = excluded.deleted",
-            [.text(type), .text(id), .int(version), .integer(seq), .timestamp(now), .integer(deleted ? 1 : 0)],
+            [.text(type), .text(id), .int(version), .integer(seq), .timestamp(now), .bool(deleted)],
             purpose: "update resource head")
         try replaceIndex(type: type, id: id, index: index)
         return StoredResource(
@@ -121,23 +126,23 @@ extension SQLiteUnitOfWork {
     }
 
     private func replaceIndex(type: String, id: String, index: SearchIndex) throws {
-        let owner: [SQLValue] = [.text(type), .text(id)]
-        try connection.run("DELETE FROM search_token WHERE type = ? AND id = ?", owner, purpose: "clear token index")
-        try connection.run("DELETE FROM search_reference WHERE type = ? AND id = ?", owner, purpose: "clear reference index")
-        try connection.run("DELETE FROM search_date WHERE type = ? AND id = ?", owner, purpose: "clear date index")
+        let owner: [StoreValue] = [.text(type), .text(id)]
+        try connection.write("DELETE FROM search_token WHERE type = ? AND id = ?", owner, purpose: "clear token index")
+        try connection.write("DELETE FROM search_reference WHERE type = ? AND id = ?", owner, purpose: "clear reference index")
+        try connection.write("DELETE FROM search_date WHERE type = ? AND id = ?", owner, purpose: "clear date index")
         for token in Set(index.tokens) {
-            try connection.run(
+            try connection.write(
                 "INSERT INTO search_token (type, id, param, system, code) VALUES (?, ?, ?, ?, ?)",
                 owner + [.text(token.parameter), .text(token.system ?? ""), .text(token.code)], purpose: "index token")
         }
         for reference in Set(index.references) {
-            try connection.run(
+            try connection.write(
                 "INSERT INTO search_reference (type, id, param, target) VALUES (?, ?, ?, ?)",
                 owner + [.text(reference.parameter), .text(reference.target)], purpose: "index reference")
         }
         for date in Set(index.dates) {
             try require(date.low <= date.high, "a date index row needs low <= high")
-            try connection.run(
+            try connection.write(
                 "INSERT INTO search_date (type, id, param, low, high) VALUES (?, ?, ?, ?, ?)",
                 owner + [.text(date.parameter), .timestamp(date.low), .timestamp(date.high)], purpose: "index date")
         }

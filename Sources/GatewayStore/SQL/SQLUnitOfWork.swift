@@ -1,18 +1,21 @@
 import Foundation
 
-/// A unit of work (or a read snapshot) on one connection, handed to the caller's closure.
+/// A unit of work (or a read snapshot) on one connection, handed to the caller's closure; the
+/// same rules and operations for every engine, which supplies only its `Connection`.
 ///
-/// It is confined to the thread running the closure (the store's lock or reader pool owns the
-/// connection meanwhile) and dies with it: `finish()` makes every later use throw.
-final class SQLiteUnitOfWork: StoreTransaction {
-    let connection: SQLiteConnection
+/// It is confined to the thread running the closure (the store owns the connection meanwhile)
+/// and dies with it: `finish()` makes every later use throw. The first operation that throws
+/// marks it failed (PostgreSQL also enforces this: it refuses every later statement of an
+/// aborted transaction).
+final class SQLUnitOfWork<Connection: SQLDialectConnection>: StoreTransaction {
+    let connection: Connection
     let now: StoreTimestamp
     private let writable: Bool
     /// An operation threw: the unit of work may only roll back.
     private(set) var failed = false
     private var finished = false
 
-    init(connection: SQLiteConnection, now: StoreTimestamp, writable: Bool) {
+    init(connection: Connection, now: StoreTimestamp, writable: Bool) {
         self.connection = connection
         self.now = now
         self.writable = writable

@@ -1,7 +1,6 @@
-/// Search over the current versions: the SQLite engine's query, in PostgreSQL's types. The SQL
-/// text depends only on the query's shape, so statements are prepared once per connection and
-/// nothing is interpolated. Cursors have the same text as the SQLite engine's.
-extension PostgresUnitOfWork {
+/// Search over the current versions. The SQL text depends only on the query's shape (how many
+/// criteria and values), never on a value, so statements are cached and nothing is interpolated.
+extension SQLUnitOfWork {
     func search(_ query: ResourceQuery) throws -> SearchPage {
         try perform(writing: false) { try searchPage(query, includeTotal: query.includeTotal) }
     }
@@ -11,20 +10,20 @@ extension PostgresUnitOfWork {
         try require(query.offset >= 0, "a search offset cannot be negative")
         if let ids = query.ids, ids.isEmpty { return SearchPage(resources: [], next: nil, total: includeTotal ? 0 : nil) }
 
-        var conditions = ["h.type = ?", "NOT h.deleted"]
-        var arguments: [PostgresValue] = [.text(query.type)]
+        var conditions = ["h.type = ?", Connection.headNotDeleted]
+        var arguments: [StoreValue] = [.text(query.type)]
         if let ids = query.ids {
             conditions.append("h.id IN (\(Self.placeholders(ids.count)))")
-            arguments += ids.map(PostgresValue.text)
+            arguments += ids.map(StoreValue.text)
         }
         for criterion in query.tokens {
             try require(!criterion.anyOf.isEmpty, "a token criterion needs at least one value")
             var alternatives: [String] = []
-            var values: [PostgresValue] = []
+            var values: [StoreValue] = []
             for match in criterion.anyOf {
                 switch (match.system, match.code) {
                 case (.any, let code?): alternatives.append("t.code = ?"); values.append(.text(code))
-                case (.any, nil): alternatives.append("TRUE")
+                case (.any, nil): alternatives.append(Connection.trueCondition)
                 case (.none, let code?): alternatives.append("(t.system = '' AND t.code = ?)"); values.append(.text(code))
                 case (.none, nil): alternatives.append("t.system = ''")
                 case (.exactly(let system), let code?):
@@ -41,23 +40,23 @@ extension PostgresUnitOfWork {
             conditions.append(
                 "h.id IN (SELECT r.id FROM search_reference r WHERE r.type = ? AND r.param = ? "
                     + "AND r.target IN (\(Self.placeholders(criterion.anyOf.count))))")
-            arguments += [.text(query.type), .text(criterion.parameter)] + criterion.anyOf.map(PostgresValue.text)
+            arguments += [.text(query.type), .text(criterion.parameter)] + criterion.anyOf.map(StoreValue.text)
         }
         for criterion in query.dates {
             var clause = "h.id IN (SELECT d.id FROM search_date d WHERE d.type = ? AND d.param = ?"
             arguments += [.text(query.type), .text(criterion.parameter)]
-            if let to = criterion.overlapping.to { clause += " AND d.low < ?"; arguments.append(.timestamptz(to)) }
-            if let from = criterion.overlapping.from { clause += " AND d.high >= ?"; arguments.append(.timestamptz(from)) }
+            if let to = criterion.overlapping.to { clause += " AND d.low < ?"; arguments.append(.timestamp(to)) }
+            if let from = criterion.overlapping.from { clause += " AND d.high >= ?"; arguments.append(.timestamp(from)) }
             conditions.append(clause + ")")
         }
         if let range = query.lastUpdated {
-            if let from = range.from { conditions.append("h.last_updated >= ?"); arguments.append(.timestamptz(from)) }
-            if let to = range.to { conditions.append("h.last_updated < ?"); arguments.append(.timestamptz(to)) }
+            if let from = range.from { conditions.append("h.last_updated >= ?"); arguments.append(.timestamp(from)) }
+            if let to = range.to { conditions.append("h.last_updated < ?"); arguments.append(.timestamp(to)) }
         }
 
         var total: Int?
         if includeTotal {
-            total = try connection.queryOne(
+            total = try connection.fetchOne(
                 "SELECT COUNT(*) FROM resource_head h WHERE \(conditions.joined(separator: " AND "))", arguments,
                 purpose: "count search matches") { $0.int(0) }
         }
@@ -67,23 +66,23 @@ extension PostgresUnitOfWork {
         case .lastUpdatedDescending:
             orderBy = "h.last_updated DESC, h.seq DESC"
             if let cursor = query.cursor {
-                guard case .time(let time, let seq) = try PostgresSearchCursor(cursor) else {
+                guard case .time(let time, let seq) = try SearchCursorText(cursor) else {
                     throw StoreError.misuse("a cursor of another sort order")
                 }
                 let instant = StoreTimestamp(microsecondsSinceEpoch: time)
                 conditions.append("(h.last_updated < ? OR (h.last_updated = ? AND h.seq < ?))")
-                arguments += [.timestamptz(instant), .timestamptz(instant), .int8(seq)]
+                arguments += [.timestamp(instant), .timestamp(instant), .integer(seq)]
             }
         case .idAscending:
             orderBy = "h.id"
             if let cursor = query.cursor {
-                guard case .id(let id) = try PostgresSearchCursor(cursor) else { throw StoreError.misuse("a cursor of another sort order") }
+                guard case .id(let id) = try SearchCursorText(cursor) else { throw StoreError.misuse("a cursor of another sort order") }
                 conditions.append("h.id > ?")
                 arguments.append(.text(id))
             }
         }
         arguments += [.int(query.count + 1), .int(query.offset)]
-        var rows = try connection.query(
+        var rows = try connection.fetch(
             "SELECT \(Self.versionColumns), h.seq FROM resource_head h JOIN resource_version v ON v.seq = h.seq "
                 + "WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(orderBy) LIMIT ? OFFSET ?",
             arguments, purpose: "search resources") { (resource: Self.storedResource($0), seq: $0.int64(7)) }
@@ -94,8 +93,8 @@ extension PostgresUnitOfWork {
             if let last = rows.last {
                 switch query.order {
                 case .lastUpdatedDescending:
-                    next = PostgresSearchCursor.time(last.resource.lastUpdated.microsecondsSinceEpoch, last.seq).token
-                case .idAscending: next = PostgresSearchCursor.id(last.resource.id).token
+                    next = SearchCursorText.time(last.resource.lastUpdated.microsecondsSinceEpoch, last.seq).token
+                case .idAscending: next = SearchCursorText.id(last.resource.id).token
                 }
             }
         }
@@ -107,9 +106,8 @@ extension PostgresUnitOfWork {
     }
 }
 
-/// The text of a `SearchCursor`, the same as the SQLite engine's: `t<microseconds>.<seq>` or
-/// `i<id>`.
-private enum PostgresSearchCursor {
+/// The text of a `SearchCursor`: `t<microseconds>.<seq>` or `i<id>`.
+private enum SearchCursorText {
     case time(Int64, Int64)
     case id(String)
 
