@@ -17,6 +17,10 @@ struct ValidationRun {
     private var counts: [Int32] = []
     /// For choice positions, the member seen first: a second, different one breaks exclusivity.
     private var chosen: [Int32] = []
+    /// How much of `counts`/`chosen` the contexts being walked use: the arrays only grow, and
+    /// each context takes the slots above `top`, so entering and leaving a context moves an
+    /// integer instead of appending and removing elements.
+    private var top = 0
     /// The resources enclosing the current node, innermost last (for `#id` references).
     var resources: [FHIRElement] = []
     /// The same resources as FHIRPath nodes: `%resource` is the last, `%rootResource` the first.
@@ -98,13 +102,16 @@ struct ValidationRun {
     mutating func visitChildren(of node: FHIRElement, contextID: Int) {
         let context = catalogue.contexts[contextID]
         let rules = plan.rules[contextID]
-        let base = counts.count
         let positions = plan.positionCounts[contextID]
-        // Plain appends and removeLast: the generic `append(contentsOf:)`/`removeSubrange` paths
-        // cost a tenth of the whole walk here.
-        for _ in 0..<positions {
+        let base = top
+        top += positions
+        while counts.count < top {
             counts.append(0)
             chosen.append(-1)
+        }
+        for slot in base..<top {
+            counts[slot] = 0
+            chosen[slot] = -1
         }
 
         for child in node.children {
@@ -138,8 +145,7 @@ struct ValidationRun {
             report(.error, .required, "\(required.pathName) is required (minimum cardinality 1)",
                    child: required.pathName)
         }
-        counts.removeLast(positions)
-        chosen.removeLast(positions)
+        top = base
     }
 
     private mutating func visitMember(
