@@ -62,6 +62,9 @@ final class ValidationPlan: Sendable {
     /// `ValidationRun+Narrative.swift`), not an ordinary FHIRPath function.
     static let checkedNatively: Set<String> = ["ele-1", "bdl-7", "dom-3", "txt-1", "txt-2"]
 
+    /// dom-3's words, for the native check (from this plan's catalogue, not always R4's).
+    let dom3Human: String
+
     /// Resource type name → the invariants of the type and its bases (`dom-2`…`dom-6`).
     let resourceInvariants: [String: [CompiledInvariant]]
 
@@ -99,6 +102,8 @@ final class ValidationPlan: Sendable {
         var resourceInvariants: [String: [CompiledInvariant]] = [:]
         for name in catalogue.resourceTypeNames { resourceInvariants[name] = typeInvariants(name) }
         self.resourceInvariants = resourceInvariants
+        dom3Human = catalogue.types["DomainResource"]?.constraints.first { $0.key == "dom-3" }?.human
+            ?? "a contained resource SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource"
     }
 
     private static func bindingRule(

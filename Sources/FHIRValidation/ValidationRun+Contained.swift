@@ -26,10 +26,7 @@ extension ValidationRun {
             guard let id = contained.child("id")?.value else { continue }  // dom-3 needs an id to refer to
             if references.contains("#" + id) { continue }
             if containersReferredBack.last?.contains(index) == true { continue }
-            report(.error, .invariant, "dom-3: " + Self.dom3Human, child: "contained[\(index)]")
+            report(.error, .invariant, "dom-3: " + plan.dom3Human, child: "contained[\(index)]")
         }
     }
-
-    static let dom3Human = TypeCatalogue.r4.types["DomainResource"]?.constraints.first { $0.key == "dom-3" }?.human
-        ?? "a contained resource SHALL be referred to from elsewhere in the resource or SHALL refer to the containing resource"
 }

@@ -44,14 +44,23 @@ public struct ImportSource: Sendable, Hashable {
     /// in its own NDJSON file, and their names sort Patient after MedicationRequest. Within a
     /// rank the discovery order is kept, so every run meets the files in the same order.
     public static func orderedForReferences(_ sources: [ImportSource]) -> [ImportSource] {
-        let rank: [String: Int] = ["Organization": 0, "Location": 1, "Practitioner": 2, "PractitionerRole": 3, "Patient": 4]
-        return sources.enumerated()
-            .sorted { lhs, rhs in
-                let left = rank[firstResourceType(of: lhs.element.url) ?? ""] ?? 5
-                let right = rank[firstResourceType(of: rhs.element.url) ?? ""] ?? 5
-                return (left, lhs.offset) < (right, rhs.offset)
-            }
-            .map(\.element)
+        // Each file is peeked once, not once per comparison.
+        let ranks = sources.map { referenceRank(ofType: firstResourceType(of: $0.url)) }
+        return sources.indices
+            .sorted { (ranks[$0], $0) < (ranks[$1], $1) }
+            .map { sources[$0] }
+    }
+
+    /// Where a resource type stands in that order: referenced types first, everything else last.
+    public static func referenceRank(ofType type: String?) -> Int {
+        switch type {
+        case "Organization": 0
+        case "Location": 1
+        case "Practitioner": 2
+        case "PractitionerRole": 3
+        case "Patient": 4
+        default: 5
+        }
     }
 
     /// The `resourceType` of the first resource in the file, read from its first 4 KiB.

@@ -114,9 +114,10 @@ enum ImportBenchmark {
     /// each copy, as `ImportSource.orderedForReferences` would order separate files.
     static func generateNDJSON(from folder: String, megabytes: Int, to file: URL) -> Int? {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return nil }
-        let rank = ["Organization": 0, "Location": 1, "Practitioner": 2, "PractitionerRole": 3, "Patient": 4]
+        // Bulk-data files are named by type (`Patient.000.ndjson`).
+        func rank(_ name: String) -> Int { ImportSource.referenceRank(ofType: String(name.split(separator: ".")[0])) }
         let ordered = names.filter { $0.hasSuffix(".ndjson") && $0 != "log.ndjson" }
-            .sorted { (rank[String($0.split(separator: ".")[0])] ?? 5, $0) < (rank[String($1.split(separator: ".")[0])] ?? 5, $1) }
+            .sorted { (rank($0), $0) < (rank($1), $1) }
         var lines: [String] = []
         for name in ordered {
             guard let text = try? String(contentsOfFile: folder + "/" + name, encoding: .utf8) else { continue }
