@@ -74,10 +74,7 @@ extension FHIRAPI {
     /// `If-Match: W/"3"` (or `"3"`) → 3; nil when absent; 400 when it is not a version.
     static func ifMatchVersion(_ header: String?) throws(APIError) -> Int? {
         guard let header = header?.trimmingCharacters(in: .whitespaces), !header.isEmpty else { return nil }
-        var text = Substring(header)
-        if text.hasPrefix("W/") { text = text.dropFirst(2) }
-        if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 { text = text.dropFirst().dropLast() }
-        guard let version = Int(text), version > 0 else {
+        guard let version = VersionETag.version(header), version > 0 else {
             throw APIError(400, .invalid, "If-Match must be a version ETag such as W/\"1\"")
         }
         return version

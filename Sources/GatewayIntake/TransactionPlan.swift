@@ -63,7 +63,7 @@ public struct TransactionPlan: Sendable {
             planned.append(Operation(
                 method: method, entryIndex: index, resourceType: resourceType, id: id,
                 fullUrl: entry.child("fullUrl")?.value, ifNoneExist: request.child("ifNoneExist")?.value,
-                ifMatch: request.child("ifMatch")?.value.flatMap(Self.version), resource: resource))
+                ifMatch: request.child("ifMatch")?.value.flatMap(VersionETag.version), resource: resource))
         }
         let order: [Method: Int] = [.delete: 0, .post: 1, .put: 2, .get: 3]
         operations = planned.enumerated()
@@ -92,11 +92,6 @@ public struct TransactionPlan: Sendable {
         let segments = path.split(separator: "/").map(String.init)
         guard let first = segments.first else { return (nil, nil) }
         return (first, segments.count >= 2 ? segments[1] : nil)
-    }
-
-    /// `W/"3"` → 3.
-    static func version(_ etag: String) -> Int? {
-        Int(etag.replacingOccurrences(of: "W/", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
     }
 }
 

@@ -1,3 +1,4 @@
+import FHIRCore
 import Foundation
 
 /// What one attempt came to, and so what the worker writes to the store.
@@ -57,12 +58,7 @@ enum ResponseInterpreter {
     /// version from a weak `ETag` (`W/"3"`) when the location has none.
     static func remoteID(location: String?, etag: String?) -> String? {
         var version: String?
-        if let etag {
-            var text = etag.trimmingCharacters(in: .whitespaces)
-            if text.hasPrefix("W/") { text.removeFirst(2) }
-            text = text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            if !text.isEmpty { version = text }
-        }
+        if let etag, let id = VersionETag.versionID(etag) { version = id }
         guard let location, !location.isEmpty else { return version.map { "_history/" + $0 } }
         let path = URL(string: location)?.path ?? location
         let parts = path.split(separator: "/").map(String.init)
