@@ -108,17 +108,9 @@ extension InboundInput {
             }
             return nil
         }
-        let parts = text.split(separator: "/", omittingEmptySubsequences: true)
-        var typeAndID: (String, String)?
-        if parts.count >= 2 {
-            // `Type/id`, `Type/id/_history/n`, or an absolute URL ending in either.
-            if parts.count >= 4, parts[parts.count - 2] == "_history" {
-                typeAndID = (String(parts[parts.count - 4]), String(parts[parts.count - 3]))
-            } else {
-                typeAndID = (String(parts[parts.count - 2]), String(parts[parts.count - 1]))
-            }
-        }
-        guard let (type, id) = typeAndID else { return nil }
+        // `Type/id`, `Type/id/_history/n`, or an absolute URL ending in either.
+        guard let address = ResourceAddress(text) else { return nil }
+        let (type, id) = (address.type, address.id)
         let tail = "/" + type + "/" + id
         if let position = entries.firstIndex(where: { entry in
             entry.resource?.resourceType == type && (entry.resource?.resourceID == id || entry.fullUrl?.hasSuffix(tail) == true)

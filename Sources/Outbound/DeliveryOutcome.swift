@@ -61,12 +61,9 @@ enum ResponseInterpreter {
         if let etag, let id = VersionETag.versionID(etag) { version = id }
         guard let location, !location.isEmpty else { return version.map { "_history/" + $0 } }
         let path = URL(string: location)?.path ?? location
-        let parts = path.split(separator: "/").map(String.init)
-        if let history = parts.lastIndex(of: "_history"), history >= 2, history + 1 < parts.count {
-            return parts[history - 2] + "/" + parts[history - 1] + "/_history/" + parts[history + 1]
-        }
-        guard parts.count >= 2 else { return nil }
-        let base = parts[parts.count - 2] + "/" + parts[parts.count - 1]
+        guard let address = ResourceAddress(path) else { return nil }
+        if address.version != nil { return address.relative }
+        let base = address.relative
         return version.map { base + "/_history/" + $0 } ?? base
     }
 

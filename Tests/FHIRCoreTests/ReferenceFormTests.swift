@@ -14,3 +14,15 @@ struct VersionETagTests {
         #expect(VersionETag.versionID("") == nil)
     }
 }
+
+@Suite("Resource addresses")
+struct ResourceAddressTests {
+    @Test("relative, absolute and versioned references give their type, id and version")
+    func forms() {
+        #expect(ResourceAddress("Patient/123")?.relative == "Patient/123")
+        let absolute = ResourceAddress("https://host/fhir/Patient/123/_history/2")
+        #expect(absolute?.type == "Patient" && absolute?.id == "123" && absolute?.version == "2")
+        #expect(absolute?.relative == "Patient/123/_history/2")
+        #expect(ResourceAddress("123") == nil)
+    }
+}
