@@ -56,7 +56,7 @@ let package = Package(
         // rows in one store unit of work (transaction plan, reference rewriting, indexing).
         .target(
             name: "GatewayIntake",
-            dependencies: ["FHIRCore", "FHIRJSON", "FHIRValidation", "IOPMapping", "IOPDomain", "GatewayStore", "GatewayCrypto"],
+            dependencies: ["FHIRCore", "FHIRJSON", "FHIRValidation", "IOPMapping", "IOPDomain", "GatewayStore", "GatewayCrypto", "PCPUpdates"],
             swiftSettings: strictSettings),
         // Batch import of referral files: discovery, NDJSON streaming, progress, ledger, quarantine.
         .target(
@@ -70,6 +70,11 @@ let package = Package(
         .target(
             name: "Outbound",
             dependencies: ["GatewayStore", "IOPDomain", "IOPMapping", "FHIRCore", "FHIRJSON", "FHIRResources", "GatewayCrypto"],
+            swiftSettings: strictSettings),
+        // What PCPs receive: update triggers, scheduled summaries, routing to the practice, the consent gate, the disclosure log.
+        .target(
+            name: "PCPUpdates",
+            dependencies: ["Outbound", "GatewayStore", "IOPDomain", "IOPMapping", "FHIRCore", "FHIRJSON", "FHIRResources"],
             swiftSettings: strictSettings),
         // FHIR REST on HTTPServer: transaction/batch through the intake, CRUD, search, $validate, /metadata.
         .target(
@@ -86,7 +91,7 @@ let package = Package(
             name: "fhir-gateway",
             dependencies: [
                 "FHIRCore", "FHIRJSON", "FHIRXML", "FHIRValidation", "IOPMapping", "GatewayStore", "GatewayIntake",
-                "GatewayImport", "GatewayAPI", "HTTPServer", "Outbound", "IOPDomain",
+                "GatewayImport", "GatewayAPI", "HTTPServer", "Outbound", "IOPDomain", "PCPUpdates",
             ],
             swiftSettings: strictSettings),
         .executableTarget(
@@ -139,6 +144,13 @@ let package = Package(
         .testTarget(
             name: "OutboundTests",
             dependencies: ["Outbound", "HTTPServer", "GatewayStore", "IOPDomain", "IOPMapping", "FHIRCore", "FHIRJSON", "GatewayTestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "PCPUpdatesTests",
+            dependencies: [
+                "PCPUpdates", "Outbound", "GatewayIntake", "GatewayStore", "IOPDomain", "IOPMapping", "FHIRCore", "FHIRJSON",
+                "FHIRXML", "FHIRValidation", "FHIRResources", "HTTPServer", "GatewayTestSupport",
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "GatewayAPITests",

@@ -53,7 +53,7 @@ extension FHIRAPI {
         try await store.writeAsync { transaction in
             try check(transaction)
             let results = try TransactionExecutor.execute(plan, in: transaction)
-            try DomainRowWriter.write(mapping.records, in: transaction)
+            try DomainCommit.write(mapping.records, in: transaction)
             return results
         }
     }

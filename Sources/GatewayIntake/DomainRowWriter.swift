@@ -2,38 +2,41 @@ import Foundation
 import GatewayStore
 import IOPDomain
 import IOPMapping
+import PCPUpdates
 
 /// Writes mapped domain records as the store's domain rows (JSON, keyed by kind and id), in the
 /// caller's unit of work. Participants are matched on identifiers (same system and value, same
 /// person: `Participant+Identity.swift`) against those already stored, so the same referral
 /// imported twice, or arriving by two routes, makes one participant.
 public enum DomainRowWriter {
-    public enum Kind {
-        public static let participant = "participant"
-        /// Index rows: key `system|value` → the participant's id.
-        public static let participantIdentifier = "participant-identifier"
-        public static let practice = "practice"
-        public static let enrolment = "enrolment"
-        public static let session = "session"
-        public static let treatmentPlan = "treatment-plan"
-        public static let medicationOrder = "medication-order"
-        public static let careMessage = "care-message"
-        public static let consent = "consent"
-        public static let progressSummary = "progress-summary"
+    /// The row kinds, shared with the readers (`PCPUpdates.DomainRowKind`).
+    public typealias Kind = DomainRowKind
+
+    /// The ids of this input's participants that are already stored under another id (matched on
+    /// identifiers): incoming id → stored id.
+    public static func storedIDs(for records: DomainRecords, in transaction: any StoreTransaction) throws -> [String: String] {
+        var renamed: [String: String] = [:]
+        for incoming in records.participants {
+            if let existing = try storedMatch(for: incoming, in: transaction), existing.id != incoming.id {
+                renamed[incoming.id.rawValue] = existing.id.rawValue
+            }
+        }
+        return renamed
     }
 
     public static func write(_ records: DomainRecords, in transaction: any StoreTransaction) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
+        try write(records, renamed: storedIDs(for: records, in: transaction), in: transaction)
+    }
+
+    /// `renamed` is `storedIDs(for:in:)` of the same input in the same unit of work.
+    static func write(_ records: DomainRecords, renamed: [String: String], in transaction: any StoreTransaction) throws {
+        let encoder = DomainRowCoding.encoder()
 
         // Participants first: a match with a stored participant keeps the stored id, and every
         // other record of this input that names the new id is moved onto it.
-        var renamed: [String: String] = [:]
         for incoming in records.participants {
             let existing = try storedMatch(for: incoming, in: transaction)
             let participant = try existing.map { try $0.merged(with: incoming) } ?? incoming
-            if let existing, existing.id != incoming.id { renamed[incoming.id.rawValue] = existing.id.rawValue }
             let key = participant.id.rawValue
             try transaction.upsertDomainRow(
                 kind: Kind.participant, key: key, participantKey: key, json: try encoder.encode(participant))
@@ -70,8 +73,7 @@ public enum DomainRowWriter {
 
     /// The stored participant sharing an identifier with this one, if any.
     static func storedMatch(for participant: Participant, in transaction: any StoreTransaction) throws -> Participant? {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        let decoder = DomainRowCoding.decoder()
         for identifier in participant.identifiers {
             guard let index = try transaction.domainRow(kind: Kind.participantIdentifier, key: identifierKey(identifier)),
                   let key = index.participantKey,

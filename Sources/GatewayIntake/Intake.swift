@@ -69,7 +69,7 @@ public struct Intake: Sendable {
     @discardableResult
     public static func commit(_ prepared: Prepared, in transaction: any StoreTransaction) throws -> [TransactionExecutor.EntryResult] {
         let results = try TransactionExecutor.execute(prepared.plan, in: transaction)
-        try DomainRowWriter.write(prepared.mapping.records, in: transaction)
+        try DomainCommit.write(prepared.mapping.records, in: transaction)
         return results
     }
 

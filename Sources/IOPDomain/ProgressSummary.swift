@@ -3,10 +3,11 @@ import Foundation
 /// What the IOP tells a participant's PCP about a period of care.
 ///
 /// Built only from what may leave the program for treatment without a separate authorisation
-/// (FHIR-RULES.md, "Psychotherapy notes"): attendance, modalities and frequency, diagnoses,
-/// test results, the summary passages of `SummarySection.Kind`, and the medication list.
-/// There is no field for session narrative, by design.
-public struct ProgressSummary: Hashable, Sendable, Codable, Identifiable {
+/// (FHIR-RULES.md, "Psychotherapy notes"): attendance by kind of session with the reason codes,
+/// modalities and frequency, diagnoses, test results, treatment goals and their status,
+/// medication changes and the medication list, next appointments, risk flags, and the summary
+/// passages of `SummarySection.Kind`. There is no field for session narrative, by design.
+public struct ProgressSummary: Hashable, Sendable, Identifiable {
     public typealias ID = EntityID<ProgressSummary>
 
     public let id: ID
@@ -17,12 +18,21 @@ public struct ProgressSummary: Hashable, Sendable, Codable, Identifiable {
     public var authoredAt: Date
     public var author: Clinician
     public var attendance: AttendanceSummary
+    /// The same counts per kind of session, with reason codes.
+    public var attendanceByModality: [ModalityAttendance] = []
     public var modalities: [ModalityFrequency]
     public var diagnoses: [Diagnosis]
     public var assessments: [AssessmentResult]
     public var sections: [SummarySection]
     /// Current medications (see `MedicationOrderStatus.isCurrent`).
     public var medications: [MedicationOrder]
+    /// Medication changes the gateway observed in the period.
+    public var medicationChanges: [MedicationChange] = []
+    /// The goals of the current treatment plan, with how far each has been reached.
+    public var goals: [TreatmentGoal] = []
+    /// The next booked sessions after the summary was written.
+    public var upcomingSessions: [UpcomingSession] = []
+    public var riskFlags: [RiskFlag] = []
 
     /// - Throws: `missingValue(.summaryPeriod)` when the period is not closed: a summary reports
     ///   on a known span.
@@ -56,6 +66,8 @@ extension ProgressSummary: Disclosable {
     /// medication in it does, so adding a Part 2 medication cannot forget to flag the summary.
     public var containsPart2Data: Bool {
         diagnoses.contains(where: \.isPart2Record) || sections.contains(where: \.isPart2Record)
-            || medications.contains(where: \.containsPart2Data)
+            || medications.contains(where: \.containsPart2Data) || medicationChanges.contains(where: \.containsPart2Data)
+            || attendanceByModality.contains(where: \.containsPart2Data) || upcomingSessions.contains(where: \.containsPart2Data)
+            || riskFlags.contains(where: \.containsPart2Data)
     }
 }

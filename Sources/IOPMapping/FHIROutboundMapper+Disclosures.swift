@@ -36,8 +36,8 @@ extension FHIROutboundMapper {
     }
 
     /// A progress note: LOINC 11506-3, labels R and PSY (and the Part 2 labels and the §2.32
-    /// notice when it carries Part 2 records), a text/plain attachment built only from the
-    /// summary's fields, every one of which HIPAA lets leave the program for treatment.
+    /// notice when it carries Part 2 records), text/plain and XHTML attachments built only from
+    /// the summary's fields, every one of which HIPAA lets leave the program for treatment.
     public func documentReference(_ summary: ProgressSummary) -> DocumentReference {
         var context = OutboundContext()
         let part2 = summary.containsPart2Data
@@ -51,11 +51,8 @@ extension FHIROutboundMapper {
         document.subject = Outbound.patientReference(summary.participantID)
         document.date = Outbound.instant(summary.authoredAt)
         document.author = [context.reference(to: summary.author)]
-        let text = ProgressNoteText.render(summary)
-        let attachment = Attachment(contentType: FHIRCode("text/plain; charset=utf-8"),
-                                    data: FHIRBase64Binary(Data(text.utf8).base64EncodedString()),
-                                    title: FHIRString("IOP progress summary"), creation: Outbound.dateTime(summary.authoredAt))
-        document.content = [DocumentReference.Content(attachment: attachment)]
+        document.description = FHIRString("IOP progress summary")
+        document.content = Outbound.attachments(ProgressNoteText.document(summary), created: summary.authoredAt)
         document.context = DocumentReference.Context(period: Outbound.period(summary.period))
         document.contained = context.contained
         return document

@@ -1,10 +1,21 @@
 import GatewayStore
 
 /// Checked just before each send (FHIR-RULES.md, privacy): a consent revoked after a message
-/// was queued stops it. The next issue implements it over `DisclosureConsent`; the worker only
-/// acts on the answer and audits it.
+/// was queued stops it. `PCPUpdates.ConsentGate` implements it over `DisclosureConsent`; the
+/// worker only acts on the answer and audits it.
 public protocol DisclosureGate: Sendable {
     func check(_ message: OutboundMessage, endpoint: OutboundEndpoint) async -> DisclosureDecision
+
+    /// Records a disclosure made (the receiver took the message) in the unit of work that marks
+    /// it delivered, so the disclosure log and the outbox never disagree.
+    func recordDisclosure(of message: OutboundMessage, endpointKey: String, consentID: String?, remoteID: String?,
+                          in transaction: any StoreTransaction) throws
+}
+
+extension DisclosureGate {
+    /// Gates without a disclosure log of their own record nothing beyond the audit event.
+    public func recordDisclosure(of message: OutboundMessage, endpointKey: String, consentID: String?, remoteID: String?,
+                                 in transaction: any StoreTransaction) throws {}
 }
 
 /// What the gate allows. Reasons are codes and ids, never patient data: they go into the

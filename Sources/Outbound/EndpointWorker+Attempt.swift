@@ -123,8 +123,12 @@ extension EndpointWorker {
         case .delivered(let remoteId, let remoteStatus):
             if isFallback { fallbackBreaker.recordSuccess() } else { primaryBreaker.recordSuccess() }
             let detail = "route=\(routeName); consent=\(consentID ?? "none"); remote=\(remoteId ?? "unknown")"
-            try await record(message, audit: "success", type: type, detail: detail) { transaction, _ in
-                try transaction.markDelivered(id: message.id, remoteId: remoteId, remoteStatus: remoteStatus)
+            try await record(message, audit: "success", type: type, detail: detail) { [gate, key = endpoint.key] transaction, _ in
+                let applied = try transaction.markDelivered(id: message.id, remoteId: remoteId, remoteStatus: remoteStatus)
+                if applied {
+                    try gate.recordDisclosure(of: message, endpointKey: key, consentID: consentID, remoteID: remoteId, in: transaction)
+                }
+                return applied
             }
             report.delivered += 1
         case .retry(let reason, let retryAfter, let outcomeUnknown):

@@ -1,0 +1,76 @@
+import Foundation
+import GatewayStore
+import IOPDomain
+import IOPMapping
+
+/// Queues the scheduled progress summaries that are due: one pass over the enrolled
+/// participants, one unit of work each. Safe to run from several processes at once: the
+/// summary of a period has one id, and the outbox keeps one message per id and endpoint.
+public struct SummaryScheduler: Sendable {
+    public let store: any GatewayStore
+
+    public init(store: any GatewayStore) { self.store = store }
+
+    /// The summaries queued by this pass.
+    @discardableResult
+    public func enqueueDue(at now: Date = Date()) throws -> Int {
+        var queued = 0
+        for participant in try enrolledParticipants() {
+            queued += try store.write { transaction in try Self.enqueueDue(for: participant, at: now, in: transaction) }
+        }
+        return queued
+    }
+
+    /// Participants with an enrolment that is active or stepped down.
+    func enrolledParticipants() throws -> [String] {
+        var keys: Set<String> = []
+        var after: String?
+        let decoder = DomainRowCoding.decoder()
+        while true {
+            let rows = try store.read { try $0.domainRows(kind: DomainRowKind.enrolment, afterKey: after, limit: 500) }
+            for row in rows {
+                guard let key = row.participantKey, let enrolment = try? decoder.decode(Enrolment.self, from: row.json),
+                      enrolment.status.isEnrolled else { continue }
+                keys.insert(key)
+            }
+            guard let last = rows.last, rows.count == 500 else { break }
+            after = last.key
+        }
+        return keys.sorted()
+    }
+
+    static func enqueueDue(for participantKey: String, at now: Date, in transaction: any StoreTransaction) throws -> Int {
+        guard let records = try ParticipantRecordsLoader.load(participantKey: participantKey, from: transaction),
+              let enrolment = records.currentEnrolment, enrolment.status.isEnrolled,
+              let anchor = enrolment.history.first(where: { $0.status == .active })?.date
+        else { return 0 }
+        var schedule = try schedule(for: participantKey, in: transaction)
+        guard let period = schedule.lastCompletedPeriod(anchor: anchor, now: now), let end = period.end,
+              schedule.lastPeriodEnd.map({ $0 < end }) ?? true
+        else { return 0 }
+        let summary = try ProgressSummary.compose(
+            id: FHIROutboundMapper.summaryID(participant: records.participant.id, period: period), from: records, period: period,
+            authoredAt: now, author: author(of: records))
+        let outcomes = try UpdateDispatcher.enqueue([.summary(summary)], for: records, in: transaction)
+        schedule.lastPeriodEnd = end
+        _ = try transaction.upsertDomainRow(kind: DomainRowKind.summarySchedule, key: participantKey, participantKey: participantKey,
+                                            json: try DomainRowCoding.encoder().encode(schedule))
+        return outcomes.count { if case .enqueued = $0 { true } else { false } }
+    }
+
+    /// The participant's schedule, or the default.
+    public static func schedule(for participantKey: String, in reader: any StoreReader) throws -> SummarySchedule {
+        guard let row = try reader.domainRow(kind: DomainRowKind.summarySchedule, key: participantKey) else { return SummarySchedule() }
+        return try DomainRowCoding.decoder().decode(SummarySchedule.self, from: row.json)
+    }
+
+    /// Who signs a summary the gateway writes: the author of the treatment plan, else the last
+    /// clinician who held a session with the participant, else the care team by name.
+    public static func author(of records: ParticipantRecords) -> Clinician {
+        if let author = records.currentPlan?.author { return author }
+        if let facilitator = records.sessionsInOrder.last(where: { $0.status == .attended && $0.facilitator != nil })?.facilitator {
+            return facilitator
+        }
+        return Clinician(name: PersonName(family: "IOP care team"))
+    }
+}
