@@ -15,11 +15,7 @@ public enum ProgressNoteText {
         if let start = summary.period.start, let end = summary.period.end {
             title += ", \(ReportDate.day(start)) to \(ReportDate.day(end))"
         }
-        let a = summary.attendance
-        var glance = "Attendance: \(a.attended) attended"
-        if let rate = a.attendanceRate { glance += " of \(a.attended + a.missed) due (\(Int((rate * 100).rounded()))%)" }
-        glance += ", \(a.attendedByPhone) of them by phone; \(a.missed) missed, \(a.cancelled) cancelled, \(a.rescheduled) rescheduled"
-        glance += a.affectedByPlatformOutage > 0 ? "; \(a.affectedByPlatformOutage) affected by an IOP platform outage, not counted against the participant." : "."
+        let glance = attendanceLine(summary.attendance)
         var sections = [
             Section(heading: "Needs attention", lines: summary.riskFlags.map(ReportText.riskFlag), isList: true),
             Section(lines: [glance]),
@@ -46,6 +42,25 @@ public enum ProgressNoteText {
         sections += summary.sections.map { Section(heading: heading($0.kind), lines: [$0.text]) }
         if summary.containsPart2Data { sections.append(Section(lines: [RedisclosureNotice.part2ShortForm])) }
         return ReportDocument(title: title, sections: sections)
+    }
+
+    /// `Attended 2 of 3 sessions due (67%), 1 by phone; 1 cancelled; 1 affected by an IOP
+    /// platform outage, not counted against the participant.`
+    static func attendanceLine(_ a: AttendanceSummary) -> String {
+        var parts: [String] = []
+        if let rate = a.attendanceRate {
+            parts.append("Attended \(a.attended) of \(a.attended + a.missed) sessions due (\(Int((rate * 100).rounded()))%)"
+                         + (a.attendedByPhone > 0 ? ", \(a.attendedByPhone) by phone" : ""))
+        } else {
+            parts.append("No sessions due in the period")
+        }
+        if a.missed > 0 { parts.append("\(a.missed) missed") }
+        if a.cancelled > 0 { parts.append("\(a.cancelled) cancelled") }
+        if a.rescheduled > 0 { parts.append("\(a.rescheduled) rescheduled") }
+        if a.affectedByPlatformOutage > 0 {
+            parts.append("\(a.affectedByPlatformOutage) affected by an IOP platform outage, not counted against the participant")
+        }
+        return parts.joined(separator: "; ") + "."
     }
 
     static func modalityLine(_ entry: ModalityAttendance) -> String {

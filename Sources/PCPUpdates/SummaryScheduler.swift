@@ -58,6 +58,22 @@ public struct SummaryScheduler: Sendable {
         return outcomes.count { if case .enqueued = $0 { true } else { false } }
     }
 
+    /// The summary a participant's PCP would get for `period` (default: the last whole period of
+    /// the participant's schedule, or the last `everyDays` days before `now` when there is none
+    /// yet), without queueing anything: what `fhir-gateway summary` shows staff.
+    public static func preview(participantKey: String, period: DatePeriod? = nil, at now: Date = Date(),
+                               from reader: any StoreReader) throws -> (summary: ProgressSummary, records: ParticipantRecords)? {
+        guard let records = try ParticipantRecordsLoader.load(participantKey: participantKey, from: reader) else { return nil }
+        let schedule = try schedule(for: participantKey, in: reader)
+        let anchor = records.currentEnrolment?.history.first(where: { $0.status == .active })?.date
+        let chosen = try period ?? anchor.flatMap { schedule.lastCompletedPeriod(anchor: $0, now: now) }
+            ?? DatePeriod(start: now.addingTimeInterval(-Double(schedule.everyDays) * 86_400), end: now)
+        let summary = try ProgressSummary.compose(
+            id: FHIROutboundMapper.summaryID(participant: records.participant.id, period: chosen), from: records, period: chosen,
+            authoredAt: now, author: author(of: records))
+        return (summary, records)
+    }
+
     /// The participant's schedule, or the default.
     public static func schedule(for participantKey: String, in reader: any StoreReader) throws -> SummarySchedule {
         guard let row = try reader.domainRow(kind: DomainRowKind.summarySchedule, key: participantKey) else { return SummarySchedule() }

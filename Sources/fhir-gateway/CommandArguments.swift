@@ -24,6 +24,13 @@ struct CommandArguments {
         return number
     }
 
+    /// A command's single positional argument (a participant, a file): a flag nobody knows, or a
+    /// second positional, is a usage error.
+    static func takePositional(_ argument: String, into value: inout String) throws(UsageError) {
+        guard !argument.hasPrefix("-"), value.isEmpty else { throw UsageError(description: "unexpected argument '\(argument)'") }
+        value = argument
+    }
+
     /// Parses with `parse`, or prints the usage problem as `fhir-gateway <command>: …` and gives nil
     /// (the caller exits 2).
     static func parse<Options>(

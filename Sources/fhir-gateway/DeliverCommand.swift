@@ -2,10 +2,13 @@ import Foundation
 import GatewayStore
 import IOPDomain
 import Outbound
+import PCPUpdates
 
-/// `fhir-gateway deliver [--data DIR] --endpoint KEY=URL[,profile=rest|transaction|note|communication]…
-/// [--once] [--lease SECONDS]`: drains the outbox to PCP endpoints, one `EndpointWorker` per
-/// endpoint named.
+/// `fhir-gateway deliver [--data DIR] [--endpoint KEY=URL[,profile=rest|transaction|note|communication]]…
+/// [--practices] [--no-summaries] [--once] [--lease SECONDS]`: drains the outbox to PCP endpoints,
+/// one `EndpointWorker` per endpoint named (and, with `--practices`, per practice on record, keyed
+/// by the practice's id as the updates are queued), each send checked by the consent gate; and
+/// queues the scheduled progress summaries as they fall due.
 ///
 /// Every step is a unit of work of the store (claim with a lease, then the outcome), so the
 /// process may be killed at any point: a message it was sending comes back when its lease
@@ -16,30 +19,38 @@ enum DeliverCommand {
     struct Options {
         var data = "var"
         var endpoints: [OutboundEndpoint] = []
+        var practices = false
+        var summaries = true
         var once = false
         var lease: Int?
     }
 
-    /// What the operator is told: nothing checks consent yet (the consent gate is the next issue).
-    static let noGateNote =
-        "note: no consent gate is active: every queued message is sent as if its disclosure were permitted (PermitAllGate)"
+    /// How often the running command looks for summaries that fell due.
+    static let summaryPass: Duration = .seconds(300)
 
     static func run(_ arguments: [String]) async -> Int32 {
         guard let options = CommandArguments.parse(arguments, command: "deliver", parse) else { return 2 }
-        guard !options.endpoints.isEmpty else {
-            printError("fhir-gateway deliver: name at least one --endpoint KEY=URL")
+        guard !options.endpoints.isEmpty || options.practices else {
+            printError("fhir-gateway deliver: name at least one --endpoint KEY=URL, or --practices")
             return 2
         }
         do {
             let store = try GatewayData.openStore(options.data)
             var policy = DeliveryPolicy()
             if let lease = options.lease { policy.lease = .seconds(lease) }
-            let workers = options.endpoints.map { EndpointWorker(endpoint: $0, store: store, policy: policy, gate: PermitAllGate()) }
-            printError(noGateNote)
-            for endpoint in options.endpoints {
+            var endpoints = options.endpoints
+            if options.practices {
+                let named = Set(endpoints.map(\.key))
+                endpoints += try store.read { try PracticeEndpoints.load(from: $0) }.filter { !named.contains($0.key) }
+            }
+            let gate = ConsentGate(store: store)
+            let workers = endpoints.map { EndpointWorker(endpoint: $0, store: store, policy: policy, gate: gate) }
+            let scheduler = options.summaries ? SummaryScheduler(store: store) : nil
+            for endpoint in endpoints {
                 say("delivering \(endpoint.key) to \(endpoint.primary.baseURL.absoluteString) (\(endpoint.primary.profile.rawValue))")
             }
             if options.once {
+                if let scheduler { say("\(try scheduler.enqueueDue()) progress summaries queued") }
                 for worker in workers {
                     let report = try await drainDue(worker)
                     say("\(worker.endpoint.key): \(report.delivered) delivered, \(report.retried) to retry, "
@@ -49,6 +60,14 @@ enum DeliverCommand {
                 let delivery = Task {
                     await withTaskGroup(of: Void.self) { group in
                         for worker in workers { group.addTask { await worker.run() } }
+                        if let scheduler {
+                            group.addTask {
+                                while !Task.isCancelled {
+                                    do { _ = try scheduler.enqueueDue() } catch { printError("summaries: \(error)") }
+                                    try? await Task.sleep(for: summaryPass)
+                                }
+                            }
+                        }
                     }
                 }
                 let signals = StopSignals(announcing: "stopping after the exchange in progress") { delivery.cancel() }
@@ -95,6 +114,8 @@ enum DeliverCommand {
                     throw UsageError(description: "endpoint '\(endpoint.key)' is named twice")
                 }
                 options.endpoints.append(endpoint)
+            case "--practices": options.practices = true
+            case "--no-summaries": options.summaries = false
             case "--once": options.once = true
             case "--lease": options.lease = try arguments.positiveInteger(for: argument)
             default: throw UsageError(description: "unexpected argument '\(argument)'")

@@ -33,10 +33,21 @@ let usage = """
           content) is skipped; a run stopped at any point resumes. --report writes every
           refusal's OperationOutcome as JSON; --quarantine copies refused files there beside
           their .outcome.json. Exit 0 when nothing was refused, 1 otherwise.
-      deliver --endpoint KEY=URL[,profile=rest|transaction|note|communication]… [--data DIR] [--once] [--lease SECONDS]
-          Deliver the outbox in --data to the endpoints named (one worker each) until SIGTERM or
-          Ctrl-C; --once delivers what is due now and exits. No consent gate is active yet:
-          every queued message is sent as permitted.
+      deliver [--endpoint KEY=URL[,profile=rest|transaction|note|communication]]… [--practices] [--data DIR]
+            [--no-summaries] [--once] [--lease SECONDS]
+          Deliver the outbox in --data to the endpoints named (one worker each; KEY is a
+          practice's id) and, with --practices, to every practice on record at its own endpoint,
+          until SIGTERM or Ctrl-C; --once delivers what is due now and exits. Each send is
+          checked against the participant's consents first (held, or cancelled when revoked);
+          scheduled progress summaries are queued as they fall due (not with --no-summaries).
+      summary <participant> [--data DIR] [--from YYYY-MM-DD [--to YYYY-MM-DD]] [--format text|json|xml]
+            [--every DAYS]
+          Show the progress summary the participant's PCP would receive (default: the last whole
+          period of the schedule), without sending it. <participant> is the gateway's id or an
+          identifier as system|value. --every sets the schedule (default every 7 days).
+      disclosures <participant> [--data DIR]
+          The participant's accounting of disclosures: what was sent to which practice, when,
+          under which consent, and what was queued but withheld, and why.
       queue status|list|show|replay|cancel [--data DIR] [--endpoint KEY]
             [--status pending|in-flight|delivered|dead-letter] [--limit N] [ID]
           The outbox: status (depth, oldest open message, attempts, dead letters per endpoint),
@@ -62,6 +73,10 @@ case "deliver":
     exit(await DeliverCommand.run(Array(arguments.dropFirst())))
 case "queue":
     exit(await QueueCommand.run(Array(arguments.dropFirst())))
+case "summary":
+    exit(SummaryCommand.run(Array(arguments.dropFirst())))
+case "disclosures":
+    exit(DisclosuresCommand.run(Array(arguments.dropFirst())))
 case "--help", "-h", "help":
     print(usage)
 default:

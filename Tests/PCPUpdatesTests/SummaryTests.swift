@@ -48,7 +48,7 @@ struct SummaryTests {
         let text = try UpdateFixture.text(summary)
         #expect(text.hasPrefix("IOP progress summary, \(ReportDate.day(f.at(days: 2))) to \(ReportDate.day(f.at(days: 9)))"))
         #expect(text.contains("Treatment goal(s) worsening"))
-        #expect(text.contains("Attendance: 2 attended of 3 due (67%), 1 of them by phone; 1 missed, 1 cancelled, 0 rescheduled; 1 affected by an IOP platform outage, not counted against the participant."))
+        #expect(text.contains("Attended 2 of 3 sessions due (67%), 1 by phone; 1 missed; 1 cancelled; 1 affected by an IOP platform outage, not counted against the participant."))
         #expect(text.contains("- group therapy: 2 attended (1 by phone), 1 cancelled; reasons: IOP platform outage 1"))
         #expect(text.contains("- individual therapy: 0 attended, 1 missed; reasons: no show 1"))
         #expect(text.contains("- Reduce depressive symptoms (PHQ-9 below 10): improving"))
@@ -59,7 +59,7 @@ struct SummaryTests {
         #expect(try scheduler.enqueueDue(at: f.at(days: 16, hours: 1)) == 1, "the next week")
         let second = try UpdateFixture.text(try #require(try f.messages().last))
         #expect(second.contains("Medication changes:\n- \(ReportDate.day(Date())) started: sertraline 50 MG Oral Tablet (RxNorm 312940): 50 mg, 1 per day"))
-        #expect(second.contains("Attendance: 0 attended"))
+        #expect(second.contains("No sessions due in the period."))
     }
 
     @Test("a participant's own interval is kept")
