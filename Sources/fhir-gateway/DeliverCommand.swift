@@ -54,7 +54,7 @@ enum DeliverCommand {
                 for worker in workers {
                     let report = try await drainDue(worker)
                     say("\(worker.endpoint.key): \(report.delivered) delivered, \(report.retried) to retry, "
-                        + "\(report.deadLettered) dead-lettered")
+                        + "\(report.deadLettered) dead-lettered, \(report.held) held or cancelled by the consent gate")
                 }
             } else {
                 let delivery = Task {
