@@ -143,7 +143,9 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: strictSettings),
         .testTarget(
             name: "OutboundTests",
-            dependencies: ["Outbound", "HTTPServer", "GatewayStore", "IOPDomain", "IOPMapping", "FHIRCore", "FHIRJSON", "GatewayTestSupport"],
+            dependencies: [
+                "Outbound", "HTTPServer", "GatewayStore", "IOPDomain", "IOPMapping", "FHIRCore", "FHIRJSON", "GatewayTestSupport", "PCPUpdates",
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "PCPUpdatesTests",
