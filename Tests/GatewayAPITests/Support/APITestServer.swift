@@ -75,27 +75,9 @@ func withAPIServer(
         store: store, intake: APIFixtures.intake, capabilityStatement: APIFixtures.capabilityStatement,
         configuration: configuration, middleware: middleware ?? [])
     let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), responder: api)
-    let (addresses, continuation) = AsyncStream<HTTPServerAddress>.makeStream()
-    let running = Task {
-        try await server.run { address in
-            continuation.yield(address)
-            continuation.finish()
-        }
+    try await withLoopbackServer(server) { loopback in
+        try await body(APIServer(port: loopback.port, store: store, log: log))
     }
-    var iterator = addresses.makeAsyncIterator()
-    guard let address = await iterator.next() else {
-        try await running.value
-        Issue.record("server did not start")
-        return
-    }
-    do {
-        try await body(APIServer(port: address.port, store: store, log: log))
-    } catch {
-        await server.shutdown(gracePeriod: .milliseconds(500))
-        throw error
-    }
-    await server.shutdown(gracePeriod: .seconds(2))
-    try await running.value
 }
 
 /// One process-wide session (short-lived sessions have crashed at teardown on Linux).
