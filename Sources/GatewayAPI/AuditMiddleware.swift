@@ -3,6 +3,9 @@ import HTTPServer
 
 /// One audit event per request under the FHIR base, written after the response is decided, in a
 /// unit of work of its own: a refused write rolled back, and its audit event is still written.
+/// A transaction that commits carries its audit event in its own unit of work instead
+/// (`eventForUnitOfWork`), which saves the second commit, and its fsync, on the hot path; the
+/// event is then not written again unless the answer turned out other than the one committed.
 ///
 /// The event holds the client (`anonymous` before authentication), the interaction, the
 /// resource type and id from the URL (a created resource's id from its `Location`), the status
@@ -21,13 +24,12 @@ public struct AuditMiddleware: APIMiddleware {
 
     public func respond(to request: HTTPRequest, context: RequestContext, next: APINext) async -> HTTPResponse {
         await RequestObservation.within(request, basePath: basePath) { observation in
+            observation.audited.store(true, ordering: .relaxed)
             let response = await next(request, context)
+            if observation.committedAudit.withLock({ $0?.outcome }) == String(response.status) { return response }
             let access = observation.access
-            let event = AuditEvent(
-                time: StoreTimestamp.now(), actor: observation.client ?? "anonymous", action: access.interaction,
-                resourceType: access.resourceType,
-                resourceId: access.resourceId ?? Self.createdID(response, type: access.resourceType),
-                outcome: String(response.status))
+            let event = Self.event(
+                observation, status: response.status, resourceId: access.resourceId ?? Self.createdID(response, type: access.resourceType))
             do {
                 _ = try await store.writeAsync { try $0.appendAudit(event) }
             } catch {
@@ -35,6 +37,25 @@ public struct AuditMiddleware: APIMiddleware {
             }
             return response
         }
+    }
+
+    static func event(_ observation: RequestObservation, status: Int, resourceId: String?) -> AuditEvent {
+        AuditEvent(
+            time: StoreTimestamp.now(), actor: observation.client ?? "anonymous", action: observation.access.interaction,
+            resourceType: observation.access.resourceType, resourceId: resourceId, outcome: String(status))
+    }
+
+    /// The audit event a handler appends to the unit of work that carries the request's writes,
+    /// answered `status` if it commits; nil when no audit middleware runs. Call
+    /// `committed(_:)` once the unit of work has committed.
+    static func eventForUnitOfWork(status: Int, resourceId: String? = nil) -> AuditEvent? {
+        guard let observation = RequestObservation.current, observation.audited.load(ordering: .relaxed) else { return nil }
+        return event(observation, status: status, resourceId: resourceId ?? observation.access.resourceId)
+    }
+
+    static func committed(_ event: AuditEvent?) {
+        guard let event, let observation = RequestObservation.current else { return }
+        observation.committedAudit.withLock { $0 = event }
     }
 
     /// The id in a create's `Location` (`…/Type/id/_history/1`).

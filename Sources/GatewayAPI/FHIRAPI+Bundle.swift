@@ -40,13 +40,16 @@ extension FHIRAPI {
             else { return nil }
             return (index, url)
         }
+        let audit = AuditMiddleware.eventForUnitOfWork(status: 200)
         let (results, readEntries) = try await store.writeAsync { transaction in
             let results = try TransactionExecutor.execute(plan, in: transaction)
             try DomainCommit.write(mapping.records, in: transaction)
             // GET entries run last (http.html §3.1.0.11.2), in the same snapshot as the writes.
             let readEntries = try reads.map { index, url in (index, try self.readEntry(url: url, reader: transaction, call: call)) }
+            if let audit { try transaction.appendAudit(audit) }
             return (results, readEntries)
         }
+        AuditMiddleware.committed(audit)
         let byIndex = Dictionary(results.compactMap { result in result.entryIndex.map { ($0, result) } }, uniquingKeysWith: { a, _ in a })
         let readByIndex = Dictionary(readEntries, uniquingKeysWith: { a, _ in a })
         let warnings = issues.filter { !$0.isError } + Self.warnings(of: mapping)

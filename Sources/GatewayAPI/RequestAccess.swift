@@ -2,6 +2,7 @@ import FHIRCore
 import FHIRJSON
 import FHIRXML
 import Foundation
+import GatewayStore
 import HTTPServer
 
 /// One thing a request needs a scope for: an interaction on a resource type, for the request
@@ -123,6 +124,11 @@ final class RequestObservation: Sendable {
 
     let access: RequestAccess
     private let clientName = Mutex<String?>(nil)
+    /// Set by `AuditMiddleware`: the audit event is wanted, and may go into the request's own
+    /// unit of work (see `AuditMiddleware.eventForUnitOfWork`).
+    let audited = Atomic<Bool>(false)
+    /// The audit event committed together with the request's writes, if one was.
+    let committedAudit = Mutex<AuditEvent?>(nil)
 
     init(access: RequestAccess) {
         self.access = access

@@ -52,6 +52,21 @@ struct AuditAndOperationsTests {
         #expect(events[1].resourceId == id)
     }
 
+    @Test("a committed transaction's audit event is written with its unit of work, once")
+    func transactionAuditedWithItsWrites() async throws {
+        let harness = try AccessHarness()
+        let referral = try String(
+            contentsOf: APIFixtures.root.appendingPathComponent("SampleBundles/referrals/01-depression-ssri-referral.json"), encoding: .utf8)
+        let committed = await harness.send("POST", "/fhir", token: AccessHarness.fullToken, json: referral)
+        #expect(committed.status == 200)
+        // The same again: its conditional creates match, and it commits again.
+        let again = await harness.send("POST", "/fhir", token: AccessHarness.fullToken, json: referral)
+        #expect(again.status == 200)
+        let events = try harness.auditEvents()
+        #expect(events.map { "\($0.actor) \($0.action) \($0.outcome)" } == ["ehr-full transaction 200", "ehr-full transaction 200"])
+        #expect(events.allSatisfy { $0.resourceType == nil && $0.resourceId == nil })
+    }
+
     @Test("audit events and the access log carry no query values, bodies or identifiers")
     func noPatientData() async throws {
         let harness = try AccessHarness()
