@@ -1,4 +1,5 @@
 import Foundation
+import GatewayTestSupport
 import HTTPServer
 import Synchronization
 
@@ -11,9 +12,8 @@ final class RecordingReceiver: Sendable {
     }
 
     private let bodies: Bodies
-    private let server: HTTPServer
-    private let running: Task<Void, any Error>
-    let baseURL: URL
+    private let loopback: LoopbackServer
+    var baseURL: URL { URL(string: "http://127.0.0.1:\(loopback.port)/fhir")! }
 
     /// The bodies received, in order.
     var received: [[UInt8]] { bodies.list.withLock { $0 } }
@@ -28,23 +28,13 @@ final class RecordingReceiver: Sendable {
             let count = bodies.list.withLock { $0.append(request.body); return $0.count }
             return HTTPResponse(status: 201, headers: ["Location": "http://receiver/fhir\(request.path.dropFirst(5))/\(count)/_history/1"])
         }
-        let (addresses, continuation) = AsyncStream<HTTPServerAddress>.makeStream()
-        let running = Task { try await server.run { continuation.yield($0); continuation.finish() } }
-        var iterator = addresses.makeAsyncIterator()
-        guard let address = await iterator.next() else { throw CancellationError() }
-        return RecordingReceiver(bodies: bodies, server: server, running: running,
-                                 baseURL: URL(string: "http://127.0.0.1:\(address.port)/fhir")!)
+        return RecordingReceiver(bodies: bodies, loopback: try await LoopbackServer.start(server))
     }
 
-    private init(bodies: Bodies, server: HTTPServer, running: Task<Void, any Error>, baseURL: URL) {
+    private init(bodies: Bodies, loopback: LoopbackServer) {
         self.bodies = bodies
-        self.server = server
-        self.running = running
-        self.baseURL = baseURL
+        self.loopback = loopback
     }
 
-    func stop() async {
-        await server.shutdown(gracePeriod: .milliseconds(200))
-        _ = try? await running.value
-    }
+    func stop() async { await loopback.stop() }
 }
