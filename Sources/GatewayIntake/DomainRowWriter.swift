@@ -2,14 +2,13 @@ import Foundation
 import GatewayStore
 import IOPDomain
 import IOPMapping
-import PCPUpdates
 
 /// Writes mapped domain records as the store's domain rows (JSON, keyed by kind and id), in the
 /// caller's unit of work. Participants are matched on identifiers (same system and value, same
 /// person: `Participant+Identity.swift`) against those already stored, so the same referral
 /// imported twice, or arriving by two routes, makes one participant.
 public enum DomainRowWriter {
-    /// The row kinds, shared with the readers (`PCPUpdates.DomainRowKind`).
+    /// The row kinds, shared with the readers (`DomainRowKind`).
     public typealias Kind = DomainRowKind
 
     /// The ids of this input's participants that are already stored under another id (matched on

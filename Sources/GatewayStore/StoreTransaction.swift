@@ -75,6 +75,11 @@ public protocol StoreTransaction: StoreReader {
     @discardableResult
     func markFailed(id: String, leaseOwner: String, error: String, nextAttemptAt: StoreTimestamp) throws -> Bool
 
+    /// Like `markFailed`, but the claim does not count as an attempt: the message was not sent
+    /// (the consent gate held it), so waiting for a consent must not use up its retries.
+    @discardableResult
+    func markHeld(id: String, leaseOwner: String, reason: String, until: StoreTimestamp) throws -> Bool
+
     /// Gives up on the message (attempt cap, permanent 4xx, consent revoked). Applies while
     /// `leaseOwner` holds the lease, or to a pending message when `leaseOwner` is nil (an
     /// operator or a consent check cancelling it). Returns whether it applied.

@@ -32,7 +32,9 @@ public struct AttendanceSummary: Hashable, Sendable, Codable {
             case .attended:
                 attended += 1
                 if session.attendedVia == .phone { attendedByPhone += 1 }
-            case .missed: missed += 1
+            // A session missed because the IOP's platform failed is the program's, not the
+            // participant's: counted under `affectedByPlatformOutage` only.
+            case .missed: if !session.wasAffectedByPlatformOutage { missed += 1 }
             case .cancelled: cancelled += 1
             case .rescheduled: rescheduled += 1
             }

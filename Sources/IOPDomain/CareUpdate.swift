@@ -46,13 +46,11 @@ public struct CareUpdate: Hashable, Sendable {
         self.containsPart2Data = containsPart2Data
     }
 
-    /// A scheduled summary; its key names the participant and the period, so each period is
-    /// reported once.
+    /// A scheduled summary; its key is the summary's id, which names the participant and the
+    /// period (`FHIROutboundMapper.summaryID`), so each period is reported once.
     public static func summary(_ summary: ProgressSummary, trigger: Trigger = .scheduledSummary) -> CareUpdate {
-        let start = summary.period.start.map(ReportDate.day) ?? "open"
-        let end = summary.period.end.map(ReportDate.day) ?? "open"
-        return CareUpdate(trigger: trigger, participantID: summary.participantID, priority: .routine, occurredAt: summary.authoredAt,
-                          key: "summary:\(summary.participantID.rawValue):\(start):\(end)", content: .summary(summary),
+        CareUpdate(trigger: trigger, participantID: summary.participantID, priority: .routine, occurredAt: summary.authoredAt,
+                          key: "summary:" + summary.id.rawValue, content: .summary(summary),
                           containsPart2Data: summary.containsPart2Data)
     }
 
@@ -65,14 +63,19 @@ public struct CareUpdate: Hashable, Sendable {
     }
 }
 
-extension CareUpdate: Disclosable {
-    public var disclosureCategory: DisclosureCategory {
-        switch trigger {
+extension CareUpdate.Trigger {
+    /// What kind of message to the PCP it makes; its disclosure category follows from that.
+    public var messageCategory: CareMessageCategory {
+        switch self {
         case .scheduledSummary: .progressSummary
         case .referralAccepted, .discharged, .steppedDown: .administrative
-        case .missedSessions, .platformOutage: .appointments
-        case .medicationChange: .medications
+        case .missedSessions, .platformOutage: .appointmentUpdate
+        case .medicationChange: .medicationChange
         case .crisisNotice: .crisisNotice
         }
     }
+}
+
+extension CareUpdate: Disclosable {
+    public var disclosureCategory: DisclosureCategory { trigger.messageCategory.disclosureCategory }
 }

@@ -12,6 +12,18 @@ public enum CareUpdateTriggers {
     /// `ParticipantRecords.medicationChanges`).
     public static func updates(before: ParticipantRecords?, after: ParticipantRecords, medicationChanges: [MedicationChange],
                                at now: Date) -> [CareUpdate] {
+        let updates = allUpdates(before: before, after: after, medicationChanges: medicationChanges, at: now)
+        // A participant seen for the first time brings their history: what happened long ago is
+        // not news (an old crisis notice must not go out `stat` months later).
+        guard before == nil else { return updates }
+        return updates.filter { $0.occurredAt >= now.addingTimeInterval(-historyWindow) }
+    }
+
+    /// How old an event may be and still be news when the gateway first learns of a participant.
+    public static let historyWindow: TimeInterval = 7 * 86_400
+
+    static func allUpdates(before: ParticipantRecords?, after: ParticipantRecords, medicationChanges: [MedicationChange],
+                           at now: Date) -> [CareUpdate] {
         var updates: [CareUpdate] = []
         updates += enrolmentChanges(before: before, after: after, at: now)
         updates += missedSessions(before: before, after: after, at: now)
@@ -38,8 +50,7 @@ public enum CareUpdateTriggers {
             let was = previous[enrolment.id]
             let changedAt = enrolment.history.last?.date ?? now
             switch enrolment.status {
-            case .intakeScheduled, .active:
-                guard was == nil || was == .referred else { continue }
+            case .intakeScheduled where was == nil || was == .referred, .active where was == nil || was == .referred:
                 var lines = ["The IOP has accepted the referral of \(ReportDate.day(enrolment.referredAt))."]
                 if let intake = after.sessionsInOrder.first(where: { $0.status == .scheduled && $0.scheduledStart >= changedAt }) {
                     lines.append("Intake booked: \(ReportText.session(intake)).")
@@ -50,6 +61,19 @@ public enum CareUpdateTriggers {
                                           occurredAt: changedAt, key: "referral-accepted:\(enrolment.id.rawValue)",
                                           content: .notice(headline: "IOP referral accepted", lines: lines),
                                           containsPart2Data: enrolment.containsPart2Data))
+            case .intakeScheduled where was == .intakeScheduled:
+                // Accepted earlier with the date to follow: the intake is booked now.
+                let known = Set((before?.sessions ?? []).filter { $0.status == .scheduled }.map(\.id))
+                guard !(before?.sessionsInOrder.contains { $0.status == .scheduled && $0.scheduledStart >= changedAt } ?? false),
+                      let intake = after.sessionsInOrder.first(where: {
+                          $0.status == .scheduled && $0.scheduledStart >= changedAt && !known.contains($0.id)
+                      })
+                else { continue }
+                updates.append(CareUpdate(trigger: .referralAccepted, participantID: after.participant.id, priority: .routine,
+                                          occurredAt: now, key: "intake-booked:\(enrolment.id.rawValue):\(intake.id.rawValue)",
+                                          content: .notice(headline: "IOP intake booked",
+                                                           lines: ["Intake booked: \(ReportText.session(intake))."]),
+                                          containsPart2Data: enrolment.containsPart2Data || intake.containsPart2Data))
             case .discharged, .steppedDown:
                 guard was != enrolment.status else { continue }
                 let discharged = enrolment.status == .discharged
@@ -102,7 +126,8 @@ public enum CareUpdateTriggers {
                 lines.append("Next session: \(ReportText.session(next)).")
             }
             lines.append("The IOP team is reaching out to the participant.")
-            return CareUpdate(trigger: .missedSessions, participantID: after.participant.id, priority: .urgent, occurredAt: now,
+            return CareUpdate(trigger: .missedSessions, participantID: after.participant.id, priority: .urgent,
+                              occurredAt: session.statusChangedAt ?? session.scheduledStart,
                               key: "missed-sessions:\(first.id.rawValue)",
                               content: .notice(headline: "Two IOP sessions missed in a row", lines: lines),
                               containsPart2Data: run.contains(where: \.containsPart2Data))
@@ -128,15 +153,18 @@ public enum CareUpdateTriggers {
                 lines.append("\(ReportText.session(session)): \(what) because of an IOP platform outage.")
                 affected.append(session)
             } else if session.status == .attended, session.plannedChannel == .video, session.attendedVia == .phone {
-                lines.append("\(ReportText.session(session)): held by phone, the back-up channel, while video was unavailable.")
+                lines.append("\(ReportText.session(session)): held by phone, the back-up channel, instead of video.")
                 affected.append(session)
             }
         }
         guard let first = affected.first, let last = affected.last else { return [] }
-        lines.append("Missed sessions caused by the IOP's platform are not counted against the participant.")
-        return [CareUpdate(trigger: .platformOutage, participantID: after.participant.id, priority: .routine, occurredAt: now,
-                           key: "platform-outage:\(first.id.rawValue):\(last.id.rawValue):\(affected.count)",
-                           content: .notice(headline: "IOP sessions moved by a platform outage", lines: lines),
+        let outage = affected.contains(where: \.wasAffectedByPlatformOutage)
+        if outage { lines.append("Sessions the IOP's platform prevented are not counted against the participant.") }
+        let occurred = affected.map { $0.statusChangedAt ?? $0.scheduledStart }.max() ?? now
+        return [CareUpdate(trigger: .platformOutage, participantID: after.participant.id, priority: .routine, occurredAt: occurred,
+                           key: "platform-outage:\(first.id.rawValue):\(last.id.rawValue):\(affected.count):\(ReportDate.second(occurred))",
+                           content: .notice(headline: outage ? "IOP sessions moved by a platform outage" : "IOP sessions held by phone",
+                                            lines: lines),
                            containsPart2Data: affected.contains(where: \.containsPart2Data))]
     }
 
@@ -145,18 +173,24 @@ public enum CareUpdateTriggers {
     static func medicationNotice(_ changes: [MedicationChange], participant: Participant.ID, at now: Date) -> CareUpdate? {
         guard !changes.isEmpty else { return nil }
         let lines = changes.map { "\(ReportText.medicationChange($0.kind).capitalizedFirst): \(ReportText.medication($0.medication, $0.dose))." }
+        // When it was seen is part of the key: the same change can happen again (held, resumed,
+        // held) and must be news each time; the same state posted twice is no change at all.
         let key = "medication:" + changes.map { "\($0.orderID.rawValue)/\($0.kind.rawValue)/\($0.dose.quantity.value)\($0.dose.quantity.unit)x\($0.dose.timesPerPeriod)\($0.dose.period.rawValue)" }
-            .joined(separator: ",")
+            .joined(separator: ",") + "@" + ReportDate.second(now)
         return CareUpdate(trigger: .medicationChange, participantID: participant, priority: .routine, occurredAt: now, key: key,
                           content: .notice(headline: "IOP medication change", lines: lines),
                           containsPart2Data: changes.contains(where: \.containsPart2Data))
     }
 
-    /// A clinician's crisis notice goes out `stat`, in the clinician's words (written for the
-    /// PCP: a `CareMessage` is never session narrative).
+    /// A clinician's crisis notice goes out `stat`, in the clinician's words: only one the
+    /// program wrote to the participant's primary care (a crisis message among staff, or one the
+    /// PCP sent, stays where it was written).
     static func crisisNotices(before: ParticipantRecords?, after: ParticipantRecords) -> [CareUpdate] {
         let known = Set((before?.careMessages ?? []).map(\.id))
-        return after.careMessages.filter { $0.category == .crisisNotice && !known.contains($0.id) }
+        return after.careMessages.filter { message in
+            message.category == .crisisNotice && !known.contains(message.id) && message.sender.practiceID == nil
+                && message.recipients.contains { $0.practiceID != nil && $0.practiceID == after.participant.primaryCare?.practiceID }
+        }
             .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
             .map { message in
                 CareUpdate(trigger: .crisisNotice, participantID: after.participant.id, priority: .stat, occurredAt: message.createdAt,

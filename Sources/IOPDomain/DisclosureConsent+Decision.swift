@@ -9,6 +9,16 @@ extension DisclosureConsent {
     public func permits(_ disclosure: Disclosure, at date: Date) -> ConsentDecision {
         if disclosure.participantID != participantID { return .denied(.participantMismatch) }
         if isRevoked(at: date) { return .denied(.revoked) }
+        return permitsUnlessRevoked(disclosure, at: date)
+    }
+
+    /// Whether the consent would permit `disclosure` at `date` had it not been revoked: what
+    /// tells a revocation's own messages (to be stopped) from others the consent never covered.
+    public func wouldPermitUnlessRevoked(_ disclosure: Disclosure, at date: Date) -> Bool {
+        disclosure.participantID == participantID && permitsUnlessRevoked(disclosure, at: date).isPermitted
+    }
+
+    private func permitsUnlessRevoked(_ disclosure: Disclosure, at date: Date) -> ConsentDecision {
         if period.hasNotStarted(at: date) || date < signedAt { return .denied(.notYetInEffect) }
         if period.hasEnded(at: date) { return .denied(.expired) }
         if !recipients.contains(disclosure.recipient) { return .denied(.recipientNotNamed) }

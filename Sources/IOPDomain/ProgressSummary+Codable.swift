@@ -4,6 +4,7 @@ extension ProgressSummary: Codable {
     private enum CodingKeys: String, CodingKey {
         case id, participantID, enrolmentID, period, authoredAt, author, attendance, attendanceByModality, modalities
         case diagnoses, assessments, sections, medications, medicationChanges, goals, upcomingSessions, riskFlags
+        case reportsOnPart2Program
     }
 
     /// Lists that later versions added decode as empty when absent, so summaries stored before
@@ -29,6 +30,7 @@ extension ProgressSummary: Codable {
         goals = try c.decodeIfPresent([TreatmentGoal].self, forKey: .goals) ?? []
         upcomingSessions = try c.decodeIfPresent([UpcomingSession].self, forKey: .upcomingSessions) ?? []
         riskFlags = try c.decodeIfPresent([RiskFlag].self, forKey: .riskFlags) ?? []
+        reportsOnPart2Program = try c.decodeIfPresent(Bool.self, forKey: .reportsOnPart2Program) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -50,5 +52,6 @@ extension ProgressSummary: Codable {
         try c.encode(goals, forKey: .goals)
         try c.encode(upcomingSessions, forKey: .upcomingSessions)
         try c.encode(riskFlags, forKey: .riskFlags)
+        try c.encode(reportsOnPart2Program, forKey: .reportsOnPart2Program)
     }
 }

@@ -31,6 +31,7 @@ extension ProgressSummary {
         summary.goals = plan?.goals ?? []
         summary.upcomingSessions = ordered.filter { $0.status == .scheduled && $0.scheduledStart > authoredAt }
             .prefix(upcomingSessionLimit).map(UpcomingSession.init)
+        summary.reportsOnPart2Program = (plan?.containsPart2Data ?? false) || (records.currentEnrolment?.containsPart2Data ?? false)
         summary.riskFlags = riskFlags(records: records, ordered: ordered, inPeriod: inPeriod, period: period, plan: plan)
         return summary
     }
@@ -60,13 +61,15 @@ extension ProgressSummary {
 }
 
 /// Runs of missed sessions: sessions whose outcome is known (attended or missed), in time
-/// order; cancelled, rescheduled and still-scheduled ones neither break nor extend a run.
+/// order; cancelled, rescheduled and still-scheduled ones, and those missed because the IOP's
+/// platform failed, neither break nor extend a run.
 public enum MissedStreak {
     /// The missed sessions in a row that end with `session` (empty unless it was missed).
     public static func ending(at session: ProgramSession, in ordered: [ProgramSession]) -> [ProgramSession] {
-        guard session.status == .missed, let index = ordered.firstIndex(where: { $0.id == session.id }) else { return [] }
+        guard session.status == .missed, !session.wasAffectedByPlatformOutage, let index = ordered.firstIndex(where: { $0.id == session.id }) else { return [] }
         var run: [ProgramSession] = []
-        for candidate in ordered[...index].reversed() where candidate.status == .attended || candidate.status == .missed {
+        for candidate in ordered[...index].reversed()
+        where (candidate.status == .attended || candidate.status == .missed) && !candidate.wasAffectedByPlatformOutage {
             guard candidate.status == .missed else { break }
             run.insert(candidate, at: 0)
         }

@@ -33,6 +33,9 @@ public struct ProgressSummary: Hashable, Sendable, Identifiable {
     /// The next booked sessions after the summary was written.
     public var upcomingSessions: [UpcomingSession] = []
     public var riskFlags: [RiskFlag] = []
+    /// Whether the summary reports on care in a 42 CFR Part 2 program (the enrolment or the
+    /// treatment plan it draws on is a Part 2 record): then everything in it is.
+    public var reportsOnPart2Program = false
 
     /// - Throws: `missingValue(.summaryPeriod)` when the period is not closed: a summary reports
     ///   on a known span.
@@ -68,6 +71,6 @@ extension ProgressSummary: Disclosable {
         diagnoses.contains(where: \.isPart2Record) || sections.contains(where: \.isPart2Record)
             || medications.contains(where: \.containsPart2Data) || medicationChanges.contains(where: \.containsPart2Data)
             || attendanceByModality.contains(where: \.containsPart2Data) || upcomingSessions.contains(where: \.containsPart2Data)
-            || riskFlags.contains(where: \.containsPart2Data)
+            || riskFlags.contains(where: \.containsPart2Data) || reportsOnPart2Program
     }
 }

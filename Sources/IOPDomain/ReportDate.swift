@@ -11,6 +11,9 @@ public enum ReportDate {
         return String(text.prefix(10)) + " " + String(text.dropFirst(11).prefix(5)) + " UTC"
     }
 
+    /// `2026-11-23T14:05:09Z`: for keys, where two events a minute apart must differ.
+    public static func second(_ date: Date) -> String { format(date) }
+
     private static func format(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!))
     }

@@ -67,9 +67,17 @@ public enum ReportText {
 
     /// `sertraline 50 MG Oral Tablet (RxNorm 312940): 1 tablet, 1 per day`.
     public static func medication(_ concept: RxNormConcept, _ dose: Dose) -> String {
-        let quantity = "\(dose.quantity.value) \(dose.quantity.unit)"
+        let quantity = "\(dose.quantity.value) \(unit(dose.quantity.unit))"
         let frequency = "\(dose.timesPerPeriod) per \(dose.period == .day ? "day" : "week")" + (dose.asNeeded ? " as needed" : "")
         return "\(concept.display) (RxNorm \(concept.code)): \(quantity), \(frequency)"
+    }
+
+    /// A UCUM unit as a clinician writes it: `mg` stays, an annotation loses its braces
+    /// (`{capsule}` → `capsule`) and the common abbreviations are spelled out (`{tbl}` → `tablet`).
+    public static func unit(_ ucum: String) -> String {
+        guard ucum.hasPrefix("{"), ucum.hasSuffix("}") else { return ucum }
+        let word = String(ucum.dropFirst().dropLast())
+        return ["tbl": "tablet", "cap": "capsule", "puff": "puff"][word] ?? word
     }
 
     /// `2026-11-23 14:00 UTC, group therapy by video`.

@@ -62,19 +62,12 @@ extension FHIROutboundMapper {
 
     /// A Communication to the practice with the text as its payload.
     public func communication(_ update: CareUpdate, to practice: PrimaryCarePractice.ID) -> Communication {
-        let category: CareMessageCategory = switch update.trigger {
-        case .scheduledSummary: .progressSummary
-        case .referralAccepted, .discharged, .steppedDown: .administrative
-        case .missedSessions, .platformOutage: .appointmentUpdate
-        case .medicationChange: .medicationChange
-        case .crisisNotice: .crisisNotice
-        }
         var communication = Communication(
             id: FHIRId(Self.resourceID(of: update)),
             meta: Outbound.meta(profile: IOPCanonical.Profile.careMessage, restricted: true, part2: update.containsPart2Data),
             text: Outbound.narrative(["IOP \(update.trigger.rawValue) message (\(update.priority.rawValue))."]),
             status: FHIRCode("completed"))
-        communication.category = [Outbound.concept(IOPCanonical.CodeSystem.careMessageCategory, category.rawValue)]
+        communication.category = [Outbound.concept(IOPCanonical.CodeSystem.careMessageCategory, update.trigger.messageCategory.rawValue)]
         communication.priority = FHIRCode(update.priority.rawValue)
         communication.subject = Outbound.patientReference(update.participantID)
         communication.sent = Outbound.dateTime(update.occurredAt)

@@ -15,8 +15,8 @@ extension EndpointWorker {
             consentID = consent
         case .hold(let reason, let until):
             try await record(message, audit: "held", detail: "reason=" + reason) { transaction, owner in
-                try transaction.markFailed(id: message.id, leaseOwner: owner, error: Self.carry(message, "held by disclosure gate: " + reason),
-                                       nextAttemptAt: until)
+                try transaction.markHeld(id: message.id, leaseOwner: owner, reason: Self.carry(message, "held by disclosure gate: " + reason),
+                                         until: until)
             }
             report.held += 1
             return

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayStore
 import IOPDomain
+import IOPMapping
 
 /// A participant's accounting of disclosures: what left, to whom, when, under which consent,
 /// and what was queued but withheld (held for a consent, or cancelled), from the store.

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayStore
 import IOPDomain
+import IOPMapping
 
 /// What a committed change to a participant's records causes, in the same unit of work as the
 /// change (so the news and the change commit or roll back together): the medication changes
@@ -42,12 +43,21 @@ public enum ConsentRevocation {
         let now = transaction.now.date
         for row in try transaction.domainRows(participantKey: participant.rawValue, kind: DomainRowKind.disclosureIntent) {
             let intent = try decoder.decode(DisclosureIntent.self, from: row.json)
-            guard consents.decision(for: intent.disclosure, at: now) == .denied(.revoked),
+            guard stops(intent.disclosure, consents: consents, at: now),
                   try transaction.deadLetter(id: intent.messageID, leaseOwner: nil, error: "cancelled by consent revocation: revoked")
             else { continue }
             try transaction.appendAudit(AuditEvent(
                 time: transaction.now, actor: UpdateDispatcher.auditActor, action: "disclose", resourceType: intent.resourceType,
                 resourceId: intent.messageID, outcome: "cancelled", detail: "message=\(intent.messageID); reason=revoked"))
         }
+    }
+
+    /// Whether a revocation stops `disclosure`: a revoked consent would have permitted it, and
+    /// no consent in force does. Judged per consent, not by the participant's latest one, so
+    /// revoking the consent for one practice stops its news even when a newer consent names
+    /// another.
+    public static func stops(_ disclosure: Disclosure, consents: [DisclosureConsent], at date: Date) -> Bool {
+        guard !consents.decision(for: disclosure, at: date).isPermitted else { return false }
+        return consents.contains { $0.isRevoked(at: date) && $0.wouldPermitUnlessRevoked(disclosure, at: date) }
     }
 }

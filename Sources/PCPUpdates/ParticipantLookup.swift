@@ -1,4 +1,5 @@
 import GatewayStore
+import IOPMapping
 
 /// Finds a participant's key from what staff type: the gateway's id, or an identifier as
 /// `system|value` (an MRN from the referral).

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayStore
 import IOPDomain
+import IOPMapping
 
 /// Reads everything about one participant from the store's domain rows.
 public enum ParticipantRecordsLoader {

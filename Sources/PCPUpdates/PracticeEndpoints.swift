@@ -1,6 +1,7 @@
 import GatewayStore
 import IOPDomain
 import Outbound
+import IOPMapping
 
 /// The delivery endpoints of the practices on record, keyed as `UpdateDispatcher` queues for
 /// them (the practice's id). Credentials are not part of a practice record: a practice whose

@@ -15,15 +15,21 @@ public struct SummarySchedule: Hashable, Sendable, Codable {
         self.lastPeriodEnd = lastPeriodEnd
     }
 
-    /// The last whole period before `now` counted from `anchor`, or nil when the first has not
-    /// ended yet. Both ends are inclusive (`DatePeriod`), so the end is a millisecond before
-    /// the next period starts and no session is counted twice.
-    public func lastCompletedPeriod(anchor: Date, now: Date) -> DatePeriod? {
+    /// The whole periods that have ended by `now` and were not reported yet, oldest first, at
+    /// most `limit` (the rest come at the next pass): each starts where the last reported one
+    /// ended (or at `anchor`), so a gateway that was down for weeks reports every week it missed,
+    /// and a changed interval never makes periods overlap. Both ends are inclusive
+    /// (`DatePeriod`), so the end is a millisecond before the next period starts and no session is
+    /// counted twice.
+    public func duePeriods(anchor: Date, now: Date, limit: Int = 8) -> [DatePeriod] {
         let length = TimeInterval(everyDays * 86_400)
-        let elapsed = now.timeIntervalSince(anchor)
-        guard length > 0, elapsed >= length else { return nil }
-        let completed = (elapsed / length).rounded(.down)
-        let start = anchor.addingTimeInterval((completed - 1) * length)
-        return try? DatePeriod(start: start, end: start.addingTimeInterval(length - 0.001))
+        guard length > 0 else { return [] }
+        var start = lastPeriodEnd.map { $0.addingTimeInterval(0.001) } ?? anchor
+        var periods: [DatePeriod] = []
+        while periods.count < limit, start.addingTimeInterval(length) <= now {
+            if let period = try? DatePeriod(start: start, end: start.addingTimeInterval(length - 0.001)) { periods.append(period) }
+            start = start.addingTimeInterval(length)
+        }
+        return periods
     }
 }

@@ -41,33 +41,31 @@ public struct SummaryScheduler: Sendable {
 
     static func enqueueDue(for participantKey: String, at now: Date, in transaction: any StoreTransaction) throws -> Int {
         guard let records = try ParticipantRecordsLoader.load(participantKey: participantKey, from: transaction),
-              let enrolment = records.currentEnrolment, enrolment.status.isEnrolled,
-              let anchor = enrolment.history.first(where: { $0.status == .active })?.date
+              let enrolment = records.currentEnrolment, enrolment.status.isEnrolled, let anchor = enrolment.date(of: .active)
         else { return 0 }
         var schedule = try schedule(for: participantKey, in: transaction)
-        guard let period = schedule.lastCompletedPeriod(anchor: anchor, now: now), let end = period.end,
-              schedule.lastPeriodEnd.map({ $0 < end }) ?? true
-        else { return 0 }
-        let summary = try ProgressSummary.compose(
-            id: FHIROutboundMapper.summaryID(participant: records.participant.id, period: period), from: records, period: period,
-            authoredAt: now, author: author(of: records))
-        let outcomes = try UpdateDispatcher.enqueue([.summary(summary)], for: records, in: transaction)
-        schedule.lastPeriodEnd = end
+        let periods = schedule.duePeriods(anchor: anchor, now: now)
+        guard let last = periods.last?.end else { return 0 }
+        let summaries = try periods.map { period in
+            try ProgressSummary.compose(
+                id: FHIROutboundMapper.summaryID(participant: records.participant.id, period: period), from: records, period: period,
+                authoredAt: now, author: author(of: records))
+        }
+        let outcomes = try UpdateDispatcher.enqueue(summaries.map { CareUpdate.summary($0) }, for: records, in: transaction)
+        schedule.lastPeriodEnd = last
         _ = try transaction.upsertDomainRow(kind: DomainRowKind.summarySchedule, key: participantKey, participantKey: participantKey,
                                             json: try DomainRowCoding.encoder().encode(schedule))
         return outcomes.count { if case .enqueued = $0 { true } else { false } }
     }
 
-    /// The summary a participant's PCP would get for `period` (default: the last whole period of
-    /// the participant's schedule, or the last `everyDays` days before `now` when there is none
-    /// yet), without queueing anything: what `fhir-gateway summary` shows staff.
+    /// The summary a participant's PCP would get for `period` (default: the `everyDays` days of
+    /// the participant's schedule up to `now`), without queueing anything: what
+    /// `fhir-gateway summary` shows staff.
     public static func preview(participantKey: String, period: DatePeriod? = nil, at now: Date = Date(),
                                from reader: any StoreReader) throws -> (summary: ProgressSummary, records: ParticipantRecords)? {
         guard let records = try ParticipantRecordsLoader.load(participantKey: participantKey, from: reader) else { return nil }
         let schedule = try schedule(for: participantKey, in: reader)
-        let anchor = records.currentEnrolment?.history.first(where: { $0.status == .active })?.date
-        let chosen = try period ?? anchor.flatMap { schedule.lastCompletedPeriod(anchor: $0, now: now) }
-            ?? DatePeriod(start: now.addingTimeInterval(-Double(schedule.everyDays) * 86_400), end: now)
+        let chosen = try period ?? DatePeriod(start: now.addingTimeInterval(-Double(schedule.everyDays) * 86_400), end: now)
         let summary = try ProgressSummary.compose(
             id: FHIROutboundMapper.summaryID(participant: records.participant.id, period: chosen), from: records, period: chosen,
             authoredAt: now, author: author(of: records))

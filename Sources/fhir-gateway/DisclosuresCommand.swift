@@ -2,6 +2,7 @@ import Foundation
 import GatewayStore
 import IOPDomain
 import PCPUpdates
+import IOPMapping
 
 /// `fhir-gateway disclosures <participant> [--data DIR]`: the participant's accounting of
 /// disclosures (45 CFR 164.528, 42 CFR 2.24): what was sent, to which practice, when, under

@@ -6,6 +6,7 @@ import PCPUpdates
 import Synchronization
 import Testing
 @testable import Outbound
+import IOPMapping
 
 /// `fhir-gateway deliver` as a real process, killed with SIGKILL at random points and started
 /// again until the queue is drained (issue "Outbound delivery": a crash at any point loses no

@@ -4,6 +4,7 @@ import IOPDomain
 import Outbound
 import PCPUpdates
 import Testing
+import IOPMapping
 
 /// The consent gate at send time, through a real worker to a real receiver on loopback: what
 /// the receiver holds is exactly what left.
@@ -74,17 +75,50 @@ struct ConsentGateTests {
         #expect(log.map(\.category) == [.administrative, .medications])
     }
 
-    @Test("a consent that leaves out a category holds just that category's news")
+    @Test("a consent that leaves out a category: that news is cancelled at once, and what follows it still flows")
     func categoryNotCovered() async throws {
         let f = try UpdateFixture()
         let receiver = try await RecordingReceiver.start()
         defer { Task { await receiver.stop() } }
-        try Self.queueNotice(f, consents: [try f.consent(categories: [.administrative, .progressSummary])])
+        // The medication notice is queued first, then the crisis-free referral notice behind it.
+        try f.commit {
+            $0.enrolments = [try f.enrolment([(.intakeScheduled, 1), (.active, 2)])]
+            $0.consents = [try f.consent(categories: [.administrative, .progressSummary])]
+        }
+        try f.commit { $0.medicationOrders = [try f.order()] }
+        try f.commit { $0.enrolments = [try f.enrolment([(.intakeScheduled, 1), (.active, 2), (.steppedDown, 10)])] }
         let report = try await Self.drain(Self.worker(f, receiver))
-        #expect(report.delivered == 1 && report.held == 1)
-        let held = try #require(try f.store.read { try DisclosureLog.withheld(of: f.participant.id, from: $0) }.first)
-        #expect(held.intent.trigger == .medicationChange)
-        #expect(held.reason?.contains("category-not-covered") == true)
+        #expect(report.delivered == 2 && report.held == 1)
+        #expect(receiver.received.count == 2, "the referral and step-down notices were not kept behind the medication notice")
+        let withheld = try #require(try f.store.read { try DisclosureLog.withheld(of: f.participant.id, from: $0) }.first)
+        #expect(withheld.intent.trigger == .medicationChange)
+        #expect(withheld.status == .deadLetter)
+        #expect(withheld.reason?.contains("category-not-covered") == true)
+    }
+
+    @Test("no consent on record holds without using up the message's delivery attempts")
+    func holdsDoNotCountAsAttempts() async throws {
+        let f = try UpdateFixture()
+        let receiver = try await RecordingReceiver.start()
+        defer { Task { await receiver.stop() } }
+        try Self.queueNotice(f, consents: [])
+        for _ in 0..<5 { _ = try await Self.drain(Self.worker(f, receiver, recheckAfter: .zero), passes: 1) }
+        #expect(try f.messages().allSatisfy { $0.attempts == 0 })
+    }
+
+    @Test("revoking the consent for one practice stops its news even when a newer consent names another")
+    func revocationWithTwoConsents() async throws {
+        let f = try UpdateFixture()
+        let receiver = try await RecordingReceiver.start()
+        defer { Task { await receiver.stop() } }
+        let other = try DisclosureConsent(id: "consent-2", participantID: f.participant.id, recipients: ["practice-harbor"],
+                                          categories: Set(DisclosureCategory.allCases),
+                                          period: DatePeriod(start: f.t0, end: f.at(days: 365)), signedAt: f.at(days: 3))
+        try Self.queueNotice(f, consents: [try f.consent(), other])
+        try f.commit { $0.consents = [try f.consent(revokedAt: f.at(days: 14)), other] }
+        #expect(try f.messages().allSatisfy { $0.status == .deadLetter && $0.lastError == "cancelled by consent revocation: revoked" })
+        _ = try await Self.drain(Self.worker(f, receiver))
+        #expect(receiver.received.isEmpty)
     }
 
     @Test("consent revoked while messages wait: they are cancelled at once, and nothing more leaves")
@@ -126,13 +160,16 @@ struct ConsentGateTests {
         let receiver = try await RecordingReceiver.start()
         defer { Task { await receiver.stop() } }
         try Self.queueNotice(f, consents: [try f.consent()], part2: true)
-        var report = try await Self.drain(Self.worker(f, receiver, recheckAfter: .zero), passes: 3)
-        #expect(report.delivered == 1 && report.held >= 1, "the referral notice goes; the buprenorphine start waits")
-        let held = try #require(try f.store.read { try DisclosureLog.withheld(of: f.participant.id, from: $0) }.first)
-        #expect(held.reason?.contains("part2-not-covered") == true)
+        var report = try await Self.drain(Self.worker(f, receiver))
+        #expect(report.delivered == 1 && report.held == 1, "the referral notice goes; the buprenorphine start does not")
+        let withheld = try #require(try f.store.read { try DisclosureLog.withheld(of: f.participant.id, from: $0) }.first)
+        #expect(withheld.reason?.contains("part2-not-covered") == true)
+        #expect(receiver.received.count == 1)
 
+        // Staff record a Part 2 consent and replay the message (`fhir-gateway queue replay`).
         try f.commit { $0.consents = [try f.consent(part2: true)] }
-        report = try await Self.drain(Self.worker(f, receiver, recheckAfter: .zero), passes: 3)
+        #expect(try f.store.write { try $0.replayDeadLetter(id: withheld.intent.messageID) })
+        report = try await Self.drain(Self.worker(f, receiver))
         #expect(report.delivered == 1)
         let sent = try #require(receiver.received.last)
         let text = String(decoding: sent, as: UTF8.self)
@@ -140,5 +177,6 @@ struct ConsentGateTests {
         for label in ["42CFRPart2", "NORDSCLCD", "ETH", "R", "PSY"] { #expect(text.contains("\"code\":\"\(label)\"")) }
         let log = try f.store.read { try DisclosureLog.disclosures(of: f.participant.id, from: $0) }
         #expect(log.last?.containsPart2Data == true)
+        #expect(log.last?.consentID == "consent-1")
     }
 }

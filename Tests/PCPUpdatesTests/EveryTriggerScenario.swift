@@ -5,7 +5,8 @@ import PCPUpdates
 
 /// One participant's program that fires every trigger and a scheduled summary, with distinctive
 /// text planted in every free-text field staff write (session reason notes, enrolment reasons,
-/// prescription reasons and instructions, activity details, an internal message).
+/// prescription reasons and instructions, activity details, internal messages, a crisis message
+/// among staff).
 enum EveryTriggerScenario {
     static let planted = "ZX-PLANTED-SESSION-NOTE"
 
@@ -46,6 +47,8 @@ enum EveryTriggerScenario {
             $0.careMessages = [
                 try CareMessage(id: "internal-1", participantID: f.participant.id, sender: .iopClinician(f.clinician),
                                 recipients: [.program], category: .administrative, text: planted + " internal message", createdAt: f.at(days: 5)),
+                try CareMessage(id: "internal-crisis", participantID: f.participant.id, sender: .iopClinician(f.clinician),
+                                recipients: [.program], category: .crisisNotice, text: planted + " staff crisis huddle", createdAt: f.at(days: 5)),
                 try CareMessage(id: "crisis-1", participantID: f.participant.id, sender: .iopClinician(f.clinician),
                                 recipients: [.primaryCare(PrimaryCareProvider(practiceID: f.practice.id))], category: .crisisNotice,
                                 text: "Crisis plan activated; please review medications today.", createdAt: f.at(days: 6)),

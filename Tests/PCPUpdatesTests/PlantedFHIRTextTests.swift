@@ -58,6 +58,14 @@ struct PlantedFHIRTextTests {
         }
     }
 
+    /// Plants the marker in the `text` of each CodeableConcept of `key`; returns how many.
+    static func plantConceptTexts(_ resource: inout [String: Any], _ key: String) -> Int {
+        guard var concepts = resource[key] as? [[String: Any]] else { return 0 }
+        for concept in concepts.indices { concepts[concept]["text"] = "\(planted) \(key)" }
+        resource[key] = concepts
+        return concepts.count
+    }
+
     /// Plants the marker in the free-text elements staff write; returns how many.
     static func plant(in bundle: inout [String: Any]) -> Int {
         var count = 0
@@ -73,6 +81,41 @@ struct PlantedFHIRTextTests {
                 for note in notes.indices { notes[note]["text"] = "\(planted) annotation" }
                 resource["note"] = notes
                 count += notes.count
+            }
+            switch resource["resourceType"] as? String {
+            case "ServiceRequest":
+                count += plantConceptTexts(&resource, "reasonCode")
+            case "MedicationRequest":
+                if var dosages = resource["dosageInstruction"] as? [[String: Any]] {
+                    for dosage in dosages.indices {
+                        dosages[dosage]["text"] = "\(planted) dosage"
+                        dosages[dosage]["patientInstruction"] = "\(planted) instruction"
+                    }
+                    resource["dosageInstruction"] = dosages
+                    count += 2 * dosages.count
+                }
+            case "CarePlan":
+                if var activities = resource["activity"] as? [[String: Any]] {
+                    for activity in activities.indices {
+                        guard var detail = activities[activity]["detail"] as? [String: Any] else { continue }
+                        detail["description"] = "\(planted) activity"
+                        activities[activity]["detail"] = detail
+                        count += 1
+                    }
+                    resource["activity"] = activities
+                }
+            case "Communication":
+                // Messages other than crisis notices are the program's own: none is forwarded.
+                let isCrisis = "\(resource["category"] ?? "")".contains("crisis-notice")
+                if !isCrisis, var payloads = resource["payload"] as? [[String: Any]] {
+                    for payload in payloads.indices where payloads[payload]["contentString"] != nil {
+                        payloads[payload]["contentString"] = "\(planted) message"
+                        count += 1
+                    }
+                    resource["payload"] = payloads
+                }
+            default:
+                break
             }
             if resource["resourceType"] as? String == "Appointment" {
                 for key in ["comment", "description", "patientInstruction"] { resource[key] = "\(planted) \(key)" }

@@ -75,4 +75,18 @@ struct SummaryTests {
         #expect(try scheduler.enqueueDue(at: f.at(days: 9, hours: 1)) == 0)
         #expect(try scheduler.enqueueDue(at: f.at(days: 16, hours: 1)) == 1)
     }
+
+    @Test("weeks missed while nothing ran are each reported, without overlap")
+    func catchUp() throws {
+        let f = try UpdateFixture()
+        try busyWeek(f)
+        let before = try f.messages().count
+        let scheduler = SummaryScheduler(store: f.store)
+        #expect(try scheduler.enqueueDue(at: f.at(days: 16, hours: 1)) == 2, "weeks 1 and 2 at once")
+        let titles = try f.messages().dropFirst(before).map { try UpdateFixture.text($0).split(separator: "\n").first.map(String.init) ?? "" }
+        #expect(Set(titles) == ["IOP progress summary, \(ReportDate.day(f.at(days: 2))) to \(ReportDate.day(f.at(days: 9)))",
+                           "IOP progress summary, \(ReportDate.day(f.at(days: 9))) to \(ReportDate.day(f.at(days: 16)))"])
+        #expect(try scheduler.enqueueDue(at: f.at(days: 16, hours: 2)) == 0)
+    }
 }
+

@@ -137,7 +137,7 @@ struct TriggerTests {
         try #require(notices.count == 1)
         let text = try UpdateFixture.text(notices.first!)
         #expect(text.contains("\(ReportDate.minute(f.at(days: 3, hours: 15))), group therapy by video: rescheduled to \(ReportDate.minute(f.at(days: 3, hours: 20))) because of an IOP platform outage."))
-        #expect(text.contains("individual therapy by video: held by phone, the back-up channel, while video was unavailable."))
+        #expect(text.contains("individual therapy by video: held by phone, the back-up channel, instead of video."))
         #expect(!(try UpdateFixture.readableText(notices.first!)).contains("PLANTED-OUTAGE"))
     }
 
@@ -172,15 +172,88 @@ struct TriggerTests {
 
     @Test("no practice on record: nothing is queued, and the audit says why")
     func noPractice() throws {
-        let f = try UpdateFixture()
+        let f = try UpdateFixture(known: false)
         var participant = f.participant
         participant.primaryCare = nil
         var records = DomainRecords()
         records.participants = [participant]
-        records.enrolments = [try f.enrolment([(.intakeScheduled, 1)])]
+        records.enrolments = [try f.enrolment([(.intakeScheduled, 13.5)])]
         try f.store.write { transaction in try DomainCommit.write(records, in: transaction) }
         #expect(try f.messages().isEmpty)
         let audit = try f.store.read { try $0.auditEvents(in: TimeRange(), afterSequence: nil, limit: 100) }
         #expect(audit.contains { $0.action == "queue-update" && $0.outcome == "not-routed" })
     }
+
+    func crisis(_ f: UpdateFixture, id: String, day: Double, sender: CareParty? = nil, to recipients: [CareParty]? = nil) throws -> CareMessage {
+        try CareMessage(id: CareMessage.ID(id), participantID: f.participant.id, sender: sender ?? .iopClinician(f.clinician),
+                        recipients: recipients ?? [.primaryCare(PrimaryCareProvider(practiceID: f.practice.id))], category: .crisisNotice,
+                        text: "Crisis plan activated.", createdAt: f.at(days: day))
+    }
+
+    @Test("a crisis message among staff, or one from the PCP, is not sent to the PCP")
+    func crisisOnlyWhenWrittenForThePCP() throws {
+        let f = try UpdateFixture()
+        try f.commit {
+            $0.careMessages = [
+                try crisis(f, id: "internal", day: 13, to: [.program]),
+                try crisis(f, id: "to-clinician", day: 13, to: [.iopClinician(f.clinician)]),
+                try crisis(f, id: "from-pcp", day: 13, sender: .primaryCare(PrimaryCareProvider(practiceID: f.practice.id)), to: [.program]),
+                try crisis(f, id: "other-practice", day: 13, to: [.primaryCare(PrimaryCareProvider(practiceID: "practice-harbor"))]),
+            ]
+        }
+        #expect(try f.messages().isEmpty)
+    }
+
+    @Test("a participant seen for the first time brings only the last week's news")
+    func firstSeenHistory() throws {
+        let f = try UpdateFixture(known: false)
+        try f.commit {
+            $0.enrolments = [try f.enrolment([(.intakeScheduled, 1), (.active, 2)])]
+            $0.careMessages = [try crisis(f, id: "old", day: 3), try crisis(f, id: "recent", day: 12)]
+        }
+        let sent = try f.messages().map(UpdateFixture.text)
+        #expect(sent.count == 1, "only the crisis notice of day 12: \(sent)")
+    }
+
+    @Test("an intake booked after the referral was accepted is its own notice")
+    func intakeBookedLater() throws {
+        let f = try UpdateFixture()
+        try f.commit { $0.enrolments = [try f.enrolment([(.intakeScheduled, 1)])] }
+        #expect(try UpdateFixture.text(try #require(try f.messages().last)).contains("The intake date will follow."))
+        let intake = try f.session("intake", day: 16, modality: .individual)
+        try f.commit { $0.sessions = [intake] }
+        let notice = try UpdateFixture.text(try #require(try f.messages().last))
+        #expect(notice.hasPrefix("IOP intake booked"))
+        #expect(notice.contains("Intake booked: \(ReportDate.minute(intake.scheduledStart)), individual therapy by video."))
+        try f.commit { $0.sessions = [intake, try f.session("group-1", day: 17)] }
+        #expect(try f.messages().count == 2, "later sessions are not intakes")
+    }
+
+    @Test("a medication held, resumed and held again is news each time")
+    func repeatedMedicationChanges() throws {
+        let f = try UpdateFixture()
+        try f.commit { $0.medicationOrders = [try f.order()] }
+        for status: MedicationOrderStatus in [.onHold, .active, .onHold] {
+            Thread.sleep(forTimeInterval: 1.05)  // keys tell changes apart by the second they were seen
+            try f.commit { $0.medicationOrders = [try f.order(status: status)] }
+        }
+        let texts = try f.messages().map(UpdateFixture.text)
+        #expect(texts.count == 4)
+        #expect(texts.filter { $0.contains("On hold: sertraline") }.count == 2)
+        #expect(texts.contains { $0.contains("Resumed: sertraline") })
+    }
+
+    @Test("a session missed in a platform outage is not the participant's: no run of two with a no-show")
+    func outageMissNotCounted() throws {
+        let f = try UpdateFixture()
+        let outage = SessionStatusReason(.platformOutage)
+        try f.commit {
+            $0.sessions = [
+                try f.session("a", day: 3) { try $0.markMissed(at: f.at(days: 3, hours: 17), reason: outage) },
+                try f.session("b", day: 4) { try $0.markMissed(at: f.at(days: 4, hours: 17)) },
+            ]
+        }
+        #expect(try f.messages().map(UpdateFixture.text).allSatisfy { !$0.contains("missed in a row") })
+    }
 }
+

@@ -19,7 +19,9 @@ struct UpdateFixture {
     let clinician = Clinician(identifiers: [BusinessIdentifier(system: BusinessIdentifier.Systems.npi, value: "1234567893")],
                               name: PersonName(given: ["Rebecca"], family: "Whitfield", suffix: ["MD"]))
 
-    init(profile: DeliveryProfile = .conditionalCreate) throws {
+    /// `known`: the participant and the practice are committed first, as for a participant the
+    /// gateway already holds (a participant seen for the first time brings only recent news).
+    init(profile: DeliveryProfile = .conditionalCreate, known: Bool = true) throws {
         store = try SQLiteGatewayStore.inMemory()
         t0 = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 60).rounded(.down) * 60 - 14 * 86_400)
         practice = try PrimaryCarePractice(
@@ -32,6 +34,7 @@ struct UpdateFixture {
             name: PersonName(given: ["Avery"], family: "Quinn"),
             contacts: [ContactPoint(system: .phone, value: "+1-555-0100")], connectionMode: .video,
             primaryCare: PrimaryCareProvider(practiceID: "practice-cedar"))
+        if known { try commit { _ in } }
     }
 
     func at(days: Double = 0, hours: Double = 0) -> Date { t0.addingTimeInterval(days * 86_400 + hours * 3_600) }

@@ -147,13 +147,26 @@ extension SQLUnitOfWork {
         }
     }
 
+    func markHeld(id: String, leaseOwner: String, reason: String, until: StoreTimestamp) throws -> Bool {
+        try returnToPending(id: id, leaseOwner: leaseOwner, error: reason, nextAttemptAt: until, countsAsAttempt: false)
+    }
+
     func markFailed(id: String, leaseOwner: String, error: String, nextAttemptAt: StoreTimestamp) throws -> Bool {
+        try returnToPending(id: id, leaseOwner: leaseOwner, error: error, nextAttemptAt: nextAttemptAt, countsAsAttempt: true)
+    }
+
+    /// The claim ends and the message waits for `nextAttemptAt`; a claim that sent nothing gives
+    /// back the attempt the claim counted.
+    private func returnToPending(
+        id: String, leaseOwner: String, error: String, nextAttemptAt: StoreTimestamp, countsAsAttempt: Bool
+    ) throws -> Bool {
         try perform(writing: true) {
             try connection.write(
                 "UPDATE outbound_message SET status = 'pending', last_error = ?, next_attempt_at = ?, "
+                    + (countsAsAttempt ? "" : "attempts = attempts - 1, ")
                     + "lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND status = 'in_flight' AND lease_owner = ?",
                 [.text(error), .timestamp(nextAttemptAt), .text(id), .text(leaseOwner)],
-                purpose: "mark message failed") > 0
+                purpose: countsAsAttempt ? "mark message failed" : "hold message") > 0
         }
     }
 
