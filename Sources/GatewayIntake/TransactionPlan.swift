@@ -49,6 +49,12 @@ public struct TransactionPlan: Sendable {
             let resource = entry.child("resource")
             let (urlType, urlID) = Self.typeAndID(url)
             let resourceType = resource?.resourceType ?? urlType ?? ""
+            // Deleting a consent would leave the gateway's copy of it in force with nothing to say
+            // it ended: a participant's withdrawal is a revocation, which stops what is waiting.
+            if method == .delete, resourceType == "Consent" {
+                throw IntakeError(entryIndex: index, "a Consent is not deleted: revoke it (status inactive, with the "
+                                  + "iop-revoked-at extension) so that messages waiting under it are stopped and the record is kept")
+            }
             let id: String
             switch method {
             case .post:

@@ -29,6 +29,16 @@ struct OutboundOnWriteTests {
         }
     }
 
+    @Test("a Consent is revoked, not deleted: a DELETE in a transaction is refused and names the entry")
+    func consentNotDeleted() async throws {
+        try await withAPIServer { server in
+            let bundle = #"{"resourceType":"Bundle","type":"transaction","entry":[{"request":{"method":"DELETE","url":"Consent/c-1"}}]}"#
+            let reply = try await server.post("/fhir", json: bundle)
+            #expect(reply.status == 400)
+            #expect(reply.text.contains("Bundle.entry[0]") && reply.text.contains("revoke it"))
+        }
+    }
+
     @Test("a refused transaction queues nothing")
     func refusedQueuesNothing() async throws {
         try await withAPIServer { server in
