@@ -134,7 +134,7 @@ let package = Package(
             name: "GatewayIntakeTests",
             dependencies: ["GatewayIntake", "GatewayStore", "FHIRCore", "FHIRJSON", "FHIRValidation", "IOPMapping", "IOPDomain", "GatewayTestSupport"],
             swiftSettings: strictSettings),
-        .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"], swiftSettings: strictSettings),
+        .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto", "GatewayTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: strictSettings),
         .testTarget(
             name: "OutboundTests",
