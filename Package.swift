@@ -94,6 +94,7 @@ let package = Package(
             dependencies: [
                 "FHIRCore", "FHIRJSON", "FHIRXML", "FHIRValidation", "IOPMapping", "GatewayStore", "GatewayIntake",
                 "GatewayImport", "CLibXML2",
+                "Outbound", "HTTPServer", "IOPDomain",
             ],
             swiftSettings: strictSettings),
         // Helpers shared by the test targets: fixture discovery, a generic JSON comparison.

@@ -26,6 +26,10 @@ let usage = """
           strict parse alone of the same bytes; then an NDJSON file of N MB (default 1024)
           generated from Synthea's NDJSON sample, imported in a child process whose peak
           resident memory is printed.
+      deliver [--messages N] [--backlog N] [--participants N] [--workers N]
+          Outbound delivery to a loopback receiver with durable bookkeeping (SQLite file):
+          messages/s with 1 and N workers, then the time to drain a backlog (default 10,000)
+          built up while the receiver was down, from the moment it is back.
       json-peak FILE
           (internal) Parse FILE once in a fresh process and print the peak memory it took.
     """
@@ -39,6 +43,8 @@ case "validate":
     ValidateBenchmark.run(Array(arguments.dropFirst()))
 case "import":
     ImportBenchmark.run(Array(arguments.dropFirst()))
+case "deliver":
+    DeliverBenchmark.run(Array(arguments.dropFirst()))
 case "import-child":
     ImportBenchmark.child(Array(arguments.dropFirst()))
 case "json-peak":
