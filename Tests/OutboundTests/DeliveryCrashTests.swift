@@ -97,6 +97,13 @@ struct DeliveryCrashTests {
             #expect(arrived[participant] == labels, "order of \(participant)")
         }
 
+        // The process logged its state changes as JSON lines, without participants or payloads.
+        let logLines = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.hasPrefix("{") }
+        let events = logLines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(events.count == logLines.count, "every log line is JSON")
+        #expect(events.filter { $0["event"] as? String == "outbound.delivered" }.count >= identifiers.count)
+        #expect(!logLines.contains { $0.contains("participant-") }, "no participant or payload text in the log")
+
         // The store agrees with the receiver: every message delivered, with the id it was filed under.
         let delivered = try store.read { try $0.outboundMessages(endpointKey: "pcp", status: .delivered, limit: 10_000) }
         #expect(delivered.count == identifiers.count)
