@@ -10,6 +10,9 @@ import GatewayStore
 /// before the previous one is delivered or dead-lettered, retries included, and a crisis notice
 /// is claimed before routine traffic. Several workers (or processes) may serve one endpoint;
 /// the lease keeps them apart, and a crashed worker's messages come back when it expires.
+///
+/// Every state change of a message or of a route's circuit is one `DeliveryLog` line; circuit
+/// changes are also written to the store (`reportCircuits`), where `/metrics` reads them.
 public actor EndpointWorker {
     public nonisolated let endpoint: OutboundEndpoint
     public nonisolated let workerID: String

@@ -46,7 +46,7 @@ struct SMARTBackendServicesTests {
         let authenticator = ReceiverAuthenticator()
         let worker = EndpointWorker(
             endpoint: OutboundEndpoint(key: "pcp-1", primary: try Fixture.route(server.baseURL, .rest, auth: .smartBackendServices(client))),
-            store: store, policy: Fixture.policy(), authenticator: authenticator, jitter: { $0 })
+            store: store, policy: Fixture.policy(), authenticator: authenticator, jitter: { $0 }, log: .discard)
         try await Fixture.drain(worker, store)
 
         #expect(receiver.filed.count == 2)
@@ -97,7 +97,7 @@ struct SMARTBackendServicesTests {
         let message = try Fixture.enqueue(store, participant: "p1", label: "p1-1")
         let worker = EndpointWorker(
             endpoint: OutboundEndpoint(key: "pcp-1", primary: try Fixture.route(server.baseURL, .rest, auth: .smartBackendServices(client))),
-            store: store, policy: Fixture.policy(), jitter: { $0 })
+            store: store, policy: Fixture.policy(), jitter: { $0 }, log: .discard)
         let report = try await worker.runOnce()
         #expect(report.retried == 1 && receiver.filed.isEmpty)
         let stored = try #require(try Fixture.message(store, message.id))
