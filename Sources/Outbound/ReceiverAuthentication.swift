@@ -67,6 +67,15 @@ public struct SMARTBackendServices: Sendable, Hashable {
         self.signer = signer
     }
 
+    /// Loads the private key (PEM) for `algorithm`; fails, without echoing the key, when it
+    /// cannot sign with it (see `JWSSigner`).
+    public init(
+        tokenURL: URL, clientID: String, keyID: String, scope: String, privateKeyPEM: String, algorithm: JWSAlgorithm
+    ) throws(JWSSigningError) {
+        self.init(tokenURL: tokenURL, clientID: clientID, keyID: keyID, scope: scope,
+                  signer: try JWSSigner(privateKeyPEM: privateKeyPEM, algorithm: algorithm))
+    }
+
     /// Same server, client, key id, scope and the same loaded key.
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.tokenURL == rhs.tokenURL && lhs.clientID == rhs.clientID && lhs.keyID == rhs.keyID && lhs.scope == rhs.scope

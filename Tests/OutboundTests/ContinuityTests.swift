@@ -17,19 +17,19 @@ struct ContinuityTests {
 
     @Test("primary down: the fallback takes over; primary back: traffic returns; nothing lost, nothing twice, order kept")
     func fallbackTakesOverAndHandsBack() async throws {
-        // Both receivers write to one arrival list, in the order they file.
+        // Both receivers write to one arrival list, in the order they file. The primary answers
+        // 503 while its platform is updated (it keeps its port, so no other test can take it).
         let arrivals = Mutex<[String]>([])
-        let script: @Sendable (ScriptedReceiver.Recorded, Int) -> ScriptedReceiver.Reply = { request, _ in
+        let primaryUp = Atomic<Bool>(false)
+        let fileIt: @Sendable (ScriptedReceiver.Recorded) -> ScriptedReceiver.Reply = { request in
             arrivals.withLock { $0.append(Self.label(request)) }
             return .create()
         }
-        let primaryReceiver = ScriptedReceiver(script: script)
-        let fallbackReceiver = ScriptedReceiver(script: script)
-        let reserved = try await LoopbackServer.start(primaryReceiver)
-        let primaryPort = reserved.port
-        await reserved.stop()  // the primary is down: connections refused
+        let primaryReceiver = ScriptedReceiver { request, _ in primaryUp.load(ordering: .relaxed) ? fileIt(request) : .status(503) }
+        let fallbackReceiver = ScriptedReceiver { request, _ in fileIt(request) }
+        let primary = try await LoopbackServer.start(primaryReceiver)
         let fallback = try await LoopbackServer.start(fallbackReceiver)
-        defer { Task { await fallback.stop() } }
+        defer { Task { await primary.stop(); await fallback.stop() } }
 
         let store = try Fixture.store()
         var expected: [String: [String]] = [:]
@@ -47,9 +47,8 @@ struct ContinuityTests {
             }
         }
         try enqueue(round: 1)
-        let primaryURL = URL(string: "http://127.0.0.1:\(primaryPort)/fhir")!
         let worker = EndpointWorker(
-            endpoint: OutboundEndpoint(key: "pcp-1", primary: try Fixture.route(primaryURL, .rest),
+            endpoint: OutboundEndpoint(key: "pcp-1", primary: try Fixture.route(primary.baseURL, .rest),
                                        fallback: try Fixture.route(fallback.baseURL, .rest)),
             store: store,
             policy: Fixture.policy { $0.maxAttempts = 1000; $0.circuitFailureThreshold = 2; $0.circuitCoolDown = .milliseconds(300) },
@@ -57,17 +56,16 @@ struct ContinuityTests {
         let running = Task { await worker.run() }
 
         // During the outage the fallback gets the first round.
-        try await Self.waitFor(seconds: 20) { try Fixture.messages(store, .delivered).count == 9 }
+        try await Self.waitFor { try Fixture.messages(store, .delivered).count == 9 }
         #expect(fallbackReceiver.filed.count == 9, "the fallback took over")
-        #expect(primaryReceiver.filed.isEmpty)
+        #expect(primaryReceiver.filed.isEmpty, "the primary answered 503 throughout")
 
         // The primary is back: after its cool-down a probe closes the circuit, and the second
         // round goes to it.
-        let primary = try await LoopbackServer.start(primaryReceiver, port: primaryPort)
-        defer { Task { await primary.stop() } }
+        primaryUp.store(true, ordering: .relaxed)
         try await Task.sleep(for: .milliseconds(400))
         try enqueue(round: 2)
-        try await Self.waitFor(seconds: 20) { try Fixture.messages(store, .delivered).count == 18 }
+        try await Self.waitFor { try Fixture.messages(store, .delivered).count == 18 }
         running.cancel()
         await running.value
 
@@ -80,9 +78,14 @@ struct ContinuityTests {
         #expect(order == expected, "per participant, in order, crisis first")
     }
 
-    static func waitFor(seconds: Int, _ condition: () throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while try !condition(), ContinuousClock.now < deadline {
+    /// Polls until `condition` holds; records an issue if it has not after a generous minute.
+    static func waitFor(_ condition: () throws -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while try !condition() {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("not reached within a minute", sourceLocation: sourceLocation)
+                return
+            }
             try await Task.sleep(for: .milliseconds(20))
         }
     }

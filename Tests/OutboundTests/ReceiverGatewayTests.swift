@@ -90,7 +90,8 @@ struct ReceiverGatewayTests {
         }
         #expect(try Fixture.messages(store, .pending).count == 6, "waiting, not given up")
         let metrics = try await Self.get(iop.baseURL.deletingLastPathComponent().appendingPathComponent("metrics"))
-        #expect(metrics.contains(#"fhir_gateway_outbound_circuit_state{endpoint="pcp-rest",route="primary",state="open"} 1"#), "\(metrics)")
+        // Open, or half-open once its short cool-down has passed on a slow machine: not closed.
+        #expect(metrics.contains(#"fhir_gateway_outbound_circuit_state{endpoint="pcp-rest",route="primary",state="closed"} 0"#), "\(metrics)")
         #expect(metrics.contains(#"fhir_gateway_outbox_messages{endpoint="pcp-rest",status="pending"} 3"#))
         #expect(metrics.contains(#"fhir_gateway_outbox_oldest_age_seconds{endpoint="pcp-tx",status="pending"}"#))
 

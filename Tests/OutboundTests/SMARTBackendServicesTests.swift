@@ -90,9 +90,8 @@ struct SMARTBackendServicesTests {
         }
         let server = try await LoopbackServer.start(receiver)
         defer { Task { await server.stop() } }
-        let client = SMARTBackendServices(tokenURL: URL(string: "http://127.0.0.1:\(server.port)/token")!, clientID: "iop-gateway",
-                                          keyID: "k", scope: "system/Communication.write",
-                                          signer: try JWSSigner(privateKeyPEM: pem, algorithm: .es384))
+        let client = try SMARTBackendServices(tokenURL: URL(string: "http://127.0.0.1:\(server.port)/token")!, clientID: "iop-gateway",
+                                              keyID: "k", scope: "system/Communication.write", privateKeyPEM: pem, algorithm: .es384)
         let store = try Fixture.store()
         let message = try Fixture.enqueue(store, participant: "p1", label: "p1-1")
         let worker = EndpointWorker(
