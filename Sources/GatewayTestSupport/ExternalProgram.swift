@@ -28,15 +28,18 @@ public struct ExternalProgram: Sendable {
     public func run(_ arguments: [String], environment: [String: String]? = nil) async throws -> Outcome {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try runBlocking(arguments, environment: environment) })
+                continuation.resume(with: Result { try runToEnd(arguments, environment: environment) })
             }
         }
     }
 
-    private func runBlocking(_ arguments: [String], environment: [String: String]?) throws -> Outcome {
+    /// Runs the program to its end on the calling thread (in `directory` when given): for
+    /// synchronous tests that no server of theirs waits on.
+    public func runToEnd(_ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
         if let environment { process.environment = environment }
         let pipe = Pipe()
         process.standardOutput = pipe

@@ -30,6 +30,10 @@ let usage = """
           Referral transaction Bundles POSTed over loopback keep-alive connections to the gateway
           as serve runs it (durable SQLite, token, audit), with p50/p99 latency; beside it the
           bare HTTPServer with a fixed reply and the gateway on an in-memory store.
+      deliver [--messages N] [--backlog N] [--participants N] [--workers N]
+          Outbound delivery to a loopback receiver with durable bookkeeping (SQLite file):
+          messages/s with 1 and N workers, then the time to drain a backlog (default 10,000)
+          built up while the receiver was down, from the moment it is back.
       json-peak FILE
           (internal) Parse FILE once in a fresh process and print the peak memory it took.
     """
@@ -43,6 +47,8 @@ case "validate":
     ValidateBenchmark.run(Array(arguments.dropFirst()))
 case "import":
     ImportBenchmark.run(Array(arguments.dropFirst()))
+case "deliver":
+    DeliverBenchmark.run(Array(arguments.dropFirst()))
 case "import-child":
     ImportBenchmark.child(Array(arguments.dropFirst()))
 case "http":
