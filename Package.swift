@@ -152,6 +152,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "GatewayStoreTests", dependencies: ["GatewayStore", "GatewayTestSupport"], swiftSettings: strictSettings),
+        // Several gateway processes on one PostgreSQL database (skipped without IOP_TEST_POSTGRES_URL).
+        .testTarget(
+            name: "ClusterTests", dependencies: ["GatewayStore", "GatewayCrypto", "HTTPServer", "GatewayTestSupport"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "FHIRCodegenTests", dependencies: ["FHIRCodegen", "GatewayTestSupport"],
             swiftSettings: strictSettings),

@@ -3,7 +3,7 @@ import GatewayStore
 import IOPDomain
 import Outbound
 
-/// `fhir-gateway deliver [--data DIR] --endpoint KEY=URL[,profile=rest|transaction|note|communication]…
+/// `fhir-gateway deliver [--data DIR | --store postgres://…] --endpoint KEY=URL[,profile=rest|transaction|note|communication]…
 /// [--once] [--lease SECONDS]`: drains the outbox to PCP endpoints, one `EndpointWorker` per
 /// endpoint named.
 ///
@@ -11,13 +11,16 @@ import Outbound
 /// process may be killed at any point: a message it was sending comes back when its lease
 /// expires and is sent again, which the `rest` and `transaction` profiles make harmless
 /// (conditional create on the message's identifier) and the others check by a search first.
-/// SIGTERM or SIGINT stops after the exchange in progress; a second signal exits at once.
+/// SIGTERM or SIGINT stops after the exchanges in progress (`DeliveryLoop`); a second signal exits
+/// at once.
 enum DeliverCommand {
     struct Options {
         var data = "var"
         var endpoints: [OutboundEndpoint] = []
         var once = false
         var lease: Int?
+        var store: String?
+        var location = StoreLocation.sqlite(folder: "var")
     }
 
     /// What the operator is told: nothing checks consent yet (the consent gate is the next issue).
@@ -31,13 +34,15 @@ enum DeliverCommand {
             return 2
         }
         do {
-            let store = try GatewayData.openStore(options.data)
+            let store = try options.location.open()
             var policy = DeliveryPolicy()
             if let lease = options.lease { policy.lease = .seconds(lease) }
             let workers = options.endpoints.map { EndpointWorker(endpoint: $0, store: store, policy: policy, gate: PermitAllGate()) }
             printError(noGateNote)
-            for endpoint in options.endpoints {
-                say("delivering \(endpoint.key) to \(endpoint.primary.baseURL.absoluteString) (\(endpoint.primary.profile.rawValue))")
+            // The worker id is the lease owner `queue show` names for a message in flight.
+            for worker in workers {
+                let endpoint = worker.endpoint
+                say("delivering \(endpoint.key) to \(endpoint.primary.baseURL.absoluteString) (\(endpoint.primary.profile.rawValue)) as \(worker.workerID)")
             }
             if options.once {
                 for worker in workers {
@@ -46,20 +51,19 @@ enum DeliverCommand {
                         + "\(report.deadLettered) dead-lettered")
                 }
             } else {
-                let delivery = Task {
-                    await withTaskGroup(of: Void.self) { group in
-                        for worker in workers { group.addTask { await worker.run() } }
-                    }
+                let loop = DeliveryLoop()
+                let idle = policy.idlePoll
+                let signals = StopSignals(announcing: "stopping after the exchanges in progress") { loop.stop() }
+                await withTaskGroup(of: Void.self) { group in
+                    for worker in workers { group.addTask { await loop.run(worker, idle: idle) } }
                 }
-                let signals = StopSignals(announcing: "stopping after the exchange in progress") { delivery.cancel() }
-                await delivery.value
                 signals.cancel()
             }
-            try store.checkpoint()
+            try store.close()
             say("stopped")
             return 0
         } catch {
-            printError("fhir-gateway deliver: \(error)")
+            printError("fhir-gateway deliver: " + options.location.redacted("\(error)"))
             return 1
         }
     }
@@ -97,9 +101,11 @@ enum DeliverCommand {
                 options.endpoints.append(endpoint)
             case "--once": options.once = true
             case "--lease": options.lease = try arguments.positiveInteger(for: argument)
+            case "--store": options.store = try arguments.value(for: argument)
             default: throw UsageError(description: "unexpected argument '\(argument)'")
             }
         }
+        options.location = try StoreLocation(store: options.store, data: options.data)
         return options
     }
 
