@@ -94,10 +94,12 @@ let package = Package(
             dependencies: [
                 "FHIRCore", "FHIRJSON", "FHIRXML", "FHIRValidation", "IOPMapping", "GatewayStore", "GatewayIntake",
                 "GatewayImport", "CLibXML2",
+                "GatewayAPI", "GatewayCrypto", "HTTPServer",
             ],
             swiftSettings: strictSettings),
-        // Helpers shared by the test targets: fixture discovery, a generic JSON comparison.
-        .target(name: "GatewayTestSupport", dependencies: ["FHIRCore", "IOPDomain"], swiftSettings: strictSettings),
+        // Helpers shared by the test targets: fixture discovery, a generic JSON comparison, loopback
+        // servers, external programs.
+        .target(name: "GatewayTestSupport", dependencies: ["FHIRCore", "IOPDomain", "HTTPServer"], swiftSettings: strictSettings),
 
         .testTarget(
             name: "FHIRCoreTests", dependencies: ["FHIRCore", "GatewayTestSupport"],
@@ -135,7 +137,7 @@ let package = Package(
             dependencies: ["GatewayIntake", "GatewayStore", "FHIRCore", "FHIRJSON", "FHIRValidation", "IOPMapping", "IOPDomain", "GatewayTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"], swiftSettings: strictSettings),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: strictSettings),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "GatewayTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "OutboundTests",
             dependencies: ["Outbound", "HTTPServer", "GatewayStore", "IOPDomain", "IOPMapping", "FHIRCore", "FHIRJSON", "GatewayTestSupport"],

@@ -52,8 +52,13 @@ public struct ReferenceRewriter: Sendable {
 
     /// Only quoted attribute values that are exactly an entry's fullUrl are replaced.
     private func rewriteNarrative(_ div: String) -> String {
+        // Most narratives link to nothing: leave them without a search per entry. The searches
+        // are on the UTF-8 bytes; Foundation's `contains` on String goes through NSString and
+        // was 2% of a transaction's time in `gateway-bench http`.
+        let bytes = div.utf8
+        guard bytes.firstRange(of: "href=".utf8) != nil || bytes.firstRange(of: "src=".utf8) != nil else { return div }
         var result = div
-        for (fullUrl, target) in targets where result.contains(fullUrl) {
+        for (fullUrl, target) in targets where result.utf8.firstRange(of: fullUrl.utf8) != nil {
             for quote in ["\"", "'"] {
                 for attribute in ["href=", "src="] {
                     result = result.replacingOccurrences(of: attribute + quote + fullUrl + quote, with: attribute + quote + target + quote)

@@ -26,6 +26,10 @@ let usage = """
           strict parse alone of the same bytes; then an NDJSON file of N MB (default 1024)
           generated from Synthea's NDJSON sample, imported in a child process whose peak
           resident memory is printed.
+      http [--concurrency 16] [--requests 3000] [--corpus DIR] [--only raw|memory|durable]
+          Referral transaction Bundles POSTed over loopback keep-alive connections to the gateway
+          as serve runs it (durable SQLite, token, audit), with p50/p99 latency; beside it the
+          bare HTTPServer with a fixed reply and the gateway on an in-memory store.
       json-peak FILE
           (internal) Parse FILE once in a fresh process and print the peak memory it took.
     """
@@ -41,6 +45,8 @@ case "import":
     ImportBenchmark.run(Array(arguments.dropFirst()))
 case "import-child":
     ImportBenchmark.child(Array(arguments.dropFirst()))
+case "http":
+    HTTPBenchmark.run(Array(arguments.dropFirst()))
 case "json-peak":
     guard arguments.count == 2 else { print(usage); exit(2) }
     PeakMemory.measureParse(of: arguments[1])

@@ -244,6 +244,27 @@ struct HTTPServerTests {
         }
     }
 
+    @Test("a client sending its body one byte a second gets 408 at the body deadline; the server goes on serving")
+    func slowBody() async throws {
+        try await withTestServer({ $0.bodyTimeout = .seconds(2) }) { _, port in
+            let (response, elapsed) = try await offPool { () -> (RawResponse?, Double) in
+                let client = try RawClient(port: port, timeout: 10)
+                try client.send("POST /slow-body HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n")
+                let started = Date()
+                // One byte a second, until the server answers (or 8 s, well past the deadline).
+                while !client.hasInput(waitingSeconds: 1) && started.timeIntervalSinceNow > -8 {
+                    do { try client.send("x") } catch { break }
+                }
+                return (try? client.readResponse(), -started.timeIntervalSinceNow)
+            }
+            #expect(response?.status == 408)
+            #expect(response?.header("Connection") == "close")
+            #expect(elapsed > 1.5 && elapsed < 6, "408 after \(elapsed) s")
+            let (data, _) = try await testSession.data(from: url(port, "/still-up"))
+            #expect(String(decoding: data, as: UTF8.self) == "/still-up")
+        }
+    }
+
     @Test("an idle connection gets 408 at the idle deadline and is closed")
     func idleTimeout() async throws {
         try await withTestServer({ $0.idleTimeout = .milliseconds(500) }) { _, port in

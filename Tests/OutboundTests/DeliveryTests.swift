@@ -1,5 +1,6 @@
 import Foundation
 import GatewayStore
+import GatewayTestSupport
 import HTTPServer
 import Synchronization
 import Testing

@@ -45,7 +45,8 @@ final class LogLines: Sendable {
     var all: [String] { lines.withLock { $0 } }
 }
 
-/// A gateway on an ephemeral loopback port, over a fresh SQLite file (or the store given).
+/// A gateway on an ephemeral loopback port, over a fresh SQLite file (or the store given); with
+/// `clients`, behind the gateway's middleware (bearer tokens, audit, operations endpoints).
 struct APIServer: Sendable {
     let port: Int
     let store: any GatewayStore
@@ -55,6 +56,7 @@ struct APIServer: Sendable {
 
 func withAPIServer(
     store given: (any GatewayStore)? = nil,
+    clients: ClientRegistry? = nil,
     configure: (inout FHIRAPIConfiguration) -> Void = { _ in },
     _ body: (APIServer) async throws -> Void
 ) async throws {
@@ -65,31 +67,17 @@ func withAPIServer(
     let log = LogLines()
     var configuration = FHIRAPIConfiguration(log: { log.append($0) })
     configure(&configuration)
+    let middleware = clients.map { clients in
+        GatewayMiddleware.standard(
+            store: store, clients: clients, metrics: GatewayMetrics(), configuration: configuration, accessLog: { log.append($0) })
+    }
     let api = FHIRAPI(
         store: store, intake: APIFixtures.intake, capabilityStatement: APIFixtures.capabilityStatement,
-        configuration: configuration)
+        configuration: configuration, middleware: middleware ?? [])
     let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0), responder: api)
-    let (addresses, continuation) = AsyncStream<HTTPServerAddress>.makeStream()
-    let running = Task {
-        try await server.run { address in
-            continuation.yield(address)
-            continuation.finish()
-        }
+    try await withLoopbackServer(server) { loopback in
+        try await body(APIServer(port: loopback.port, store: store, log: log))
     }
-    var iterator = addresses.makeAsyncIterator()
-    guard let address = await iterator.next() else {
-        try await running.value
-        Issue.record("server did not start")
-        return
-    }
-    do {
-        try await body(APIServer(port: address.port, store: store, log: log))
-    } catch {
-        await server.shutdown(gracePeriod: .milliseconds(500))
-        throw error
-    }
-    await server.shutdown(gracePeriod: .seconds(2))
-    try await running.value
 }
 
 /// One process-wide session (short-lived sessions have crashed at teardown on Linux).

@@ -1,9 +1,9 @@
 import Foundation
+import GatewayTestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 import HTTPServer
-import Testing
 
 /// Answers with what it received: method, path, query, body length and the body itself.
 let echoHandler: @Sendable (HTTPRequest, RequestContext) async -> HTTPResponse = { request, context in
@@ -28,28 +28,9 @@ func withTestServer(
 ) async throws {
     var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0, eventLoopCount: 2)
     configure(&configuration)
-    let server = HTTPServer(configuration: configuration, handler: handler)
-    let (addresses, continuation) = AsyncStream<HTTPServerAddress>.makeStream()
-    let running = Task {
-        try await server.run { address in
-            continuation.yield(address)
-            continuation.finish()
-        }
+    try await withLoopbackServer(HTTPServer(configuration: configuration, handler: handler)) { loopback in
+        try await body(loopback.server, loopback.port)
     }
-    var iterator = addresses.makeAsyncIterator()
-    guard let address = await iterator.next() else {
-        try await running.value
-        Issue.record("server did not start")
-        return
-    }
-    do {
-        try await body(server, address.port)
-    } catch {
-        await server.shutdown(gracePeriod: .milliseconds(500))
-        throw error
-    }
-    await server.shutdown(gracePeriod: .seconds(2))
-    try await running.value
 }
 
 /// One session for the whole test process (short-lived sessions have crashed at teardown on Linux).

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayTestSupport
 import HTTPServer
 import Synchronization
 import Testing
@@ -138,36 +139,13 @@ final class ScriptedReceiver: Sendable {
     }
 }
 
-/// A running HTTPServer for a responder, on a port chosen by the system (or the one given).
-final class LoopbackServer: Sendable {
-    let server: HTTPServer
-    let port: Int
-    private let running: Task<Void, any Error>
-
-    private init(server: HTTPServer, port: Int, running: Task<Void, any Error>) {
-        self.server = server
-        self.port = port
-        self.running = running
-    }
-
+extension LoopbackServer {
+    /// A receiver's server on a port chosen by the system (or the one given).
     static func start(
         port: Int = 0, handler: @escaping @Sendable (HTTPRequest) async -> HTTPResponse
     ) async throws -> LoopbackServer {
         let configuration = HTTPServerConfiguration(host: "127.0.0.1", port: port, eventLoopCount: 1)
-        let server = HTTPServer(configuration: configuration) { request, _ in await handler(request) }
-        let (addresses, continuation) = AsyncStream<HTTPServerAddress>.makeStream()
-        let running = Task {
-            try await server.run { address in
-                continuation.yield(address)
-                continuation.finish()
-            }
-        }
-        var iterator = addresses.makeAsyncIterator()
-        guard let address = await iterator.next() else {
-            try await running.value
-            throw CancellationError()
-        }
-        return LoopbackServer(server: server, port: address.port, running: running)
+        return try await start(HTTPServer(configuration: configuration) { request, _ in await handler(request) })
     }
 
     static func start(_ receiver: ScriptedReceiver, port: Int = 0) async throws -> LoopbackServer {
@@ -175,9 +153,4 @@ final class LoopbackServer: Sendable {
     }
 
     var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/fhir")! }
-
-    func stop() async {
-        await server.shutdown(gracePeriod: .milliseconds(200))
-        _ = try? await running.value
-    }
 }
