@@ -30,6 +30,11 @@ let usage = """
           Referral transaction Bundles POSTed over loopback keep-alive connections to the gateway
           as serve runs it (durable SQLite, token, audit), with p50/p99 latency; beside it the
           bare HTTPServer with a fixed reply and the gateway on an in-memory store.
+      cluster [--postgres URL] [--requests 1500] [--concurrency 12] [--messages 6000]
+          Real fhir-gateway processes (built beside this one): ingest (the http suite's
+          transactions, bundles/s) and delivery (queued messages to a loopback receiver,
+          messages/s) with one and three processes on PostgreSQL, beside one on SQLite; each case
+          in a database of its own, made with psql (URL: --postgres or IOP_BENCH_POSTGRES_URL).
       json-peak FILE
           (internal) Parse FILE once in a fresh process and print the peak memory it took.
     """
@@ -47,6 +52,8 @@ case "import-child":
     ImportBenchmark.child(Array(arguments.dropFirst()))
 case "http":
     HTTPBenchmark.run(Array(arguments.dropFirst()))
+case "cluster":
+    ClusterBenchmark.run(Array(arguments.dropFirst()))
 case "json-peak":
     guard arguments.count == 2 else { print(usage); exit(2) }
     PeakMemory.measureParse(of: arguments[1])

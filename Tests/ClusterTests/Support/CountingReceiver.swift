@@ -1,4 +1,5 @@
 import Foundation
+import GatewayTestSupport
 import HTTPServer
 import Synchronization
 
@@ -21,18 +22,15 @@ final class CountingReceiver: Sendable {
     }
 
     private let ledger: Ledger
-    private let server: HTTPServer
-    private let running: Task<Void, any Error>
-    let port: Int
+    private let loopback: LoopbackServer
 
-    private init(ledger: Ledger, server: HTTPServer, running: Task<Void, any Error>, port: Int) {
+    private init(ledger: Ledger, loopback: LoopbackServer) {
         self.ledger = ledger
-        self.server = server
-        self.running = running
-        self.port = port
+        self.loopback = loopback
     }
 
     var counts: Counts { ledger.counts.withLock { $0 } }
+    var port: Int { loopback.port }
 
     /// `delay`: how long each answer waits after the filing (a slower receiver keeps the
     /// workers' leases open longer).
@@ -45,26 +43,13 @@ final class CountingReceiver: Sendable {
                 if delay > .zero { try? await Task.sleep(for: delay) }
                 return response
             })
-        let (addresses, continuation) = AsyncStream<HTTPServerAddress>.makeStream()
-        let running = Task {
-            try await server.run { address in
-                continuation.yield(address)
-                continuation.finish()
-            }
-        }
-        var iterator = addresses.makeAsyncIterator()
-        guard let address = await iterator.next() else {
-            try await running.value
-            throw ClusterTestError("the receiver did not start")
-        }
-        return CountingReceiver(ledger: ledger, server: server, running: running, port: address.port)
+        return CountingReceiver(ledger: ledger, loopback: try await LoopbackServer.start(server))
     }
 
     var baseURL: String { "http://127.0.0.1:\(port)/fhir" }
 
     func stop() async {
-        await server.shutdown(gracePeriod: .milliseconds(500))
-        _ = try? await running.value
+        await loopback.stop(gracePeriod: .milliseconds(500))
     }
 
     private static func handle(_ request: HTTPRequest, _ ledger: Ledger) -> HTTPResponse {
