@@ -44,7 +44,7 @@ struct RollingRestartTests {
             var keys = try ClusterFixtures.enqueue(store, count: Self.messages, endpoints: Self.endpoints)
             let receiver = try await CountingReceiver.start()
 
-            let serve = ClusterFixtures.serveArguments(database, clients: clients, extra: ["--drain-notice", "1"])
+            let serve = ClusterFixtures.serveArguments(database, clients: clients, extra: ["--drain-notice", "2"])
             let deliver = ClusterFixtures.deliverArguments(database, receiver: receiver, endpoints: Self.endpoints, lease: 5)
             var servers = try (0..<3).map { try GatewayProcess.start(serve, name: "serve-\($0)", in: folder) }
             var deliverers = try (0..<3).map { try GatewayProcess.start(deliver, name: "deliver-\($0)", in: folder) }
