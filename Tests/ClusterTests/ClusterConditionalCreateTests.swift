@@ -22,7 +22,7 @@ struct ClusterConditionalCreateTests {
             defer { processes.forEach { $0.stop() } }
             var ports: [Int] = []
             for process in processes { ports.append(try await process.listeningPort().port) }
-            let store = try database.openStore()
+            let store = try await database.openStore()
 
             // Three rounds, each a new identifier: every round races 36 requests over the three.
             for round in 0..<3 {
@@ -55,11 +55,11 @@ struct ClusterConditionalCreateTests {
                 // Each process names itself in Location: compare what follows /fhir/.
                 let locations = Set(answered.compactMap { $0.headers["location"]?.components(separatedBy: "/fhir/").last })
                 #expect(locations.count == 1, "round \(round): the answers name \(locations.count) resources")
-                #expect(try ClusterFixtures.patients(store, mrn: mrn).count == 1, "round \(round): resources in the store")
+                #expect(try await ClusterFixtures.patients(store, mrn: mrn).count == 1, "round \(round): resources in the store")
             }
             for process in processes {
                 process.send(SIGTERM)
-                #expect(try await process.exit(within: .seconds(30)) == 0, "\(process.name): \(process.tail)")
+                #expect(try await process.exit(within: .seconds(120)) == 0, "\(process.name): \(process.tail)")
             }
         }
     }

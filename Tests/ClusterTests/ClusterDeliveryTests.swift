@@ -15,8 +15,8 @@ struct ClusterDeliveryTests {
         try await withClusterDatabase { database in
             let folder = try temporaryFolder("cluster-deliver")
             defer { try? FileManager.default.removeItem(at: folder) }
-            let store = try database.openStore()
-            let keys = try ClusterFixtures.enqueue(store, count: 10_000, endpoints: Self.endpoints)
+            let store = try await database.openStore()
+            let keys = try await ClusterFixtures.enqueue(store, count: 10_000, endpoints: Self.endpoints)
             let receiver = try await CountingReceiver.start()
             let arguments = ClusterFixtures.deliverArguments(database, receiver: receiver, endpoints: Self.endpoints, lease: 600)
             let processes = try (0..<3).map { try GatewayProcess.start(arguments, name: "deliver-\($0)", in: folder) }
@@ -25,11 +25,11 @@ struct ClusterDeliveryTests {
             let start = ContinuousClock.now
             let drained = try await ClusterFixtures.waitUntilDrained(store, timeout: .seconds(300))
             let elapsed = ContinuousClock.now - start
-            let open = try ClusterFixtures.count(store, [.pending, .inFlight])
+            let open = try await ClusterFixtures.count(store, [.pending, .inFlight])
             #expect(drained, "messages still open: \(open)")
             for process in processes {
                 process.send(SIGTERM)
-                #expect(try await process.exit(within: .seconds(30)) == 0, "\(process.name): \(process.tail)")
+                #expect(try await process.exit(within: .seconds(120)) == 0, "\(process.name): \(process.tail)")
             }
             await receiver.stop()
 
@@ -39,8 +39,8 @@ struct ClusterDeliveryTests {
             let twice = counts.posts.filter { $0.value != 1 }
             #expect(twice.isEmpty, "\(twice.count) identifiers were sent more than once, e.g. \(twice.first.map { "\($0.key) ×\($0.value)" } ?? "")")
             #expect(counts.refused == 0)
-            #expect(try ClusterFixtures.count(store, [.delivered]) == keys.count)
-            #expect(try ClusterFixtures.count(store, [.deadLetter]) == 0)
+            #expect(try await ClusterFixtures.count(store, [.delivered]) == keys.count)
+            #expect(try await ClusterFixtures.count(store, [.deadLetter]) == 0)
         }
     }
 
@@ -50,8 +50,8 @@ struct ClusterDeliveryTests {
         try await withClusterDatabase { database in
             let folder = try temporaryFolder("cluster-kill")
             defer { try? FileManager.default.removeItem(at: folder) }
-            let store = try database.openStore()
-            let keys = try ClusterFixtures.enqueue(store, count: 3_000, endpoints: Self.endpoints)
+            let store = try await database.openStore()
+            let keys = try await ClusterFixtures.enqueue(store, count: 3_000, endpoints: Self.endpoints)
             // Answers 5 ms after filing, so every worker holds leased messages most of the time.
             let receiver = try await CountingReceiver.start(delay: .milliseconds(5))
             // A short lease, so the killed process's claims come back within the test.
@@ -62,7 +62,7 @@ struct ClusterDeliveryTests {
 
             // Mid-delivery: a fifth of the messages delivered, every process busy.
             let end = ContinuousClock.now + .seconds(120)
-            while try ClusterFixtures.count(store, [.delivered]) < keys.count / 5, ContinuousClock.now < end {
+            while try await ClusterFixtures.count(store, [.delivered]) < keys.count / 5, ContinuousClock.now < end {
                 try await Task.sleep(for: .milliseconds(20))
             }
             // Its workers are named in its "delivering … as <worker id>" lines; their ids are the
@@ -77,7 +77,7 @@ struct ClusterDeliveryTests {
             var orphaned: [String: OutboundMessage] = [:]
             for _ in 0..<200 {
                 victim.send(SIGSTOP)
-                orphaned = try Self.inFlight(store).filter { victimWorkers.contains($0.value.leaseOwner ?? "") }
+                orphaned = try await Self.inFlight(store).filter { victimWorkers.contains($0.value.leaseOwner ?? "") }
                 if !orphaned.isEmpty { break }
                 victim.send(SIGCONT)
                 try await Task.sleep(for: .milliseconds(20))
@@ -87,11 +87,11 @@ struct ClusterDeliveryTests {
             #expect(!orphaned.isEmpty, "the killed process held no lease: the test proved nothing")
 
             let drained = try await ClusterFixtures.waitUntilDrained(store, timeout: .seconds(300))
-            let open = try ClusterFixtures.count(store, [.pending, .inFlight])
+            let open = try await ClusterFixtures.count(store, [.pending, .inFlight])
             #expect(drained, "messages still open: \(open)")
             for process in processes.dropFirst() {
                 process.send(SIGTERM)
-                #expect(try await process.exit(within: .seconds(30)) == 0, "\(process.name): \(process.tail)")
+                #expect(try await process.exit(within: .seconds(120)) == 0, "\(process.name): \(process.tail)")
             }
             await receiver.stop()
 
@@ -100,8 +100,8 @@ struct ClusterDeliveryTests {
             print("cluster kill: \(keys.count) messages, \(orphaned.count) leased to the killed process, \(resent) sent twice")
             // Nothing lost: every identifier reached the receiver and every message is delivered.
             #expect(Set(counts.posts.keys) == keys, "received \(counts.posts.count) of \(keys.count) identifiers")
-            #expect(try ClusterFixtures.count(store, [.delivered]) == keys.count)
-            #expect(try ClusterFixtures.count(store, [.deadLetter]) == 0)
+            #expect(try await ClusterFixtures.count(store, [.delivered]) == keys.count)
+            #expect(try await ClusterFixtures.count(store, [.deadLetter]) == 0)
             // Nothing duplicated: each filed once. A message the killed process had sent but not
             // yet recorded is sent again by another and answered "already filed" (If-None-Exist);
             // only those can be sent twice.
@@ -109,7 +109,7 @@ struct ClusterDeliveryTests {
             #expect(resent <= orphaned.count, "\(resent) resends, \(orphaned.count) messages leased to the killed process")
             // Taken over, and only once the lease had expired.
             for (id, message) in orphaned {
-                let after = try store.read { try $0.outboundMessage(id: id) }
+                let after = try await store.readAsync { try $0.outboundMessage(id: id) }
                 #expect(after?.status == .delivered, "\(id) leased to the killed process")
                 if let delivered = after?.deliveredAt, let expiry = message.leaseExpiresAt {
                     #expect(delivered >= expiry, "\(id) delivered before the killed process's lease expired")
@@ -119,8 +119,8 @@ struct ClusterDeliveryTests {
     }
 
     /// Messages in flight now, by id.
-    static func inFlight(_ store: some GatewayStore) throws -> [String: OutboundMessage] {
-        let messages = try store.read { try $0.outboundMessages(endpointKey: nil, status: .inFlight, limit: 10_000) }
+    static func inFlight(_ store: some GatewayStore) async throws -> [String: OutboundMessage] {
+        let messages = try await store.readAsync { try $0.outboundMessages(endpointKey: nil, status: .inFlight, limit: 10_000) }
         return Dictionary(uniqueKeysWithValues: messages.map { ($0.id, $0) })
     }
 }

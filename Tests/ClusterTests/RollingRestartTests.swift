@@ -38,10 +38,10 @@ struct RollingRestartTests {
             let folder = try temporaryFolder("cluster-rolling")
             defer { try? FileManager.default.removeItem(at: folder) }
             let clients = try ClusterFixtures.writeClients(in: folder)
-            let store = try database.openStore()
+            let store = try await database.openStore()
             // Messages queued before the restarts and all through them, so deliveries are in
             // progress whenever a deliver process is stopped.
-            var keys = try ClusterFixtures.enqueue(store, count: Self.messages, endpoints: Self.endpoints)
+            var keys = try await ClusterFixtures.enqueue(store, count: Self.messages, endpoints: Self.endpoints)
             let receiver = try await CountingReceiver.start()
 
             let serve = ClusterFixtures.serveArguments(database, clients: clients, extra: ["--drain-notice", "2"])
@@ -66,7 +66,7 @@ struct RollingRestartTests {
                     group.addTask {
                         var next = Self.messages
                         while !state.stop.load(ordering: .relaxed) {
-                            let queued = try? ClusterFixtures.enqueue(store, count: 20, first: next, endpoints: Self.endpoints)
+                            let queued = try? await ClusterFixtures.enqueue(store, count: 20, first: next, endpoints: Self.endpoints)
                             state.queued.withLock { $0.formUnion(queued ?? []) }
                             next += 20
                             try? await Task.sleep(for: .milliseconds(100))
@@ -87,12 +87,12 @@ struct RollingRestartTests {
             for index in 0..<3 {
                 let before = servers[index].lines.count
                 servers[index].send(SIGTERM)
-                #expect(try await servers[index].exit(within: .seconds(60)) == 0, "serve-\(index): \(servers[index].tail)")
+                #expect(try await servers[index].exit(within: .seconds(120)) == 0, "serve-\(index): \(servers[index].tail)")
                 servers[index] = try GatewayProcess.start(serve, name: "serve-\(index)", in: folder)
                 balancer.bringIn(index, port: try await servers[index].listeningPort(afterLine: before).port)
 
                 deliverers[index].send(SIGTERM)
-                #expect(try await deliverers[index].exit(within: .seconds(60)) == 0, "deliver-\(index): \(deliverers[index].tail)")
+                #expect(try await deliverers[index].exit(within: .seconds(120)) == 0, "deliver-\(index): \(deliverers[index].tail)")
                 deliverers[index] = try GatewayProcess.start(deliver, name: "deliver-\(index)", in: folder)
                 try await Task.sleep(for: .seconds(2))
             }
@@ -107,7 +107,7 @@ struct RollingRestartTests {
             let stopStart = ContinuousClock.now
             for process in servers + deliverers {
                 process.send(SIGTERM)
-                #expect(try await process.exit(within: .seconds(60)) == 0, "\(process.name): \(process.tail)")
+                #expect(try await process.exit(within: .seconds(120)) == 0, "\(process.name): \(process.tail)")
             }
             await receiver.stop()
             print("rolling restart: stopped in \(ContinuousClock.now - stopStart)")
@@ -119,16 +119,16 @@ struct RollingRestartTests {
             #expect(seen.unexpected.isEmpty, "answers other than 2xx or 503 + Retry-After: \(seen.unexpected.prefix(3))")
             #expect(seen.accepted.count > 50, "the load was not steady: \(seen.accepted.count) writes")
             // Every accepted write is in the database, once.
-            let stored = try ClusterFixtures.patientsByMRN(store)
+            let stored = try await ClusterFixtures.patientsByMRN(store)
             let missing = seen.accepted.filter { stored[$0] != 1 }
             #expect(missing.isEmpty, "\(missing.count) accepted writes are not in the database exactly once, e.g. \(missing.prefix(3))")
             // Every message reached the receiver and is filed once.
-            let open = try ClusterFixtures.count(store, [.pending, .inFlight])
+            let open = try await ClusterFixtures.count(store, [.pending, .inFlight])
             #expect(drained, "messages still open: \(open)")
             let counts = receiver.counts
             #expect(Set(counts.posts.keys) == keys, "received \(counts.posts.count) of \(keys.count) identifiers")
             #expect(counts.filed.count == keys.count)
-            #expect(try ClusterFixtures.count(store, [.delivered]) == keys.count)
+            #expect(try await ClusterFixtures.count(store, [.delivered]) == keys.count)
         }
     }
 

@@ -16,13 +16,13 @@ struct StoreOptionTests {
         let url = "postgres://gateway:\(Self.password)@127.0.0.1:1/iop?password=\(Self.password)"
         for command in [["queue", "status"], ["deliver", "--once", "--endpoint", "pcp=http://127.0.0.1:9/fhir"], ["import", folder.path]] {
             let process = try GatewayProcess.start(command + ["--store", url], name: command[0], in: folder)
-            #expect(try await process.exit(within: .seconds(60)) == 1, "\(command[0]): \(process.tail)")
+            #expect(try await process.exit(within: .seconds(120)) == 1, "\(command[0]): \(process.tail)")
             let output = process.lines.joined(separator: "\n")
             #expect(output.contains("127.0.0.1"), "\(command[0]): \(output)")
             #expect(!output.contains(Self.password), "\(command[0]) printed the password: \(output)")
         }
         let wrong = try GatewayProcess.start(["queue", "status", "--store", "mysql://gateway@db/iop"], name: "wrong", in: folder)
-        #expect(try await wrong.exit(within: .seconds(60)) == 2)
+        #expect(try await wrong.exit(within: .seconds(120)) == 2)
         #expect(wrong.lines.joined().contains("postgres://"), "\(wrong.tail)")
     }
 
@@ -45,7 +45,7 @@ struct StoreOptionTests {
             #expect(line.contains(":***@"), "\(line)")
             #expect(!line.contains(Self.password), "\(line)")
             process.send(SIGTERM)
-            #expect(try await process.exit(within: .seconds(30)) == 0, "\(process.tail)")
+            #expect(try await process.exit(within: .seconds(120)) == 0, "\(process.tail)")
             #expect(!process.lines.joined(separator: "\n").contains(Self.password))
         }
     }

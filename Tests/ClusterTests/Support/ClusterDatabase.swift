@@ -24,9 +24,10 @@ struct ClusterDatabase {
         return ClusterDatabase(name: name, url: components.string ?? adminURL)
     }
 
-    /// A store in this process on the same database (the test's view of what the gateways did).
-    func openStore() throws -> PostgresGatewayStore {
-        try PostgresGatewayStore(url: url)
+    /// A store in this process on the same database (the test's view of what the gateways did);
+    /// reach it with `readAsync`/`writeAsync`, off the cooperative pool.
+    func openStore() async throws -> PostgresGatewayStore {
+        try await offPool { [url] in try PostgresGatewayStore(url: url) }
     }
 
     func drop() {
@@ -37,7 +38,13 @@ struct ClusterDatabase {
 
 /// Runs `body` with a fresh database, dropped afterwards.
 func withClusterDatabase<T>(_ body: (ClusterDatabase) async throws -> T) async throws -> T {
-    let database = try ClusterDatabase.create()
-    defer { database.drop() }
-    return try await body(database)
+    let database = try await offPool { try ClusterDatabase.create() }
+    do {
+        let result = try await body(database)
+        await onThread { database.drop() }
+        return result
+    } catch {
+        await onThread { database.drop() }
+        throw error
+    }
 }

@@ -40,11 +40,11 @@ enum ClusterFixtures {
     /// messages (so claims, which take one head per participant, always find work); their
     /// idempotency keys, which the receiver sees as identifiers.
     @discardableResult
-    static func enqueue(_ store: some GatewayStore, count: Int, first: Int = 0, endpoints: Int) throws -> Set<String> {
+    static func enqueue(_ store: some GatewayStore, count: Int, first: Int = 0, endpoints: Int) async throws -> Set<String> {
         var keys: Set<String> = []
         let end = first + count
         for start in stride(from: first, to: end, by: 500) {
-            let batch = try store.write { transaction -> [String] in
+            let batch = try await store.writeAsync { transaction -> [String] in
                 try (start..<min(end, start + 500)).map { index in
                     let participant = "participant-\(index / 4)"
                     let key = "cluster-message-\(index)"
@@ -68,15 +68,15 @@ enum ClusterFixtures {
     }
 
     /// Messages of the given states.
-    static func count(_ store: some GatewayStore, _ statuses: Set<OutboundStatus>) throws -> Int {
-        try store.read { try $0.queueDepth() }.filter { statuses.contains($0.status) }.reduce(0) { $0 + $1.count }
+    static func count(_ store: some GatewayStore, _ statuses: Set<OutboundStatus>) async throws -> Int {
+        try await store.readAsync { try $0.queueDepth() }.filter { statuses.contains($0.status) }.reduce(0) { $0 + $1.count }
     }
 
     /// Polls until nothing is pending or in flight, or `timeout` passes; false then.
     static func waitUntilDrained(_ store: some GatewayStore, timeout: Duration) async throws -> Bool {
         let end = ContinuousClock.now + timeout
         while ContinuousClock.now < end {
-            if try count(store, [.pending, .inFlight]) == 0 { return true }
+            if try await count(store, [.pending, .inFlight]) == 0 { return true }
             try await Task.sleep(for: .milliseconds(250))
         }
         return false
@@ -89,8 +89,8 @@ enum ClusterFixtures {
     }
 
     /// Patients whose identifier is this MRN.
-    static func patients(_ store: some GatewayStore, mrn: String) throws -> [String] {
-        try store.read { reader in
+    static func patients(_ store: some GatewayStore, mrn: String) async throws -> [String] {
+        try await store.readAsync { reader in
             try reader.search(ResourceQuery(
                 type: "Patient", tokens: [TokenCriterion(parameter: "identifier", system: .exactly("http://clinic.example.org/mrn"), code: mrn)],
                 count: 10)).resources.map(\.id)
@@ -98,11 +98,12 @@ enum ClusterFixtures {
     }
 
     /// Every current Patient's MRN, with how many Patients carry it (one pass over the store).
-    static func patientsByMRN(_ store: some GatewayStore) throws -> [String: Int] {
+    static func patientsByMRN(_ store: some GatewayStore) async throws -> [String: Int] {
         var counts: [String: Int] = [:]
         var cursor: SearchCursor?
         repeat {
-            let page = try store.read { try $0.search(ResourceQuery(type: "Patient", order: .idAscending, count: 500, cursor: cursor)) }
+            let query = ResourceQuery(type: "Patient", order: .idAscending, count: 500, cursor: cursor)
+            let page = try await store.readAsync { try $0.search(query) }
             for resource in page.resources {
                 let json = try JSONSerialization.jsonObject(with: resource.body) as? [String: Any]
                 let identifiers = json?["identifier"] as? [[String: Any]] ?? []

@@ -55,7 +55,7 @@ final class GatewayProcess: @unchecked Sendable {
 
     /// The port of `serve`'s latest "listening on http://127.0.0.1:PORT/fhir" line (a restarted
     /// process appends a new one), waiting for one with an index past `after`.
-    func listeningPort(afterLine after: Int = 0, timeout: Duration = .seconds(60)) async throws -> (port: Int, line: Int) {
+    func listeningPort(afterLine after: Int = 0, timeout: Duration = .seconds(300)) async throws -> (port: Int, line: Int) {
         let end = ContinuousClock.now + timeout
         while ContinuousClock.now < end {
             let lines = self.lines

@@ -121,10 +121,16 @@ enum LoopbackExchange {
     }
 }
 
-/// Runs blocking work on a Dispatch thread, never on the cooperative pool (two threads here),
-/// which the test's own receiver needs.
+/// Runs blocking work (sockets, libpq, waiting for a process) on a Dispatch thread, never on the
+/// cooperative pool: it has one thread per core (two here), and every other test of the run
+/// needs them.
 func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in
         DispatchQueue.global().async { continuation.resume(returning: work()) }
     }
+}
+
+/// `onThread` for work that throws.
+func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await onThread { Result { try work() } }.get()
 }
