@@ -94,7 +94,7 @@ let package = Package(
             dependencies: [
                 "FHIRCore", "FHIRJSON", "FHIRXML", "FHIRValidation", "IOPMapping", "GatewayStore", "GatewayIntake",
                 "GatewayImport", "CLibXML2",
-                "GatewayAPI", "GatewayCrypto", "HTTPServer",
+                "GatewayAPI", "GatewayCrypto", "HTTPServer", "Outbound", "IOPDomain",
             ],
             swiftSettings: strictSettings),
         // Helpers shared by the test targets: fixture discovery, a generic JSON comparison, loopback
@@ -136,7 +136,7 @@ let package = Package(
             name: "GatewayIntakeTests",
             dependencies: ["GatewayIntake", "GatewayStore", "FHIRCore", "FHIRJSON", "FHIRValidation", "IOPMapping", "IOPDomain", "GatewayTestSupport"],
             swiftSettings: strictSettings),
-        .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto"], swiftSettings: strictSettings),
+        .testTarget(name: "GatewayCryptoTests", dependencies: ["GatewayCrypto", "GatewayTestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "GatewayTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "OutboundTests",

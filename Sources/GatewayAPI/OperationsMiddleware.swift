@@ -60,8 +60,10 @@ public struct OperationsMiddleware: APIMiddleware {
                 && ((try? migrationsDone()) ?? false)
             (status, text) = ready ? (200, "ready\n") : (503, "not ready\n")
         default:
-            let queue = try? await store.readAsync { try $0.queueDepth() }
-            (status, text) = (200, metrics.render(queue: queue))
+            let delivery = try? await store.readAsync { reader in
+                GatewayMetrics.Delivery(outbox: try reader.outboxStatistics(), routes: try reader.outboundRouteStates())
+            }
+            (status, text) = (200, metrics.render(delivery: delivery))
         }
         let contentType = request.path == "/metrics" ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain; charset=utf-8"
         var headers: HTTPHeaders = ["Content-Type": contentType, "Cache-Control": "no-store"]

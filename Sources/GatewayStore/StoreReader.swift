@@ -43,6 +43,12 @@ public protocol StoreReader {
     /// Message counts by endpoint and status (statuses with no message are left out).
     func queueDepth() throws -> [QueueDepth]
 
+    /// Counts, attempts and the oldest message by endpoint and status, for `/metrics`.
+    func outboxStatistics() throws -> [OutboxStatistics]
+
+    /// The circuit state of every route a delivery worker has reported, by endpoint and route.
+    func outboundRouteStates() throws -> [OutboundRouteState]
+
     /// When the next pending message of the endpoint (any if `nil`) becomes due, or an
     /// in-flight lease expires: how long a worker may sleep. `nil` when nothing is waiting.
     func nextDueTime(endpointKey: String?) throws -> StoreTimestamp?

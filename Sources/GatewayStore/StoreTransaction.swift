@@ -93,6 +93,9 @@ public protocol StoreTransaction: StoreReader {
     @discardableResult
     func replayDeadLetter(id: String) throws -> Bool
 
+    /// Writes (or replaces) the circuit state of one endpoint's route.
+    func recordRouteState(_ state: OutboundRouteState) throws
+
     // MARK: Audit
 
     /// Appends an event (its `sequence` is assigned) and returns it.

@@ -14,26 +14,31 @@ extension EndpointWorker {
         case .permit(let consent):
             consentID = consent
         case .hold(let reason, let until):
-            try await record(message, audit: "held", detail: "reason=" + reason) { transaction, owner in
+            let applied = try await record(message, audit: "held", detail: "reason=" + reason) { transaction, owner in
                 try transaction.markFailed(id: message.id, leaseOwner: owner, error: Self.carry(message, "held by disclosure gate: " + reason),
                                        nextAttemptAt: until)
             }
+            logChange("outbound.held", message, applied: applied, ["reason": reason, "next_attempt_at": until.fhirInstant])
             report.held += 1
             return
         case .cancel(let reason):
-            try await record(message, audit: "cancelled", detail: "reason=" + reason) { transaction, owner in
+            let applied = try await record(message, audit: "cancelled", detail: "reason=" + reason) { transaction, owner in
                 try transaction.deadLetter(id: message.id, leaseOwner: owner, error: "cancelled by disclosure gate: " + reason)
             }
+            logChange("outbound.cancelled", message, applied: applied, ["reason": reason])
             report.held += 1
             return
         }
 
-        guard let (route, isFallback) = chooseRoute(for: message, at: .now) else {
+        let chosen = chooseRoute(for: message, at: .now)
+        await reportCircuits()
+        guard let (route, isFallback) = chosen else {
             // The circuits opened during this batch: give the message back until they may close.
             let until = StoreTimestamp.now().adding(policy.circuitCoolDown)
-            _ = try await store.writeAsync { [id = message.id, owner = workerID] transaction in
+            let applied = try await store.writeAsync { [id = message.id, owner = workerID] transaction in
                 try transaction.markFailed(id: id, leaseOwner: owner, error: Self.carry(message, "circuit open"), nextAttemptAt: until)
             }
+            logChange("outbound.retry", message, applied: applied, ["reason": "circuit open", "next_attempt_at": until.fhirInstant])
             report.retried += 1
             return
         }
@@ -123,9 +128,11 @@ extension EndpointWorker {
         case .delivered(let remoteId, let remoteStatus):
             if isFallback { fallbackBreaker.recordSuccess() } else { primaryBreaker.recordSuccess() }
             let detail = "route=\(routeName); consent=\(consentID ?? "none"); remote=\(remoteId ?? "unknown")"
-            try await record(message, audit: "success", type: type, detail: detail) { transaction, _ in
+            let applied = try await record(message, audit: "success", type: type, detail: detail) { transaction, _ in
                 try transaction.markDelivered(id: message.id, remoteId: remoteId, remoteStatus: remoteStatus)
             }
+            logChange("outbound.delivered", message, applied: applied,
+                      ["route": routeName, "remote": remoteId ?? "unknown", "remote_status": remoteStatus ?? "unknown"])
             report.delivered += 1
         case .retry(let reason, let retryAfter, let outcomeUnknown):
             if isFallback { fallbackBreaker.recordFailure(at: .now) } else { primaryBreaker.recordFailure(at: .now) }
@@ -133,27 +140,45 @@ extension EndpointWorker {
             let age = StoreTimestamp.now().microsecondsSinceEpoch - message.createdAt.microsecondsSinceEpoch
             if message.attempts >= policy.maxAttempts || Duration.microseconds(age) >= policy.maxAge {
                 let final = "gave up after \(message.attempts) attempts: " + error
-                _ = try await store.writeAsync { [id = message.id, owner = workerID] transaction in
+                let applied = try await store.writeAsync { [id = message.id, owner = workerID] transaction in
                     try transaction.deadLetter(id: id, leaseOwner: owner, error: final)
                 }
+                logChange("outbound.dead_letter", message, applied: applied,
+                          ["route": routeName, "reason": DeliveryLog.loggable(reason), "gave_up": true])
                 report.deadLettered += 1
             } else {
                 let wait = backoff.delay(afterAttempts: message.attempts, retryAfter: retryAfter.map { min($0, policy.maxRetryAfter) })
                 let next = StoreTimestamp.now().adding(wait)
-                _ = try await store.writeAsync { [id = message.id, owner = workerID] transaction in
+                let applied = try await store.writeAsync { [id = message.id, owner = workerID] transaction in
                     try transaction.markFailed(id: id, leaseOwner: owner, error: error, nextAttemptAt: next)
                 }
+                logChange("outbound.retry", message, applied: applied,
+                          ["route": routeName, "reason": DeliveryLog.loggable(reason), "outcome_unknown": outcomeUnknown,
+                           "next_attempt_at": next.fhirInstant])
                 report.retried += 1
             }
         case .reject(let reason):
             // The receiver answered: it is up, whatever it thought of this message.
             if isFallback { fallbackBreaker.recordSuccess() } else { primaryBreaker.recordSuccess() }
             let error = "\(routeName): rejected: " + reason
-            _ = try await store.writeAsync { [id = message.id, owner = workerID] transaction in
+            let applied = try await store.writeAsync { [id = message.id, owner = workerID] transaction in
                 try transaction.deadLetter(id: id, leaseOwner: owner, error: error)
             }
+            logChange("outbound.dead_letter", message, applied: applied,
+                      ["route": routeName, "reason": DeliveryLog.loggable(reason), "rejected": true])
             report.deadLettered += 1
         }
+        await reportCircuits()
+    }
+
+    /// The log line of a message's state change; `applied` false means another worker had taken
+    /// the message over (this worker's lease had expired) and nothing was written.
+    func logChange(_ event: String, _ message: OutboundMessage, applied: Bool, _ fields: [String: Any]) {
+        var line = fields
+        line["message"] = message.id
+        line["attempt"] = message.attempts
+        if !applied { line["lease_lost"] = true }
+        log.event(event, endpoint: endpoint.key, line)
     }
 
     /// A state change and its audit event in one unit of work. Audit details carry endpoint
@@ -161,9 +186,9 @@ extension EndpointWorker {
     private func record(
         _ message: OutboundMessage, audit outcome: String, type: String? = nil, detail: String,
         _ change: @escaping @Sendable (any StoreTransaction, String) throws -> Bool
-    ) async throws {
+    ) async throws -> Bool {
         let (owner, key, id) = (workerID, endpoint.key, message.id)
-        _ = try await store.writeAsync { transaction in
+        return try await store.writeAsync { transaction in
             let applied = try change(transaction, owner)
             try transaction.appendAudit(AuditEvent(
                 time: transaction.now, actor: Self.auditActor, action: "disclose", resourceType: type ?? "OutboundMessage",

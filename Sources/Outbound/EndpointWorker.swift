@@ -10,6 +10,9 @@ import GatewayStore
 /// before the previous one is delivered or dead-lettered, retries included, and a crisis notice
 /// is claimed before routine traffic. Several workers (or processes) may serve one endpoint;
 /// the lease keeps them apart, and a crashed worker's messages come back when it expires.
+///
+/// Every state change of a message or of a route's circuit is one `DeliveryLog` line; circuit
+/// changes are also written to the store (`reportCircuits`), where `/metrics` reads them.
 public actor EndpointWorker {
     public nonisolated let endpoint: OutboundEndpoint
     public nonisolated let workerID: String
@@ -21,6 +24,9 @@ public actor EndpointWorker {
     let backoff: Backoff
     var primaryBreaker: CircuitBreaker
     var fallbackBreaker: CircuitBreaker
+    let log: DeliveryLog
+    /// The circuit state last written to the store (and logged) per route.
+    var reportedCircuits: [OutboundRouteState.Route: OutboundRouteState.Circuit] = [:]
 
     /// Marks a `lastError` after which the receiver may have the message: a receiver that does
     /// not suppress duplicates is searched before the next send. Kept through dead-lettering,
@@ -32,7 +38,7 @@ public actor EndpointWorker {
         endpoint: OutboundEndpoint, store: any GatewayStore, policy: DeliveryPolicy = DeliveryPolicy(),
         gate: any DisclosureGate = PermitAllGate(), client: DeliveryClient = .shared,
         authenticator: ReceiverAuthenticator = ReceiverAuthenticator(), workerID: String = "outbound-" + UUID().uuidString.lowercased(),
-        jitter: @escaping @Sendable (Duration) -> Duration = Backoff.fullJitter
+        jitter: @escaping @Sendable (Duration) -> Duration = Backoff.fullJitter, log: DeliveryLog = .standardError
     ) {
         self.endpoint = endpoint
         self.store = store
@@ -41,6 +47,7 @@ public actor EndpointWorker {
         self.client = client
         self.authenticator = authenticator
         self.workerID = workerID
+        self.log = log
         self.backoff = Backoff(base: policy.backoffBase, cap: policy.backoffCap, jitter: jitter)
         primaryBreaker = CircuitBreaker(threshold: policy.circuitFailureThreshold, coolDown: policy.circuitCoolDown)
         fallbackBreaker = CircuitBreaker(threshold: policy.circuitFailureThreshold, coolDown: policy.circuitCoolDown)
@@ -70,6 +77,7 @@ public actor EndpointWorker {
     /// half-open and there is no fallback) and deliver them in claim order.
     public func runOnce() async throws -> DeliveryPassReport {
         var report = DeliveryPassReport()
+        await reportCircuits()
         let now = ContinuousClock.now
         let primaryAvailable = primaryBreaker.isAvailable(at: now)
         let fallbackAvailable = endpoint.fallback != nil && fallbackBreaker.isAvailable(at: now)
@@ -84,6 +92,9 @@ public actor EndpointWorker {
             try transaction.claimDueMessages(endpointKey: key, limit: limit, leaseOwner: owner, lease: lease)
         }
         report.claimed = claimed.count
+        for message in claimed {
+            log.event("outbound.claimed", endpoint: key, ["message": message.id, "attempt": message.attempts])
+        }
         for message in claimed {
             try await attempt(message, report: &report)
         }

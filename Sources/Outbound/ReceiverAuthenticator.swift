@@ -4,7 +4,8 @@ import FoundationNetworking
 #endif
 
 /// Supplies `Authorization` for a route: a static bearer token, or an OAuth 2.0 client
-/// credentials token cached until shortly before it expires.
+/// credentials token (with a secret, or with a SMART Backend Services JWT assertion) cached
+/// until shortly before it expires.
 ///
 /// One per process (or per worker pool): tokens are shared by every endpoint of the same
 /// authorisation server and client.
@@ -34,12 +35,13 @@ public actor ReceiverAuthenticator {
         switch authentication {
         case .none: return nil
         case .bearer(let token): return "Bearer " + token
-        case .clientCredentials(let credentials):
-            if let cached = tokens[credentials.cacheKey], ContinuousClock.now < cached.expiresAt {
+        case .clientCredentials, .smartBackendServices:
+            guard let key = Self.cacheKey(authentication) else { return nil }
+            if let cached = tokens[key], ContinuousClock.now < cached.expiresAt {
                 return "Bearer " + cached.value
             }
-            let token = try await fetchToken(credentials)
-            tokens[credentials.cacheKey] = token
+            let token = try await fetchToken(try Self.tokenRequest(authentication))
+            tokens[key] = token
             return "Bearer " + token.value
         }
     }
@@ -47,22 +49,52 @@ public actor ReceiverAuthenticator {
     /// Forgets a token the receiver refused (401), so the next call fetches a new one.
     /// Returns whether there was a fetched token to forget (a static token cannot be renewed).
     func invalidate(_ authentication: ReceiverAuthentication) -> Bool {
-        guard case .clientCredentials(let credentials) = authentication else { return false }
-        return tokens.removeValue(forKey: credentials.cacheKey) != nil
+        guard let key = Self.cacheKey(authentication) else { return false }
+        return tokens.removeValue(forKey: key) != nil
     }
 
-    /// RFC 6749 §4.4.2 with client_secret_basic (§2.3.1: id and secret form-encoded, then Basic).
-    private func fetchToken(_ credentials: OAuthClientCredentials) async throws(AuthenticationFailure) -> CachedToken {
-        tokenRequests += 1
-        var request = URLRequest(url: credentials.tokenURL)
+    /// One token per kind of grant, authorisation server, client and scope; nil for credentials
+    /// that are not fetched.
+    static func cacheKey(_ authentication: ReceiverAuthentication) -> String? {
+        switch authentication {
+        case .none, .bearer: nil
+        case .clientCredentials(let credentials): "secret " + credentials.cacheKey
+        case .smartBackendServices(let client): "jwt " + client.cacheKey
+        }
+    }
+
+    /// The token request (RFC 6749 §4.4.2): with client_secret_basic (§2.3.1: id and secret
+    /// form-encoded, then Basic) for client credentials; with a signed JWT client assertion
+    /// (RFC 7523 §2.2, SMART Backend Services) instead of a secret for SMART.
+    static func tokenRequest(_ authentication: ReceiverAuthentication) throws(AuthenticationFailure) -> URLRequest {
+        var fields = [("grant_type", "client_credentials")]
+        let url: URL
+        var basic: String?
+        switch authentication {
+        case .none, .bearer:
+            throw AuthenticationFailure("no token to fetch for this authentication")
+        case .clientCredentials(let credentials):
+            url = credentials.tokenURL
+            basic = formEncode(credentials.clientID) + ":" + formEncode(credentials.clientSecret)
+            if let scope = credentials.scope { fields.append(("scope", scope)) }
+        case .smartBackendServices(let client):
+            url = client.tokenURL
+            fields.append(("scope", client.scope))
+            fields.append(("client_assertion_type", ClientAssertion.type))
+            fields.append(("client_assertion", try ClientAssertion.make(for: client, now: Date())))
+        }
+        var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
         request.setValue("application/json", forHTTPHeaderField: "Accept")
-        let basic = Self.formEncode(credentials.clientID) + ":" + Self.formEncode(credentials.clientSecret)
-        request.setValue("Basic " + Data(basic.utf8).base64EncodedString(), forHTTPHeaderField: "Authorization")
-        var form = "grant_type=client_credentials"
-        if let scope = credentials.scope { form += "&scope=" + Self.formEncode(scope) }
-        request.httpBody = Data(form.utf8)
+        if let basic { request.setValue("Basic " + Data(basic.utf8).base64EncodedString(), forHTTPHeaderField: "Authorization") }
+        request.httpBody = Data(fields.map { $0.0 + "=" + formEncode($0.1) }.joined(separator: "&").utf8)
+        return request
+    }
+
+    /// Posts the token request and reads the bearer token and its lifetime (RFC 6749 §5.1).
+    private func fetchToken(_ request: URLRequest) async throws(AuthenticationFailure) -> CachedToken {
+        tokenRequests += 1
         let started = ContinuousClock.now
         let result = await client.perform(request, deadline: deadline)
         guard case .response(let response) = result else {

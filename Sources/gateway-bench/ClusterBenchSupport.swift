@@ -1,6 +1,4 @@
 import Foundation
-import HTTPServer
-import Synchronization
 
 /// A database of its own for one case of `gateway-bench cluster`, made and dropped with `psql`
 /// (the benchmark runs where the server's client tools are; libpq stays GatewayStore's alone).
@@ -81,52 +79,4 @@ final class ChildProcess {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
     }
-}
-
-/// The PCP's server for the delivery case: every create filed at once (201 with a Location), so
-/// the figure is the gateway's, not the receiver's.
-final class BenchReceiver: Sendable {
-    private let server: HTTPServer
-    let port: Int
-
-    private init(server: HTTPServer, port: Int) {
-        self.server = server
-        self.port = port
-    }
-
-    static func start() throws -> BenchReceiver {
-        let counter = AtomicCounter()
-        let server = HTTPServer(
-            configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0, eventLoopCount: 2),
-            responder: HTTPClosureResponder { _, _ in
-                let id = counter.value.wrappingAdd(1, ordering: .relaxed).newValue
-                return HTTPResponse(status: 201, headers: ["Location": "http://127.0.0.1/fhir/Communication/\(id)/_history/1", "ETag": "W/\"1\""])
-            })
-        let started = DispatchSemaphore(value: 0)
-        let port = AtomicCounter()
-        Task {
-            try? await server.run { address in
-                port.value.store(address.port, ordering: .releasing)
-                started.signal()
-            }
-            started.signal()
-        }
-        started.wait()
-        guard port.value.load(ordering: .acquiring) > 0 else { throw BenchError("the receiver could not listen") }
-        return BenchReceiver(server: server, port: port.value.load(ordering: .acquiring))
-    }
-
-    func stop() {
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            await server.shutdown(gracePeriod: .milliseconds(200))
-            done.signal()
-        }
-        done.wait()
-    }
-}
-
-/// An `Atomic` that closures can share.
-private final class AtomicCounter: Sendable {
-    let value = Atomic<Int>(0)
 }

@@ -10,7 +10,8 @@ import Synchronization
 ///   closed-loop load of `gateway-bench http`, the same total concurrency split over the
 ///   processes), bundles/s;
 /// - delivery: queued messages drained by `deliver` to a loopback receiver that files every
-///   create at once, messages/s from the processes' start to an empty queue;
+///   create at once (`BenchReceiver`, from `gateway-bench deliver`), messages/s from the
+///   processes' start to an empty queue;
 /// with one and with three processes on PostgreSQL, beside one process on SQLite (the default
 /// store, durable). Each case works in a database of its own (created and dropped with `psql`).
 enum ClusterBenchmark {
@@ -173,8 +174,8 @@ enum ClusterBenchmark {
     static func measureDelivery(gateway: URL, store choice: StoreChoice, processes count: Int, options: Options, work: URL) throws -> Double {
         let store = try choice.open()
         try enqueue(store, count: options.messages, endpoints: options.endpoints)
-        let receiver = try BenchReceiver.start()
-        defer { receiver.stop() }
+        let receiver = try blocking { try await BenchReceiver.start() }
+        defer { try? blocking { await receiver.stop() } }
         let endpoints = (0..<options.endpoints).flatMap { ["--endpoint", "pcp-\($0)=http://127.0.0.1:\(receiver.port)/fhir"] }
         let start = DispatchTime.now().uptimeNanoseconds
         var deliverers: [ChildProcess] = []
@@ -209,6 +210,20 @@ enum ClusterBenchmark {
                 }
             }
         }
+    }
+
+    /// Waits for async work from the benchmark's synchronous code (main.swift is not async).
+    static func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+        let done = DispatchSemaphore(value: 0)
+        let result = Mutex<Result<T, any Error>?>(nil)
+        Task {
+            let outcome: Result<T, any Error>
+            do { outcome = .success(try await work()) } catch { outcome = .failure(error) }
+            result.withLock { $0 = outcome }
+            done.signal()
+        }
+        done.wait()
+        return try result.withLock { $0! }.get()
     }
 
     /// The URL with its password, if any, as `***`.

@@ -35,6 +35,10 @@ let usage = """
           transactions, bundles/s) and delivery (queued messages to a loopback receiver,
           messages/s) with one and three processes on PostgreSQL, beside one on SQLite; each case
           in a database of its own, made with psql (URL: --postgres or IOP_BENCH_POSTGRES_URL).
+      deliver [--messages N] [--backlog N] [--participants N] [--workers N]
+          Outbound delivery to a loopback receiver with durable bookkeeping (SQLite file):
+          messages/s with 1 and N workers, then the time to drain a backlog (default 10,000)
+          built up while the receiver was down, from the moment it is back.
       json-peak FILE
           (internal) Parse FILE once in a fresh process and print the peak memory it took.
     """
@@ -48,6 +52,8 @@ case "validate":
     ValidateBenchmark.run(Array(arguments.dropFirst()))
 case "import":
     ImportBenchmark.run(Array(arguments.dropFirst()))
+case "deliver":
+    DeliverBenchmark.run(Array(arguments.dropFirst()))
 case "import-child":
     ImportBenchmark.child(Array(arguments.dropFirst()))
 case "http":

@@ -97,6 +97,13 @@ struct DeliveryCrashTests {
             #expect(arrived[participant] == labels, "order of \(participant)")
         }
 
+        // The process logged its state changes as JSON lines, without participants or payloads.
+        let logLines = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.hasPrefix("{") }
+        let events = logLines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(events.count == logLines.count, "every log line is JSON")
+        #expect(events.filter { $0["event"] as? String == "outbound.delivered" }.count >= identifiers.count)
+        #expect(!logLines.contains { $0.contains("participant-") }, "no participant or payload text in the log")
+
         // The store agrees with the receiver: every message delivered, with the id it was filed under.
         let delivered = try store.read { try $0.outboundMessages(endpointKey: "pcp", status: .delivered, limit: 10_000) }
         #expect(delivered.count == identifiers.count)
@@ -142,30 +149,5 @@ struct DeliveryCrashTests {
     static func tail(_ log: URL) -> String {
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").suffix(8).joined(separator: "\n")
-    }
-}
-
-/// A child's exit status, awaited without blocking a cooperative thread.
-private final class ExitWatch: Sendable {
-    private let state = Mutex<(status: Int32?, waiter: CheckedContinuation<Int32, Never>?)>((nil, nil))
-
-    func finish(_ status: Int32) {
-        let waiter = state.withLock { state -> CheckedContinuation<Int32, Never>? in
-            state.status = status
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume(returning: status)
-    }
-
-    func status() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let done = state.withLock { state -> Int32? in
-                if let status = state.status { return status }
-                state.waiter = continuation
-                return nil
-            }
-            if let done { continuation.resume(returning: done) }
-        }
     }
 }

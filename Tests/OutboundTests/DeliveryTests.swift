@@ -19,7 +19,7 @@ struct DeliveryTests {
         let store = try Fixture.store()
         let message = try Fixture.enqueue(store, participant: "p1", label: "m1", payload: payload)
         let endpoint = OutboundEndpoint(key: "pcp-1", primary: try Fixture.route(server.baseURL, profile))
-        let worker = EndpointWorker(endpoint: endpoint, store: store, policy: policy, jitter: { $0 })
+        let worker = EndpointWorker(endpoint: endpoint, store: store, policy: policy, jitter: { $0 }, log: .discard)
         return (receiver, server, store, worker, message)
     }
 

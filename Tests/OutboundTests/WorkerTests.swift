@@ -14,7 +14,7 @@ struct WorkerTests {
         gate: any DisclosureGate = PermitAllGate(), authenticator: ReceiverAuthenticator = ReceiverAuthenticator()
     ) -> EndpointWorker {
         EndpointWorker(endpoint: OutboundEndpoint(key: "pcp-1", primary: primary, fallback: fallback), store: store, policy: policy,
-                       gate: gate, authenticator: authenticator, jitter: { $0 })
+                       gate: gate, authenticator: authenticator, jitter: { $0 }, log: .discard)
     }
 
     /// The labels each participant's messages arrived in.

@@ -140,5 +140,17 @@ enum PostgresMigrations {
             );
             CREATE INDEX audit_event_by_time ON audit_event (time, seq);
             """),
+        Migration(version: 2, name: "outbound route state", sql: """
+            CREATE TABLE outbound_route_state (
+                endpoint_key text COLLATE "C" NOT NULL,
+                route text COLLATE "C" NOT NULL CHECK (route IN ('primary', 'fallback')),
+                circuit text COLLATE "C" NOT NULL CHECK (circuit IN ('closed', 'open', 'half_open')),
+                consecutive_failures integer NOT NULL,
+                open_until timestamptz,
+                changed_at timestamptz NOT NULL,
+                worker_id text NOT NULL,
+                PRIMARY KEY (endpoint_key, route)
+            );
+            """),
     ]
 }

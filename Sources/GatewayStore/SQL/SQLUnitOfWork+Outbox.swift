@@ -58,17 +58,53 @@ extension SQLUnitOfWork {
     }
 
     func queueDepth() throws -> [QueueDepth] {
+        try outboxStatistics().map(\.depth)
+    }
+
+    func outboxStatistics() throws -> [OutboxStatistics] {
         try perform(writing: false) {
             try connection.fetch(
-                "SELECT endpoint_key, status, COUNT(*) FROM outbound_message GROUP BY endpoint_key, status "
-                    + "ORDER BY endpoint_key, status",
+                "SELECT endpoint_key, status, COUNT(*), SUM(attempts), MAX(attempts), MIN(created_at) FROM outbound_message "
+                    + "GROUP BY endpoint_key, status ORDER BY endpoint_key, status",
                 purpose: "count outbound messages"
             ) { row in
                 guard let status = OutboundStatus(rawValue: row.text(1)) else {
                     throw StoreError.corrupt(operation: "count outbound messages")
                 }
-                return QueueDepth(endpointKey: row.text(0), status: status, count: row.int(2))
+                return OutboxStatistics(endpointKey: row.text(0), status: status, count: row.int(2), attempts: row.int(3),
+                                        maxAttempts: row.int(4), oldestCreatedAt: row.timestamp(5))
             }
+        }
+    }
+
+    func outboundRouteStates() throws -> [OutboundRouteState] {
+        try perform(writing: false) {
+            try connection.fetch(
+                "SELECT endpoint_key, route, circuit, consecutive_failures, open_until, changed_at, worker_id "
+                    + "FROM outbound_route_state ORDER BY endpoint_key, route",
+                purpose: "read route states"
+            ) { row in
+                guard let route = OutboundRouteState.Route(rawValue: row.text(1)),
+                      let circuit = OutboundRouteState.Circuit(rawValue: row.text(2)) else {
+                    throw StoreError.corrupt(operation: "read route states")
+                }
+                return OutboundRouteState(endpointKey: row.text(0), route: route, circuit: circuit, consecutiveFailures: row.int(3),
+                                          openUntil: row.optionalTimestamp(4), changedAt: row.timestamp(5), workerID: row.text(6))
+            }
+        }
+    }
+
+    func recordRouteState(_ state: OutboundRouteState) throws {
+        try perform(writing: true) {
+            try require(!state.endpointKey.isEmpty && !state.workerID.isEmpty, "a route state needs an endpoint key and a worker")
+            _ = try connection.write(
+                "INSERT INTO outbound_route_state (endpoint_key, route, circuit, consecutive_failures, open_until, changed_at, worker_id) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (endpoint_key, route) DO UPDATE SET circuit = excluded.circuit, "
+                    + "consecutive_failures = excluded.consecutive_failures, open_until = excluded.open_until, "
+                    + "changed_at = excluded.changed_at, worker_id = excluded.worker_id",
+                [.text(state.endpointKey), .text(state.route.rawValue), .text(state.circuit.rawValue), .int(state.consecutiveFailures),
+                 .timestamp(state.openUntil), .timestamp(state.changedAt), .text(state.workerID)],
+                purpose: "record route state")
         }
     }
 

@@ -137,5 +137,19 @@ enum SQLiteMigrations {
             );
             CREATE INDEX audit_event_by_time ON audit_event (time, seq);
             """),
+        Migration(version: 2, name: "outbound route state", sql: """
+            -- The circuit breaker of each delivery route, written by its worker on every change,
+            -- so /metrics of another process shows it (OutboundRouteState).
+            CREATE TABLE outbound_route_state (
+                endpoint_key TEXT NOT NULL,
+                route TEXT NOT NULL CHECK (route IN ('primary', 'fallback')),
+                circuit TEXT NOT NULL CHECK (circuit IN ('closed', 'open', 'half_open')),
+                consecutive_failures INTEGER NOT NULL,
+                open_until INTEGER,
+                changed_at INTEGER NOT NULL,
+                worker_id TEXT NOT NULL,
+                PRIMARY KEY (endpoint_key, route)
+            );
+            """),
     ]
 }
