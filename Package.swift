@@ -99,12 +99,15 @@ let package = Package(
             dependencies: [
                 "FHIRCore", "FHIRJSON", "FHIRXML", "FHIRValidation", "IOPMapping", "GatewayStore", "GatewayIntake",
                 "GatewayImport", "CLibXML2",
-                "GatewayAPI", "GatewayCrypto", "HTTPServer", "Outbound", "IOPDomain",
+                "GatewayAPI", "GatewayCrypto", "HTTPServer", "Outbound", "IOPDomain", "GatewayTestSupport",
             ],
             swiftSettings: strictSettings),
         // Helpers shared by the test targets: fixture discovery, a generic JSON comparison, loopback
         // servers, external programs.
-        .target(name: "GatewayTestSupport", dependencies: ["FHIRCore", "IOPDomain", "HTTPServer"], swiftSettings: strictSettings),
+        .target(
+            name: "GatewayTestSupport",
+            dependencies: ["FHIRCore", "IOPDomain", "IOPMapping", "HTTPServer", "GatewayStore", "GatewayIntake", "Outbound", "PCPUpdates"],
+            swiftSettings: strictSettings),
 
         .testTarget(
             name: "FHIRCoreTests", dependencies: ["FHIRCore", "GatewayTestSupport"],
@@ -168,6 +171,10 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "GatewayStoreTests", dependencies: ["GatewayStore", "GatewayTestSupport"], swiftSettings: strictSettings),
+        // Several gateway processes on one PostgreSQL database (skipped without IOP_TEST_POSTGRES_URL).
+        .testTarget(
+            name: "ClusterTests", dependencies: ["GatewayStore", "GatewayCrypto", "HTTPServer", "GatewayTestSupport"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "FHIRCodegenTests", dependencies: ["FHIRCodegen", "GatewayTestSupport"],
             swiftSettings: strictSettings),

@@ -24,6 +24,7 @@ public enum TransactionExecutor {
         // entries stand for the first one's result.
         var sameAs: [Int: Int] = [:]
         var firstWithCondition: [String: Int] = [:]
+        var conditions: [(position: Int, operation: TransactionPlan.Operation, match: ConditionalMatch)] = []
         for (position, operation) in plan.operations.enumerated() where operation.method == .post {
             guard let condition = operation.ifNoneExist else { continue }
             if let first = firstWithCondition[operation.resourceType + "?" + condition] {
@@ -32,6 +33,12 @@ public enum TransactionExecutor {
             }
             firstWithCondition[operation.resourceType + "?" + condition] = position
             let match = try ConditionalQuery.match(type: operation.resourceType, query: condition, entryIndex: operation.entryIndex)
+            conditions.append((position, operation, match))
+        }
+        // Until commit, no other unit of work (in this process or another on the same database)
+        // can create what these searches look for.
+        if !conditions.isEmpty { try transaction.lockConditionalCreates(conditions.map(\.match)) }
+        for (position, operation, match) in conditions {
             let found = try transaction.search(match.query).resources
             switch found.count {
             case 0: break

@@ -19,6 +19,13 @@ public protocol StoreTransaction: StoreReader {
         _ match: ConditionalMatch, id: String?, body: Data, index: SearchIndex
     ) throws -> ConditionalCreateOutcome
 
+    /// Holds, until the unit of work ends, the locks that serialise conditional creates on these
+    /// matches (`ConditionalMatch.lockKeys`, all of them in one sorted order, so two units of
+    /// work never wait for each other). For a caller that searches for the matches itself and
+    /// creates later in the same unit of work (a transaction Bundle resolves every conditional
+    /// create before it writes): call it before those searches, as `createIfNoneExist` does.
+    func lockConditionalCreates(_ matches: [ConditionalMatch]) throws
+
     /// Writes the next version. `ifMatch`: the version the client last saw (`If-Match: W/"n"`);
     /// another current version throws `conflict`. A missing (or deleted) resource is created
     /// (version 1, or the next version after the tombstone) when `createIfMissing`, else

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import GatewayStore
 import IOPDomain
@@ -19,6 +20,14 @@ public struct SummaryScheduler: Sendable {
             queued += try store.write { transaction in try Self.enqueueDue(for: participant, at: now, in: transaction) }
         }
         return queued
+    }
+
+    /// `enqueueDue` on a Dispatch thread: its units of work block, and the Swift concurrency pool
+    /// (two threads here) is what the delivery workers beside it run on.
+    public func enqueueDueOffPool(at now: Date = Date()) async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try enqueueDue(at: now) }) }
+        }
     }
 
     /// Participants with an enrolment that is active or stepped down.

@@ -26,6 +26,25 @@ public enum UpdateDispatcher {
         return .communication
     }
 
+    /// Queues `message` with the `DisclosureIntent` the consent gate reads at send time (an
+    /// intent is written only when the message is new). Every message the gateway sends to a PCP
+    /// goes through here; the benchmarks and the delivery tests, which make their own messages,
+    /// use it too, so `deliver` checks their consent as it would any other.
+    @discardableResult
+    public static func enqueue(_ message: NewOutboundMessage, disclosing disclosure: Disclosure, trigger: CareUpdate.Trigger,
+                               resourceType: String, in transaction: any StoreTransaction) throws -> EnqueueOutcome {
+        let outcome = try transaction.enqueue(message)
+        if case .enqueued = outcome {
+            let intent = DisclosureIntent(
+                messageID: message.id, disclosure: disclosure, trigger: trigger, resourceType: resourceType,
+                resourceID: message.idempotencyKey, queuedAt: transaction.now.date)
+            _ = try transaction.upsertDomainRow(kind: DomainRowKind.disclosureIntent, key: message.id,
+                                                participantKey: message.participantKey,
+                                                json: try DomainRowCoding.encoder().encode(intent))
+        }
+        return outcome
+    }
+
     /// Queues each update; returns what the outbox did with each (nil for an update with no
     /// practice to go to, which is audited instead).
     @discardableResult
@@ -41,19 +60,13 @@ public enum UpdateDispatcher {
             let form = form(of: update, for: practice.endpoint.deliveryProfile)
             let resource = FHIROutboundMapper().resource(for: update, to: practice.id, as: form)
             let resourceID = FHIROutboundMapper.resourceID(of: update)
-            let messageID = UUID().uuidString.lowercased()
-            let outcome = try transaction.enqueue(NewOutboundMessage(
-                id: messageID, endpointKey: endpointKey(for: practice.id), participantKey: update.participantID.rawValue,
-                priority: OutboundPriority(update.priority), idempotencyKey: resourceID,
-                payload: Data(FHIRJSONWriter().write(resource.element())), contentType: "application/fhir+json"))
-            if case .enqueued = outcome {
-                let intent = DisclosureIntent(
-                    messageID: messageID, disclosure: update.disclosure(to: practice.id), trigger: update.trigger,
-                    resourceType: resource.resourceType, resourceID: resourceID, queuedAt: transaction.now.date)
-                _ = try transaction.upsertDomainRow(kind: DomainRowKind.disclosureIntent, key: messageID,
-                                                    participantKey: update.participantID.rawValue,
-                                                    json: try DomainRowCoding.encoder().encode(intent))
-            }
+            let outcome = try enqueue(
+                NewOutboundMessage(
+                    id: UUID().uuidString.lowercased(), endpointKey: endpointKey(for: practice.id),
+                    participantKey: update.participantID.rawValue, priority: OutboundPriority(update.priority), idempotencyKey: resourceID,
+                    payload: Data(FHIRJSONWriter().write(resource.element())), contentType: "application/fhir+json"),
+                disclosing: update.disclosure(to: practice.id), trigger: update.trigger, resourceType: resource.resourceType,
+                in: transaction)
             try transaction.appendAudit(AuditEvent(
                 time: transaction.now, actor: auditActor, action: "queue-update", resourceType: resource.resourceType,
                 resourceId: outcome.message.id, outcome: { if case .enqueued = outcome { "queued" } else { "already-queued" } }(),

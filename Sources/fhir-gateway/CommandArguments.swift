@@ -31,6 +31,13 @@ struct CommandArguments {
         value = argument
     }
 
+    mutating func nonNegativeInteger(for flag: String) throws(UsageError) -> Int {
+        guard let number = Int(try value(for: flag)), number >= 0 else {
+            throw UsageError(description: "\(flag) takes a number, 0 or more")
+        }
+        return number
+    }
+
     /// Parses with `parse`, or prints the usage problem as `fhir-gateway <command>: …` and gives nil
     /// (the caller exits 2).
     static func parse<Options>(

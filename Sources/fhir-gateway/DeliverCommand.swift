@@ -4,17 +4,18 @@ import IOPDomain
 import Outbound
 import PCPUpdates
 
-/// `fhir-gateway deliver [--data DIR] [--endpoint KEY=URL[,profile=rest|transaction|note|communication]]…
+/// `fhir-gateway deliver [--data DIR | --store postgres://…] [--endpoint KEY=URL[,profile=rest|transaction|note|communication]]…
 /// [--practices] [--no-summaries] [--once] [--lease SECONDS]`: drains the outbox to PCP endpoints,
 /// one `EndpointWorker` per endpoint named (and, with `--practices`, per practice on record, keyed
-/// by the practice's id as the updates are queued), each send checked by the consent gate; and
-/// queues the scheduled progress summaries as they fall due.
+/// by the practice's id as the updates are queued, looked for again as practices are added), each
+/// send checked by the consent gate; and queues the scheduled progress summaries as they fall due.
 ///
 /// Every step is a unit of work of the store (claim with a lease, then the outcome), so the
 /// process may be killed at any point: a message it was sending comes back when its lease
 /// expires and is sent again, which the `rest` and `transaction` profiles make harmless
 /// (conditional create on the message's identifier) and the others check by a search first.
-/// SIGTERM or SIGINT stops after the exchange in progress; a second signal exits at once.
+/// SIGTERM or SIGINT stops after the exchanges in progress (`DeliveryLoop`); a second signal exits
+/// at once.
 enum DeliverCommand {
     struct Options {
         var data = "var"
@@ -23,10 +24,12 @@ enum DeliverCommand {
         var summaries = true
         var once = false
         var lease: Int?
+        var store: String?
+        var location = StoreLocation.sqlite(folder: "var")
     }
 
-    /// How often the running command looks for summaries that fell due.
-    static let summaryPass: Duration = .seconds(300)
+    /// How often the running command looks for summaries that fell due and for practices added.
+    static let housekeepingPass: Duration = .seconds(300)
 
     static func run(_ arguments: [String]) async -> Int32 {
         guard let options = CommandArguments.parse(arguments, command: "deliver", parse) else { return 2 }
@@ -35,20 +38,20 @@ enum DeliverCommand {
             return 2
         }
         do {
-            let store = try GatewayData.openStore(options.data)
+            let store = try options.location.open()
             var policy = DeliveryPolicy()
             if let lease = options.lease { policy.lease = .seconds(lease) }
-            var endpoints = options.endpoints
-            if options.practices {
-                let named = Set(endpoints.map(\.key))
-                endpoints += try store.read { try PracticeEndpoints.load(from: $0) }.filter { !named.contains($0.key) }
-            }
             let gate = ConsentGate(store: store)
-            let workers = endpoints.map { EndpointWorker(endpoint: $0, store: store, policy: policy, gate: gate) }
             let scheduler = options.summaries ? SummaryScheduler(store: store) : nil
-            for endpoint in endpoints {
-                say("delivering \(endpoint.key) to \(endpoint.primary.baseURL.absoluteString) (\(endpoint.primary.profile.rawValue))")
+            // The worker id is the lease owner `queue show` names for a message in flight.
+            func worker(for endpoint: OutboundEndpoint) -> EndpointWorker {
+                let worker = EndpointWorker(endpoint: endpoint, store: store, policy: policy, gate: gate)
+                say("delivering \(endpoint.key) to \(endpoint.primary.baseURL.absoluteString) (\(endpoint.primary.profile.rawValue)) as \(worker.workerID)")
+                return worker
             }
+            var endpoints = options.endpoints
+            if options.practices { endpoints += try Self.practiceEndpoints(in: store, besides: Set(endpoints.map(\.key))) }
+            let workers = endpoints.map(worker(for:))
             if options.once {
                 if let scheduler { say("\(try scheduler.enqueueDue()) progress summaries queued") }
                 for worker in workers {
@@ -57,30 +60,46 @@ enum DeliverCommand {
                         + "\(report.deadLettered) dead-lettered, \(report.held) held or cancelled by the consent gate")
                 }
             } else {
-                let delivery = Task {
-                    await withTaskGroup(of: Void.self) { group in
-                        for worker in workers { group.addTask { await worker.run() } }
-                        if let scheduler {
-                            group.addTask {
-                                while !Task.isCancelled {
-                                    do { _ = try scheduler.enqueueDue() } catch { printError("summaries: \(error)") }
-                                    try? await Task.sleep(for: summaryPass)
+                let loop = DeliveryLoop()
+                let idle = policy.idlePoll
+                let signals = StopSignals(announcing: "stopping after the exchanges in progress") { loop.stop() }
+                await withTaskGroup(of: Void.self) { group in
+                    for worker in workers { group.addTask { await loop.run(worker, idle: idle) } }
+                    if let scheduler {
+                        group.addTask {
+                            await loop.repeatUntilStopped(every: housekeepingPass) {
+                                do { _ = try await scheduler.enqueueDueOffPool() } catch {
+                                    printError("fhir-gateway deliver: summaries: " + options.location.redacted("\(error)"))
                                 }
                             }
                         }
                     }
+                    // The dispatcher: practices recorded after the start get their worker too.
+                    guard options.practices else { return }
+                    var started = Set(endpoints.map(\.key))
+                    await loop.repeatUntilStopped(every: housekeepingPass) {
+                        guard let added = try? Self.practiceEndpoints(in: store, besides: started) else { return }
+                        for endpoint in added {
+                            started.insert(endpoint.key)
+                            let worker = worker(for: endpoint)
+                            group.addTask { await loop.run(worker, idle: idle) }
+                        }
+                    }
                 }
-                let signals = StopSignals(announcing: "stopping after the exchange in progress") { delivery.cancel() }
-                await delivery.value
                 signals.cancel()
             }
-            try store.checkpoint()
+            try store.close()
             say("stopped")
             return 0
         } catch {
-            printError("fhir-gateway deliver: \(error)")
+            printError("fhir-gateway deliver: " + options.location.redacted("\(error)"))
             return 1
         }
+    }
+
+    /// The endpoints of the practices on record, but those already served.
+    static func practiceEndpoints(in store: any GatewayStore, besides served: Set<String>) throws -> [OutboundEndpoint] {
+        try store.read { try PracticeEndpoints.load(from: $0) }.filter { !served.contains($0.key) }
     }
 
     /// Passes until one claims nothing: what is due now is delivered, retried later or
@@ -118,9 +137,11 @@ enum DeliverCommand {
             case "--no-summaries": options.summaries = false
             case "--once": options.once = true
             case "--lease": options.lease = try arguments.positiveInteger(for: argument)
+            case "--store": options.store = try arguments.value(for: argument)
             default: throw UsageError(description: "unexpected argument '\(argument)'")
             }
         }
+        options.location = try StoreLocation(store: options.store, data: options.data)
         return options
     }
 

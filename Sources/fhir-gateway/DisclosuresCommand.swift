@@ -4,19 +4,22 @@ import IOPDomain
 import PCPUpdates
 import IOPMapping
 
-/// `fhir-gateway disclosures <participant> [--data DIR]`: the participant's accounting of
+/// `fhir-gateway disclosures <participant> [--data DIR | --store postgres://…]`: the participant's accounting of
 /// disclosures (45 CFR 164.528, 42 CFR 2.24): what was sent, to which practice, when, under
 /// which consent, and what was queued but withheld and why. Prints codes and ids, no content.
 enum DisclosuresCommand {
     struct Options {
         var data = "var"
+        var store: String?
+        var location = StoreLocation.sqlite(folder: "var")
         var participant = ""
     }
 
     static func run(_ arguments: [String]) -> Int32 {
         guard let options = CommandArguments.parse(arguments, command: "disclosures", parse) else { return 2 }
         do {
-            let store = try GatewayData.openStore(options.data)
+            let store = try options.location.open()
+            defer { try? store.close() }
             let report = try store.read { reader -> [String]? in
                 guard let key = try ParticipantLookup.key(for: options.participant, in: reader) else { return nil }
                 let id = Participant.ID(key)
@@ -51,7 +54,7 @@ enum DisclosuresCommand {
             FileHandle.standardOutput.write(Data((report.joined(separator: "\n") + "\n").utf8))
             return 0
         } catch {
-            printError("fhir-gateway disclosures: \(error)")
+            printError("fhir-gateway disclosures: " + options.location.redacted("\(error)"))
             return 1
         }
     }
@@ -61,10 +64,12 @@ enum DisclosuresCommand {
         while let argument = arguments.next() {
             switch argument {
             case "--data": options.data = try arguments.value(for: argument)
+            case "--store": options.store = try arguments.value(for: argument)
             default: try CommandArguments.takePositional(argument, into: &options.participant)
             }
         }
         guard !options.participant.isEmpty else { throw UsageError(description: "name a participant (id or system|value)") }
+        options.location = try StoreLocation(store: options.store, data: options.data)
         return options
     }
 }

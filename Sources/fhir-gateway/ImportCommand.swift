@@ -7,8 +7,9 @@ import GatewayStore
 import IOPMapping
 
 /// `fhir-gateway import <paths…> [--data DIR] [--jobs N] [--dry-run] [--report FILE]
-/// [--quarantine DIR] [--profiles DIR]`: folders (recursive) and files of Bundles and single
-/// resources (JSON or XML) and NDJSON, into the store under `--data` (default `./var`).
+/// [--quarantine DIR] [--profiles DIR] [--store postgres://…]`: folders (recursive) and files of
+/// Bundles and single resources (JSON or XML) and NDJSON, into the store under `--data`
+/// (default `./var`) or the PostgreSQL database `--store` names.
 /// Exit 0 when nothing was refused, 1 when something was, 130 when stopped by Ctrl-C (what was
 /// committed stays; running again finishes the job), 2 for a usage error.
 enum ImportCommand {
@@ -20,6 +21,8 @@ enum ImportCommand {
         var report: String?
         var quarantine: String?
         var profileFolder: String?
+        var store: String?
+        var location = StoreLocation.sqlite(folder: "var")
     }
 
     static func run(_ arguments: [String]) async -> Int32 {
@@ -31,7 +34,7 @@ enum ImportCommand {
         do {
             let sources = try ImportSource.discover(options.paths)
             let registry = try ProfileFolder.load(options.profileFolder)
-            let store: (any GatewayStore)? = options.dryRun ? nil : try GatewayData.openStore(options.data)
+            let store: (any GatewayStore)? = options.dryRun ? nil : try options.location.open()
             let intake = Intake(
                 validator: DocumentValidator(validator: FHIRValidator(registry: registry)), mapper: FHIRInboundMapper(),
                 context: store.map(MappingContext.store))
@@ -57,7 +60,7 @@ enum ImportCommand {
             if report.interrupted { return 130 }
             return report.refusals.isEmpty && report.refusalsNotKept == 0 ? 0 : 1
         } catch {
-            printError("fhir-gateway import: \(error)")
+            printError("fhir-gateway import: " + options.location.redacted("\(error)"))
             return 1
         }
     }
@@ -72,19 +75,13 @@ enum ImportCommand {
             case "--report": options.report = try arguments.value(for: argument)
             case "--quarantine": options.quarantine = try arguments.value(for: argument)
             case "--profiles": options.profileFolder = try arguments.value(for: argument)
+            case "--store": options.store = try arguments.value(for: argument)
             default:
                 guard !argument.hasPrefix("-") else { throw UsageError(description: "unexpected option '\(argument)'") }
                 options.paths.append(argument)
             }
         }
+        options.location = try StoreLocation(store: options.store, data: options.data)
         return options
-    }
-}
-
-/// The store under a data folder: `<data>/gateway.sqlite`, created on first use.
-enum GatewayData {
-    static func openStore(_ folder: String) throws -> SQLiteGatewayStore {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        return try SQLiteGatewayStore(path: (folder as NSString).appendingPathComponent("gateway.sqlite"))
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import GatewayStore
 
-/// `fhir-gateway queue status|list|show|replay|cancel [--data DIR] [--endpoint KEY]
+/// `fhir-gateway queue status|list|show|replay|cancel [--data DIR | --store postgres://…] [--endpoint KEY]
 /// [--status pending|in-flight|delivered|dead-letter] [--limit N] [ID]`: the operator's view of
 /// the outbox.
 ///
@@ -21,6 +21,8 @@ enum QueueCommand {
         var status: OutboundStatus?
         var limit = 1000
         var id: String?
+        var store: String?
+        var location = StoreLocation.sqlite(folder: "var")
     }
 
     static let auditActor = "operator:cli"
@@ -28,7 +30,7 @@ enum QueueCommand {
     static func run(_ arguments: [String]) async -> Int32 {
         guard let options = CommandArguments.parse(arguments, command: "queue", parse) else { return 2 }
         do {
-            let store = try GatewayData.openStore(options.data)
+            let store = try options.location.open()
             switch options.action {
             case .status: return try status(store, options)
             case .list: return try list(store, options)
@@ -37,7 +39,7 @@ enum QueueCommand {
             case .cancel: return try cancel(store, options)
             }
         } catch {
-            printError("fhir-gateway queue: \(error)")
+            printError("fhir-gateway queue: " + options.location.redacted("\(error)"))
             return 1
         }
     }
@@ -46,7 +48,7 @@ enum QueueCommand {
 
     /// Depth per endpoint and status, the age of the oldest open message, attempts so far of the
     /// open messages, and the dead letters waiting for an operator.
-    static func status(_ store: SQLiteGatewayStore, _ options: Options) throws -> Int32 {
+    static func status(_ store: any GatewayStore, _ options: Options) throws -> Int32 {
         let now = StoreTimestamp.now()
         let rows = try store.read { reader -> [[String]] in
             let depth = try reader.queueDepth().filter { options.endpoint == nil || $0.endpointKey == options.endpoint }
@@ -81,7 +83,7 @@ enum QueueCommand {
     }
 
     /// One line per message; without `--status`, the open messages and the dead letters.
-    static func list(_ store: SQLiteGatewayStore, _ options: Options) throws -> Int32 {
+    static func list(_ store: any GatewayStore, _ options: Options) throws -> Int32 {
         let statuses: [OutboundStatus] = options.status.map { [$0] } ?? [.pending, .inFlight, .deadLetter]
         let messages = try store.read { reader in
             try statuses.flatMap { try reader.outboundMessages(endpointKey: options.endpoint, status: $0, limit: options.limit) }
@@ -102,7 +104,7 @@ enum QueueCommand {
     }
 
     /// The message's metadata and last error; the payload only by its size.
-    static func show(_ store: SQLiteGatewayStore, _ options: Options) throws -> Int32 {
+    static func show(_ store: any GatewayStore, _ options: Options) throws -> Int32 {
         guard let id = options.id else { return missingID("show") }
         guard let message = try store.read({ try $0.outboundMessage(id: id) }) else { return unknown(id) }
         var lines: [(String, String)] = [
@@ -132,7 +134,7 @@ enum QueueCommand {
 
     /// `replay ID`, or `replay --endpoint KEY`: every dead letter of the endpoint, each in its
     /// own unit of work (pending, due now, attempts reset).
-    static func replay(_ store: SQLiteGatewayStore, _ options: Options) throws -> Int32 {
+    static func replay(_ store: any GatewayStore, _ options: Options) throws -> Int32 {
         let ids: [String]
         if let id = options.id {
             ids = [id]
@@ -162,7 +164,7 @@ enum QueueCommand {
 
     /// Gives up on a pending message (it goes to the dead letters, where replay can bring it
     /// back). A message in flight is left to its worker: cancel it once it is back to pending.
-    static func cancel(_ store: SQLiteGatewayStore, _ options: Options) throws -> Int32 {
+    static func cancel(_ store: any GatewayStore, _ options: Options) throws -> Int32 {
         guard let id = options.id else { return missingID("cancel") }
         let applied = try store.write { transaction -> Bool in
             guard try transaction.deadLetter(id: id, leaseOwner: nil, error: "cancelled by an operator") else { return false }
@@ -195,7 +197,7 @@ enum QueueCommand {
         return 1
     }
 
-    private static func notApplicable(_ store: SQLiteGatewayStore, _ id: String, _ action: String, _ rule: String) throws -> Int32 {
+    private static func notApplicable(_ store: any GatewayStore, _ id: String, _ action: String, _ rule: String) throws -> Int32 {
         guard let message = try store.read({ try $0.outboundMessage(id: id) }) else { return unknown(id) }
         printError("fhir-gateway queue \(action): \(id) is \(name(message.status)): \(rule)")
         return 1
@@ -256,6 +258,7 @@ enum QueueCommand {
                 }
                 options.status = status
             case "--limit": options.limit = try arguments.positiveInteger(for: argument)
+            case "--store": options.store = try arguments.value(for: argument)
             default:
                 guard !argument.hasPrefix("-"), options.id == nil else {
                     throw UsageError(description: "unexpected argument '\(argument)'")
@@ -263,6 +266,7 @@ enum QueueCommand {
                 options.id = argument
             }
         }
+        options.location = try StoreLocation(store: options.store, data: options.data)
         let hasID = options.id != nil
         switch action {
         case .show, .cancel:

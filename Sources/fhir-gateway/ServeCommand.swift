@@ -8,15 +8,18 @@ import GatewayStore
 import HTTPServer
 import IOPMapping
 
-/// `fhir-gateway serve [--port 8080] [--host 127.0.0.1] [--data DIR] [--profiles DIR]
-/// [--base-url URL] [--grace SECONDS] [--config FILE]`: the FHIR REST API on the embedded store.
+/// `fhir-gateway serve [--port 8080] [--host 127.0.0.1] [--data DIR | --store postgres://…]
+/// [--profiles DIR] [--base-url URL] [--grace SECONDS] [--drain-notice SECONDS] [--config FILE]`:
+/// the FHIR REST API on the embedded store, or on a PostgreSQL database shared with other
+/// gateway processes.
 ///
 /// Clients are the ones `--config` lists; without it, `<data>/clients.json`, created on the
 /// first start with one client (`local`, `system/*.*`) whose token is printed once to stderr.
 /// `/healthz`, `/readyz` and `/metrics` answer beside `/fhir`; one JSON access-log line per
 /// request goes to stderr.
 ///
-/// SIGTERM or SIGINT drains: the listening socket closes, requests in progress finish (within
+/// SIGTERM or SIGINT drains: with `--drain-notice`, first that many seconds of 503 +
+/// Retry-After to new requests (`DrainNotice`); then the listening socket closes, requests in progress finish (within
 /// the grace period) and are answered, then the store's WAL is checkpointed and the process
 /// exits 0. A second signal exits at once; nothing acknowledged is lost either way, since a
 /// 2xx is sent only after its unit of work committed.
@@ -29,13 +32,16 @@ enum ServeCommand {
         var baseURL: String?
         var grace = 20
         var config: String?
+        var store: String?
+        var location = StoreLocation.sqlite(folder: "var")
+        var drainNotice = 0
     }
 
     static func run(_ arguments: [String]) async -> Int32 {
         guard let options = CommandArguments.parse(arguments, command: "serve", parse) else { return 2 }
         do {
             let registry = try ProfileFolder.load(options.profileFolder)
-            let store = try GatewayData.openStore(options.data)
+            let store = try options.location.open()
             let intake = Intake(
                 validator: DocumentValidator(validator: FHIRValidator(registry: registry)), mapper: FHIRInboundMapper(),
                 context: .store(store))
@@ -43,11 +49,12 @@ enum ServeCommand {
             let configuration = FHIRAPIConfiguration(publicBaseURL: options.baseURL)
             let middleware = GatewayMiddleware.standard(
                 store: store, clients: clients, metrics: GatewayMetrics(), configuration: configuration,
-                migrationsDone: { try store.currentSchemaVersion() == SQLiteGatewayStore.schemaVersion },
+                migrationsDone: { try store.migrationsDone() },
                 accessLog: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
             let api = FHIRAPI(
                 store: store, intake: intake, capabilityStatement: capabilityStatement(options.profileFolder),
                 configuration: configuration, middleware: middleware)
+            let notice = DrainNotice()
             let server = HTTPServer(
                 configuration: HTTPServerConfiguration(
                     host: options.host, port: options.port, serverName: "iop-fhir-gateway",
@@ -56,20 +63,29 @@ enum ServeCommand {
                         guard record.outcome != .handled else { return }
                         FileHandle.standardError.write(Data((refusedRequestLine(record) + "\n").utf8))
                     }),
-                responder: api)
+                responder: notice.guarding(api, retryAfterSeconds: 1))
             let grace = Duration.seconds(options.grace)
-            let signals = StopSignals(announcing: "draining") { Task { await server.shutdown(gracePeriod: grace) } }
+            let noticePeriod = Duration.seconds(options.drainNotice)
+            let signals = StopSignals(announcing: "draining") {
+                Task {
+                    if noticePeriod > .zero {
+                        notice.begin()
+                        try? await Task.sleep(for: noticePeriod)
+                    }
+                    await server.shutdown(gracePeriod: grace)
+                }
+            }
             try await server.run { address in
                 // Written straight to the descriptor: print() may sit in stdout's buffer when piped.
                 FileHandle.standardOutput.write(
-                    Data("listening on http://\(address)/fhir (data: \(options.data)/gateway.sqlite)\n".utf8))
+                    Data("listening on http://\(address)/fhir (\(options.location))\n".utf8))
             }
             signals.cancel()
-            try store.checkpoint()
+            try store.close()
             print("stopped")
             return 0
         } catch {
-            printError("fhir-gateway serve: \(error)")
+            printError("fhir-gateway serve: " + options.location.redacted("\(error)"))
             return 1
         }
     }
@@ -89,16 +105,22 @@ enum ServeCommand {
             case "--base-url": options.baseURL = try arguments.value(for: argument)
             case "--grace": options.grace = try arguments.positiveInteger(for: argument)
             case "--config": options.config = try arguments.value(for: argument)
+            case "--store": options.store = try arguments.value(for: argument)
+            case "--drain-notice": options.drainNotice = try arguments.nonNegativeInteger(for: argument)
             default: throw UsageError(description: "unexpected argument '\(argument)'")
             }
         }
+        options.location = try StoreLocation(store: options.store, data: options.data)
         return options
     }
 
-    /// The API's clients: `--config`, else `<data>/clients.json`, generated on the first start.
+    /// The API's clients: `--config`, else `<data>/clients.json` (with `--store` too), generated
+    /// on the first start.
     /// A generated token is written to stderr once, here; only its SHA-256 is kept.
     static func openClients(_ options: Options) throws -> ClientRegistry {
         if let path = options.config { return try ClientRegistry.load(path: path) }
+        // With --store the data folder holds only this file, so it may not exist yet.
+        try FileManager.default.createDirectory(atPath: options.data, withIntermediateDirectories: true)
         let (registry, token) = try ClientRegistry.openLocal(folder: options.data)
         if let token {
             let file = (options.data as NSString).appendingPathComponent(ClientRegistry.localFileName)

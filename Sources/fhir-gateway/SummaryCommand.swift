@@ -6,7 +6,7 @@ import IOPDomain
 import IOPMapping
 import PCPUpdates
 
-/// `fhir-gateway summary <participant> [--data DIR] [--from DAY --to DAY] [--format text|json|xml]
+/// `fhir-gateway summary <participant> [--data DIR | --store postgres://…] [--from DAY --to DAY] [--format text|json|xml]
 /// [--every DAYS]`: shows the progress summary the participant's PCP would receive, without
 /// sending it. `<participant>` is the gateway's id or an identifier as `system|value`. The
 /// period defaults to the last whole period of the participant's schedule. `--every` sets that
@@ -14,6 +14,8 @@ import PCPUpdates
 enum SummaryCommand {
     struct Options {
         var data = "var"
+        var store: String?
+        var location = StoreLocation.sqlite(folder: "var")
         var participant = ""
         var from: Date?
         var to: Date?
@@ -24,7 +26,8 @@ enum SummaryCommand {
     static func run(_ arguments: [String]) -> Int32 {
         guard let options = CommandArguments.parse(arguments, command: "summary", parse) else { return 2 }
         do {
-            let store = try GatewayData.openStore(options.data)
+            let store = try options.location.open()
+            defer { try? store.close() }
             guard let key = try store.read({ try ParticipantLookup.key(for: options.participant, in: $0) }) else {
                 printError("fhir-gateway summary: no participant with that id or identifier")
                 return 1
@@ -51,7 +54,7 @@ enum SummaryCommand {
             if options.format != "text" { FileHandle.standardOutput.write(Data("\n".utf8)) }
             return 0
         } catch {
-            printError("fhir-gateway summary: \(error)")
+            printError("fhir-gateway summary: " + options.location.redacted("\(error)"))
             return 1
         }
     }
@@ -61,6 +64,7 @@ enum SummaryCommand {
         while let argument = arguments.next() {
             switch argument {
             case "--data": options.data = try arguments.value(for: argument)
+            case "--store": options.store = try arguments.value(for: argument)
             case "--from": options.from = try day(try arguments.value(for: argument), endOfDay: false)
             case "--to": options.to = try day(try arguments.value(for: argument), endOfDay: true)
             case "--format":
@@ -71,6 +75,7 @@ enum SummaryCommand {
             }
         }
         guard !options.participant.isEmpty else { throw UsageError(description: "name a participant (id or system|value)") }
+        options.location = try StoreLocation(store: options.store, data: options.data)
         if options.to != nil, options.from == nil { throw UsageError(description: "--to needs --from") }
         return options
     }

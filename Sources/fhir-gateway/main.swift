@@ -5,7 +5,8 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let usage = """
     usage: fhir-gateway <command> [options]
 
-    commands:
+    commands (each that opens the store takes --store postgres://user@host:port/db instead of --data,
+    for several gateway processes on one PostgreSQL database; the password is never printed):
       serve [--port 8080] [--host 127.0.0.1] [--data DIR] [--profiles DIR] [--base-url URL] [--grace SECONDS]
             [--config FILE]
           Serve the FHIR R4 REST API at /fhir on the store in --data (default ./var):
@@ -40,12 +41,12 @@ let usage = """
           until SIGTERM or Ctrl-C; --once delivers what is due now and exits. Each send is
           checked against the participant's consents first (held, or cancelled when revoked);
           scheduled progress summaries are queued as they fall due (not with --no-summaries).
-      summary <participant> [--data DIR] [--from YYYY-MM-DD [--to YYYY-MM-DD]] [--format text|json|xml]
+      summary <participant> [--data DIR | --store URL] [--from YYYY-MM-DD [--to YYYY-MM-DD]] [--format text|json|xml]
             [--every DAYS]
           Show the progress summary the participant's PCP would receive (default: the last whole
           period of the schedule), without sending it. <participant> is the gateway's id or an
           identifier as system|value. --every sets the schedule (default every 7 days).
-      disclosures <participant> [--data DIR]
+      disclosures <participant> [--data DIR | --store URL]
           The participant's accounting of disclosures: what was sent to which practice, when,
           under which consent, and what was queued but withheld, and why.
       queue status|list|show|replay|cancel [--data DIR] [--endpoint KEY]

@@ -30,6 +30,11 @@ let usage = """
           Referral transaction Bundles POSTed over loopback keep-alive connections to the gateway
           as serve runs it (durable SQLite, token, audit), with p50/p99 latency; beside it the
           bare HTTPServer with a fixed reply and the gateway on an in-memory store.
+      cluster [--postgres URL] [--requests 1500] [--concurrency 12] [--messages 6000]
+          Real fhir-gateway processes (built beside this one): ingest (the http suite's
+          transactions, bundles/s) and delivery (queued messages to a loopback receiver,
+          messages/s) with one and three processes on PostgreSQL, beside one on SQLite; each case
+          in a database of its own, made with psql (URL: --postgres or IOP_BENCH_POSTGRES_URL).
       deliver [--messages N] [--backlog N] [--participants N] [--workers N]
           Outbound delivery to a loopback receiver with durable bookkeeping (SQLite file):
           messages/s with 1 and N workers, then the time to drain a backlog (default 10,000)
@@ -53,6 +58,8 @@ case "import-child":
     ImportBenchmark.child(Array(arguments.dropFirst()))
 case "http":
     HTTPBenchmark.run(Array(arguments.dropFirst()))
+case "cluster":
+    ClusterBenchmark.run(Array(arguments.dropFirst()))
 case "json-peak":
     guard arguments.count == 2 else { print(usage); exit(2) }
     PeakMemory.measureParse(of: arguments[1])

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayTestSupport
 import GatewayStore
+import GatewayTestSupport
 import HTTPServer
 import Synchronization
 import Testing

@@ -1,12 +1,9 @@
 import Foundation
 import GatewayStore
 import GatewayTestSupport
-import IOPDomain
-import PCPUpdates
 import Synchronization
 import Testing
 @testable import Outbound
-import IOPMapping
 
 /// `fhir-gateway deliver` as a real process, killed with SIGKILL at random points and started
 /// again until the queue is drained (issue "Outbound delivery": a crash at any point loses no
@@ -18,23 +15,6 @@ struct DeliveryCrashTests {
 
     static let participants = 8
     static let perParticipant = 25
-
-    /// `deliver` asks the consent gate before each send: give each message the disclosure intent
-    /// the gateway's own updates carry, and its participant a consent that permits it.
-    static func permit(_ message: OutboundMessage, in store: SQLiteGatewayStore) throws {
-        let participant = Participant.ID(message.participantKey)
-        let consent = try DisclosureConsent(id: DisclosureConsent.ID("consent-" + message.participantKey), participantID: participant,
-                                            recipients: ["pcp"], categories: [.appointments], period: .unbounded,
-                                            signedAt: Date(timeIntervalSince1970: 0))
-        let intent = DisclosureIntent(messageID: message.id, disclosure: Disclosure(participantID: participant, recipient: "pcp", category: .appointments),
-                                      trigger: .platformOutage, resourceType: "Communication", resourceID: message.idempotencyKey, queuedAt: Date())
-        try store.write { transaction in
-            _ = try transaction.upsertDomainRow(kind: DomainRowKind.consent, key: consent.id.rawValue, participantKey: message.participantKey,
-                                                json: try DomainRowCoding.encoder().encode(consent))
-            _ = try transaction.upsertDomainRow(kind: DomainRowKind.disclosureIntent, key: message.id, participantKey: message.participantKey,
-                                                json: try DomainRowCoding.encoder().encode(intent))
-        }
-    }
 
     @Test("killed at random points and restarted, every message is filed exactly once, in order per participant",
           .enabled(if: gateway != nil, "the fhir-gateway executable was not built beside the tests: skipped"))
@@ -52,8 +32,7 @@ struct DeliveryCrashTests {
             for participant in 0..<Self.participants {
                 let key = String(format: "participant-%02d", participant)
                 let label = key + "/" + String(format: "%03d", index)
-                let message = try Fixture.enqueue(store, endpoint: "pcp", participant: key, label: label)
-                try Self.permit(message, in: store)
+                let message = try Fixture.enqueue(store, endpoint: "pcp", participant: key, label: label, consented: true)
                 expected[key, default: []].append(label)
                 identifiers.insert(message.idempotencyKey)
             }

@@ -45,15 +45,21 @@ extension SQLUnitOfWork {
         _ match: ConditionalMatch, id: String?, body: Data, index: SearchIndex
     ) throws -> ConditionalCreateOutcome {
         try perform(writing: true) {
-            // Makes the search and the insert atomic against every other conditional create, in
-            // this process or another (SQLite: the single writer already does).
-            try connection.lockConditionalCreate(keys: match.lockKeys)
+            try lockConditionalCreates([match])
             let page = try searchPage(match.query, includeTotal: true)
             switch page.total ?? 0 {
             case 0: return .created(try insertNew(type: match.type, id: id, body: body, index: index))
             case 1: return .matched(page.resources[0])
             case let count: return .multipleMatches(count: count)
             }
+        }
+    }
+
+    /// Makes searches and inserts atomic against every other conditional create, in this process
+    /// or another (SQLite: the single writer already does).
+    func lockConditionalCreates(_ matches: [ConditionalMatch]) throws {
+        try perform(writing: true) {
+            try connection.lockConditionalCreate(keys: Array(Set(matches.flatMap(\.lockKeys))).sorted())
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayStore
+import GatewayTestSupport
 import IOPDomain
 @testable import Outbound
 
@@ -41,15 +42,18 @@ enum Fixture {
     }
 
     @discardableResult
+    /// `consented`: queued as the gateway's own updates are (intent and consent, for the gate
+    /// that `fhir-gateway deliver` runs), not bare.
     static func enqueue(
         _ store: some GatewayStore, endpoint: String = "pcp-1", participant: String, label: String,
-        priority: OutboundPriority = .routine, payload: Data? = nil
+        priority: OutboundPriority = .routine, payload: Data? = nil, consented: Bool = false
     ) throws -> OutboundMessage {
         try store.write { transaction in
-            try transaction.enqueue(NewOutboundMessage(
+            let message = NewOutboundMessage(
                 id: UUID().uuidString.lowercased(), endpointKey: endpoint, participantKey: participant, priority: priority,
                 idempotencyKey: "key-" + label, payload: payload ?? communication(participant, label),
-                contentType: "application/fhir+json")).message
+                contentType: "application/fhir+json")
+            return try (consented ? ConsentedMessages.enqueue(message, in: transaction) : transaction.enqueue(message)).message
         }
     }
 
