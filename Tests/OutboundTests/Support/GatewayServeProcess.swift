@@ -44,7 +44,9 @@ final class GatewayServeProcess: Sendable {
         let exited = ExitWatch()
         process.terminationHandler = { process in exited.finish(process.terminationStatus) }
         try process.run()
-        let deadline = ContinuousClock.now + .seconds(60)
+        // Generous: in a full parallel run the two cooperative threads this loop needs can be
+        // busy with other tests for a minute and more.
+        let deadline = ContinuousClock.now + .seconds(300)
         while ContinuousClock.now < deadline, process.isRunning {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             if let range = text.range(of: #"listening on http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression),
