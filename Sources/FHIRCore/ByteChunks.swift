@@ -15,16 +15,18 @@ public enum ByteChunks {
         (word &- ones) & ~word & highBits != 0
     }
 
-    /// Whether any of the eight bytes needs the string reader's attention: `"`, `\`, a control
-    /// character (below 0x20) or a non-ASCII byte (which must be validated as UTF-8).
+    /// The high bit of each of the eight bytes (little-endian order) that needs the string
+    /// reader's attention: `"`, `\`, a control character (below 0x20) or a non-ASCII byte (which
+    /// must be validated as UTF-8); zero when none does. Bits above the lowest one may be false
+    /// alarms (a borrow runs upwards), so only `trailingZeroBitCount / 8` is meaningful: the
+    /// offset of the first such byte.
     @inlinable @inline(__always)
-    public static func needsAttentionInString(_ word: UInt64) -> Bool {
-        let quote = hasZeroByte(word ^ broadcast(UInt8(ascii: "\"")))
-        let backslash = hasZeroByte(word ^ broadcast(UInt8(ascii: "\\")))
+    public static func attentionInString(_ word: UInt64) -> UInt64 {
+        let quote = word ^ broadcast(UInt8(ascii: "\""))
+        let backslash = word ^ broadcast(UInt8(ascii: "\\"))
         // Bytes below 0x20 borrow when 0x20 is subtracted; bytes at or above 0x80 have the high bit.
-        let control = (word &- broadcast(0x20)) & ~word & highBits != 0
-        let nonASCII = word & highBits != 0
-        return quote || backslash || control || nonASCII
+        let controlOrNonASCII = (word &- broadcast(0x20)) | word
+        return ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | controlOrNonASCII) & highBits
     }
 
     /// Whether any of the eight bytes must be escaped in a JSON string: `"`, `\` or a control
