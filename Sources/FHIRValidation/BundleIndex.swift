@@ -111,17 +111,22 @@ struct BundleIndex {
     }
 
     /// Where `/_history/` is in a URL, found on its UTF-8 bytes: this runs for every reference
-    /// in a Bundle, and Foundation's `range(of:)` cost a sixth of all validation time.
+    /// in a Bundle, and Foundation's `range(of:)` cost a sixth of all validation time (and a
+    /// search through `String.UTF8View` still a fifth of the reference checks).
     static func historySegment(in url: String) -> Range<String.Index>? {
-        let needle = Array("/_history/".utf8)
-        let bytes = url.utf8
+        var contiguous = url
+        guard let offset = contiguous.withUTF8({ historyOffset(in: $0) }) else { return nil }
+        let start = url.utf8.index(url.utf8.startIndex, offsetBy: offset)
+        return start..<url.utf8.index(start, offsetBy: historyNeedle.count)
+    }
+
+    private static let historyNeedle = Array("/_history/".utf8)
+
+    private static func historyOffset(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let needle = historyNeedle
         guard bytes.count >= needle.count else { return nil }
-        var start = bytes.startIndex
-        while let slash = bytes[start...].firstIndex(of: needle[0]) {
-            if bytes[slash...].starts(with: needle) {
-                return slash..<bytes.index(slash, offsetBy: needle.count)
-            }
-            start = bytes.index(after: slash)
+        for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
+            if needle.indices.allSatisfy({ bytes[start + $0] == needle[$0] }) { return start }
         }
         return nil
     }

@@ -2,11 +2,19 @@ import FHIRCore
 import FHIRPath
 
 /// An invariant with its FHIRPath expression parsed once, shared by every validation.
-struct CompiledInvariant: Sendable {
+///
+/// A class: the walk hands one out for every invariant it checks, and a reference costs one
+/// retain where this struct of strings and an expression tree cost one for each of them.
+final class CompiledInvariant: Sendable {
     let constraint: Constraint
     /// `nil` when the expression does not parse: the invariant is then reported as not checked
     /// instead of being silently skipped.
     let expression: FHIRPathExpression?
+
+    init(constraint: Constraint, expression: FHIRPathExpression?) {
+        self.constraint = constraint
+        self.expression = expression
+    }
 
     /// Parses each distinct expression once.
     final class Cache: @unchecked Sendable {

@@ -130,7 +130,9 @@ extension ValidationRun {
         switch method {
         case "POST":
             if resource == nil { report(.error, .required, "a POST entry needs a resource", child: at) }
-            if url.contains("/") && !url.hasPrefix("$") && !url.contains("/$") {
+            // The byte test first: most POST urls are a bare type, and `contains` on strings goes
+            // through Foundation; any match of "/" or "/$" has a "/" byte.
+            if url.utf8.contains(UInt8(ascii: "/")) && url.contains("/") && !url.hasPrefix("$") && !url.contains("/$") {
                 report(.error, .value, "a POST entry's request.url is the resource type, not an id", child: at + ".url")
             }
         case "PUT":

@@ -3,8 +3,8 @@ import FHIRCore
 extension ValidationRun {
     /// The readers check formats as they read; trees built in code (typed models, the mapper)
     /// have not been read, so the validator checks again.
-    mutating func checkPrimitive(_ node: FHIRElement, kind: PrimitiveKind, isNarrative: Bool) {
-        guard var value = node.value else { return }
+    mutating func checkPrimitive(_ value: String, kind: PrimitiveKind, isNarrative: Bool) {
+        var value = value
         if isNarrative {
             if let problem = NarrativeCheck.problem(in: value) {
                 report(.error, problem.code, problem.message)
