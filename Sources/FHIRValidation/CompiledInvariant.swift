@@ -11,9 +11,54 @@ final class CompiledInvariant: Sendable {
     /// instead of being silently skipped.
     let expression: FHIRPathExpression?
 
+    /// A way to know, from the focus alone, that the expression holds (`nil`: evaluate it).
+    let shortcut: Shortcut?
+
     init(constraint: Constraint, expression: FHIRPathExpression?) {
         self.constraint = constraint
         self.expression = expression
+        self.shortcut = Self.shortcuts[constraint.expression]
+    }
+
+    /// Exact readings of a few expressions that the walk evaluates thousands of times per
+    /// Bundle and that hold trivially in the common case; anything else is evaluated in full.
+    /// Keyed by the expression's text, so a shortcut only ever stands for that very expression.
+    enum Shortcut: Sendable {
+        /// True when the focus has no child of this name: each part of the expression is
+        /// `name.….empty()`, and an empty path is empty.
+        case trueWithoutChild(String)
+        /// ref-1: true when `reference` is one value that does not start with `#` (its left
+        /// operand `reference.startsWith('#').not()` is then true, and so is the `or`).
+        case trueUnlessLocalReference
+    }
+
+    static let shortcuts: [String: Shortcut] = [
+        "reference.startsWith('#').not() or (reference.substring(1).trace('url') in %rootResource.contained.id.trace('ids'))":
+            .trueUnlessLocalReference,
+        "contained.contained.empty()": .trueWithoutChild("contained"),
+        "contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()": .trueWithoutChild("contained"),
+        "contained.meta.security.empty()": .trueWithoutChild("contained"),
+    ]
+
+    /// Whether the shortcut shows that the expression holds on `element`.
+    func holdsTrivially(on element: FHIRElement) -> Bool {
+        switch shortcut {
+        case nil:
+            return false
+        case .trueWithoutChild(let name):
+            return !element.children.contains { $0.name == name }
+        case .trueUnlessLocalReference:
+            let children = element.children
+            var value: String?
+            var count = 0
+            for index in children.indices where children[index].name == "reference" {
+                count += 1
+                value = children[index].value
+            }
+            // A first byte other than `#` cannot start a string that starts with `#`.
+            guard count == 1, let value, let first = value.utf8.first else { return false }
+            return first != UInt8(ascii: "#")
+        }
     }
 
     /// Parses each distinct expression once.
