@@ -62,6 +62,13 @@ extension FHIRElement {
         children.first { $0.name == name }
     }
 
+    /// The value of the first child with this name: `child(name)?.value` without copying the
+    /// child (its strings and children), for the walks that read one value per element.
+    public func childValue(_ name: String) -> String? {
+        for index in children.indices where children[index].name == name { return children[index].value }
+        return nil
+    }
+
     /// All children with this name, in order.
     public func children(_ name: String) -> [FHIRElement] {
         children.filter { $0.name == name }

@@ -6,7 +6,9 @@ struct BundleIndex {
     /// `transaction`, `batch`, `document`, ...
     let type: String?
 
-    struct Entry {
+    /// A class: every reference resolved in the Bundle hands one out, and a reference costs one
+    /// retain where this struct of strings cost one for each of them.
+    final class Entry {
         /// The position of the entry in `Bundle.entry`.
         let position: Int
         let fullUrl: String?
@@ -17,6 +19,19 @@ struct BundleIndex {
         let method: String?
         /// `[base]` when the fullUrl is RESTful (`[base]/[type]/[id]`), else `nil`.
         let restBase: Substring?
+
+        init(
+            position: Int, fullUrl: String?, resourceType: String?, id: String?, versionId: String?, method: String?,
+            restBase: Substring?
+        ) {
+            self.position = position
+            self.fullUrl = fullUrl
+            self.resourceType = resourceType
+            self.id = id
+            self.versionId = versionId
+            self.method = method
+            self.restBase = restBase
+        }
     }
 
     /// One per entry that holds a resource, in document order: the walk enters them in this order.
@@ -30,13 +45,13 @@ struct BundleIndex {
     init(_ bundle: FHIRElement, catalogue: TypeCatalogue) {
         type = bundle.child("type")?.value
         for (position, entry) in bundle.children("entry").enumerated() {
-            let fullUrl = entry.child("fullUrl")?.value
+            let fullUrl = entry.childValue("fullUrl")
             for resource in entry.children("resource") {
                 let meta = resource.child("meta")
                 let item = Entry(
                     position: position, fullUrl: fullUrl, resourceType: resource.resourceType,
-                    id: resource.child("id")?.value, versionId: meta?.child("versionId")?.value,
-                    method: entry.child("request")?.child("method")?.value,
+                    id: resource.childValue("id"), versionId: meta?.childValue("versionId"),
+                    method: entry.child("request")?.childValue("method"),
                     restBase: fullUrl.flatMap { Self.restfulParts($0, catalogue: catalogue)?.base })
                 if let fullUrl { byFullUrl[fullUrl, default: []].append(entries.count) }
                 entries.append(item)

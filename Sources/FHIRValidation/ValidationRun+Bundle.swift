@@ -12,8 +12,8 @@ extension ValidationRun {
 
         var seen: Set<String> = []
         for (position, entry) in bundle.children("entry").enumerated() {
-            if let fullUrl = entry.child("fullUrl")?.value, index.type != "history" {
-                let versioned = fullUrl + "|" + (entry.child("resource")?.child("meta")?.child("versionId")?.value ?? "")
+            if let fullUrl = entry.childValue("fullUrl"), index.type != "history" {
+                let versioned = fullUrl + "|" + (entry.child("resource")?.child("meta")?.childValue("versionId") ?? "")
                 if !seen.insert(versioned).inserted {
                     report(.error, .duplicate, "another entry has the same fullUrl",
                            child: "entry[\(position)].fullUrl")
@@ -124,7 +124,7 @@ extension ValidationRun {
     }
 
     private mutating func checkRequest(_ request: FHIRElement, entry: FHIRElement, position: Int) {
-        guard let method = request.child("method")?.value, let url = request.child("url")?.value else { return }
+        guard let method = request.childValue("method"), let url = request.childValue("url") else { return }
         let resource = entry.child("resource")
         let at = "entry[\(position)].request"
         switch method {

@@ -184,7 +184,7 @@ struct ValidationRun {
         checkElementHasContent(element)
         if let binding = rule.binding { checkBinding(element.pointee, rule: binding) }
         if rule.isReference {
-            if let reference = element.pointee.child("reference")?.value { noteLocalReference(reference) }
+            if let reference = element.pointee.childValue("reference") { noteLocalReference(reference) }
             checkReference(element.pointee, definition: rule.definition)
         }
         if rule.mayReferToContained, let value = element.pointee.value { noteLocalReference(value) }
