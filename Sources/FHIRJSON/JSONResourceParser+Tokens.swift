@@ -26,9 +26,9 @@ extension JSONResourceParser {
         while position < input.count {
             // Plain text: step over eight bytes at a time, then straight to the byte that stopped it.
             while position + 8 <= input.count {
-                let attention = ByteChunks.attentionInString(input.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+                let attention = ByteChunks.attentionInString(ByteChunks.load(input, at: position))
                 if attention != 0 {
-                    position += attention.trailingZeroBitCount >> 3
+                    position += ByteChunks.firstFlaggedByte(attention)
                     break
                 }
                 position += 8
