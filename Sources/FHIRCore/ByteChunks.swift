@@ -15,16 +15,18 @@ public enum ByteChunks {
         (word &- ones) & ~word & highBits != 0
     }
 
-    /// Whether any of the eight bytes needs the string reader's attention: `"`, `\`, a control
-    /// character (below 0x20) or a non-ASCII byte (which must be validated as UTF-8).
+    /// The high bit of each of the eight bytes (a word from `load`) that needs the string
+    /// reader's attention: `"`, `\`, a control character (below 0x20) or a non-ASCII byte (which
+    /// must be validated as UTF-8); zero when none does. Bits above the lowest one may be false
+    /// alarms (a borrow runs upwards), so only `firstFlaggedByte` is meaningful: the offset of
+    /// the first such byte.
     @inlinable @inline(__always)
-    public static func needsAttentionInString(_ word: UInt64) -> Bool {
-        let quote = hasZeroByte(word ^ broadcast(UInt8(ascii: "\"")))
-        let backslash = hasZeroByte(word ^ broadcast(UInt8(ascii: "\\")))
+    public static func attentionInString(_ word: UInt64) -> UInt64 {
+        let quote = word ^ broadcast(UInt8(ascii: "\""))
+        let backslash = word ^ broadcast(UInt8(ascii: "\\"))
         // Bytes below 0x20 borrow when 0x20 is subtracted; bytes at or above 0x80 have the high bit.
-        let control = (word &- broadcast(0x20)) & ~word & highBits != 0
-        let nonASCII = word & highBits != 0
-        return quote || backslash || control || nonASCII
+        let controlOrNonASCII = (word &- broadcast(0x20)) | word
+        return ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | controlOrNonASCII) & highBits
     }
 
     /// Whether any of the eight bytes must be escaped in a JSON string: `"`, `\` or a control
@@ -54,5 +56,25 @@ public enum ByteChunks {
     @inlinable @inline(__always)
     public static func isAllSpaces(_ word: UInt64) -> Bool {
         word == broadcast(0x20)
+    }
+
+    /// Non-zero exactly in the bytes that are not spaces (zero when all eight are).
+    @inlinable @inline(__always)
+    public static func bytesOtherThanSpace(_ word: UInt64) -> UInt64 {
+        word ^ broadcast(0x20)
+    }
+
+    /// Eight bytes from `offset`, the first in the lowest bits whatever the machine's byte
+    /// order, so that `firstFlaggedByte` finds the first in memory (and borrows in the masks
+    /// above run from earlier bytes to later ones, never the other way).
+    @inlinable @inline(__always)
+    public static func load(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> UInt64 {
+        UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    /// The offset of the first byte with a bit set in `flags` (non-zero), for a word from `load`.
+    @inlinable @inline(__always)
+    public static func firstFlaggedByte(_ flags: UInt64) -> Int {
+        flags.trailingZeroBitCount >> 3
     }
 }

@@ -69,6 +69,11 @@ public struct NameTable: Sendable {
     }
 
     public func value(for key: String) -> Int32? {
+        // The UTF-8 view's own storage, where there is one (native and small strings): no copy
+        // of the string, which `withUTF8` needs, and no retain and release of it per lookup.
+        if let found = key.utf8.withContiguousStorageIfAvailable({ value(for: UnsafeRawBufferPointer($0)) }) {
+            return found
+        }
         var key = key
         return key.withUTF8 { value(for: UnsafeRawBufferPointer($0)) }
     }

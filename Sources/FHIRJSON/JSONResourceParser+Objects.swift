@@ -47,7 +47,7 @@ extension JSONResourceParser {
             skipWhitespace()
             if current == UInt8(ascii: "}") || position >= input.count { break }
             let key = try readKey()
-            let isTypeKey = !key.escaped
+            let isTypeKey = !key.escaped && key.end - key.start == 12
                 && UnsafeRawBufferPointer(rebasing: input[key.start..<key.end]).elementsEqual("resourceType".utf8)
             try expect(UInt8(ascii: ":"), "':' after a property name")
             skipWhitespace()
@@ -147,7 +147,7 @@ extension JSONResourceParser {
             hash: hash, start: rawKey.escaped ? -1 : rawKey.start, count: key.count,
             member: memberIndex ?? -1, isExtensionKey: isExtensionKey))
 
-        if isResource && !isExtensionKey && name.elementsEqual("resourceType".utf8) {
+        if isResource && !isExtensionKey && name.count == 12 && name.elementsEqual("resourceType".utf8) {
             try skipValue()  // read and checked by `resolveResourceType`
             return
         }

@@ -24,10 +24,13 @@ extension JSONResourceParser {
         position += 1
         let start = position
         while position < input.count {
-            // Plain text: step over eight bytes at a time.
-            while position + 8 <= input.count
-                && !ByteChunks.needsAttentionInString(input.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-            {
+            // Plain text: step over eight bytes at a time, then straight to the byte that stopped it.
+            while position + 8 <= input.count {
+                let attention = ByteChunks.attentionInString(ByteChunks.load(input, at: position))
+                if attention != 0 {
+                    position += ByteChunks.firstFlaggedByte(attention)
+                    break
+                }
                 position += 8
             }
             guard position < input.count else { break }

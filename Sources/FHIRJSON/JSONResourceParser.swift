@@ -116,9 +116,14 @@ struct JSONResourceParser: ~Copyable {
             let byte = input[position]
             if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
                 position += 1
-                while position + 8 <= input.count
-                    && ByteChunks.isAllSpaces(input.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-                {
+                // Indentation: eight spaces at a time, then straight to the first other byte
+                // (where the byte loop goes on), instead of one space at a time.
+                while position + 8 <= input.count {
+                    let others = ByteChunks.bytesOtherThanSpace(ByteChunks.load(input, at: position))
+                    if others != 0 {
+                        position += ByteChunks.firstFlaggedByte(others)
+                        break
+                    }
                     position += 8
                 }
             } else if byte == UInt8(ascii: "/") && skipComment() {

@@ -39,8 +39,8 @@ extension ValidationRun {
     /// Whether a Coding's system and code are in the ValueSet; `nil` when it cannot be told
     /// (no code, or no system to say which code system the code is from).
     private func codingVerdict(_ coding: FHIRElement, valueSet: ValueSetExpansion) -> Bool? {
-        guard let code = coding.child("code")?.value else { return nil }
-        guard let system = coding.child("system")?.value else { return valueSet.contains(code: code) }
+        guard let code = coding.childValue("code") else { return nil }
+        guard let system = coding.childValue("system") else { return valueSet.contains(code: code) }
         return valueSet.contains(system: system, code: code)
     }
 }

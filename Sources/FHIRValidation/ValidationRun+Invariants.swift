@@ -10,7 +10,7 @@ extension ValidationRun {
     /// that resource (`%resource`, `%rootResource`, `resolve()`).
     mutating func checkInvariants(_ invariants: [CompiledInvariant], on focus: FHIRPathNode) {
         guard let shared = evaluationContexts.last else { return }
-        for invariant in invariants {
+        for invariant in invariants where !invariant.holdsTrivially(on: focus.element) {
             evaluate(invariant, focus: focus, in: shared, at: nil)
         }
     }

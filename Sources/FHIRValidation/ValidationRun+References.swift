@@ -5,8 +5,8 @@ import FHIRCore
 /// entries) must do so.
 extension ValidationRun {
     mutating func checkReference(_ node: FHIRElement, definition: ElementDefinition) {
-        let declaredType = node.child("type")?.value
-        guard let reference = node.child("reference")?.value else {
+        let declaredType = node.childValue("type")
+        guard let reference = node.childValue("reference") else {
             if let declaredType { checkTarget(declaredType, allowed: definition.referenceTargets) }
             return
         }

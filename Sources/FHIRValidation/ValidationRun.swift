@@ -100,6 +100,13 @@ struct ValidationRun {
     /// Checks the children of a node against its context: each is a known member, occurs no
     /// more than allowed, one name per choice; then every required member is present.
     mutating func visitChildren(of node: FHIRElement, contextID: Int) {
+        node.children.withUnsafeBufferPointer { visitChildren($0, contextID: contextID) }
+    }
+
+    // The walk below passes elements by pointer into their parent's `children`, which the
+    // caller holds unchanged: passed as values, every element was copied (a retain and a
+    // release of each of its strings and of its children) at each call, the walk's largest cost.
+    private mutating func visitChildren(_ children: UnsafeBufferPointer<FHIRElement>, contextID: Int) {
         let context = catalogue.contexts[contextID]
         let rules = plan.rules[contextID]
         let positions = plan.positionCounts[contextID]
@@ -114,31 +121,8 @@ struct ValidationRun {
             chosen[slot] = -1
         }
 
-        for child in node.children {
-            guard !child.form.contains(.unknown), let memberIndex = context.memberIndex(named: child.name) else {
-                report(.error, .structure, "an element that R4 does not define here", child: displayable(child.name))
-                continue
-            }
-            let member = context.members[memberIndex]
-            let slot = base + Int(member.position)
-            counts[slot] += 1
-            let occurrence = Int(counts[slot])
-            if member.isChoice {
-                if chosen[slot] < 0 {
-                    chosen[slot] = Int32(memberIndex)
-                } else if chosen[slot] != Int32(memberIndex) {
-                    report(.error, .structure, "only one type of \(member.pathName)[x] may be present",
-                           child: member.name)
-                }
-            }
-            path.push(contextID: contextID, memberIndex: memberIndex, index: member.isList ? occurrence - 1 : -1)
-            if occurrence - 1 == member.max {  // reported once, at the first one too many
-                report(.error, .structure, member.max == 1
-                    ? "\(member.pathName) may occur at most once"
-                    : "\(member.pathName) may occur at most \(member.max) times")
-            }
-            visitMember(child, member: member, rule: rules[memberIndex], occurrence: occurrence - 1)
-            path.pop()
+        for index in children.indices {
+            visitChild(children.baseAddress! + index, context: context, rules: rules, base: base)
         }
 
         for required in context.required where counts[base + Int(required.position)] == 0 {
@@ -148,11 +132,43 @@ struct ValidationRun {
         top = base
     }
 
+    /// One child of `visitChildren`: counted in its context's slots from `base`, then visited.
+    private mutating func visitChild(
+        _ child: UnsafePointer<FHIRElement>, context: ElementContext, rules: [ValidationPlan.MemberRule], base: Int
+    ) {
+        let contextID = context.id
+        guard !child.pointee.form.contains(.unknown), let memberIndex = context.memberIndex(named: child.pointee.name) else {
+            report(.error, .structure, "an element that R4 does not define here", child: displayable(child.pointee.name))
+            return
+        }
+        let member = context.members[memberIndex]
+        let slot = base + Int(member.position)
+        counts[slot] += 1
+        let occurrence = Int(counts[slot])
+        if member.isChoice {
+            if chosen[slot] < 0 {
+                chosen[slot] = Int32(memberIndex)
+            } else if chosen[slot] != Int32(memberIndex) {
+                report(.error, .structure, "only one type of \(member.pathName)[x] may be present",
+                       child: member.name)
+            }
+        }
+        path.push(contextID: contextID, memberIndex: memberIndex, index: member.isList ? occurrence - 1 : -1)
+        if occurrence - 1 == member.max {  // reported once, at the first one too many
+            report(.error, .structure, member.max == 1
+                ? "\(member.pathName) may occur at most once"
+                : "\(member.pathName) may occur at most \(member.max) times")
+        }
+        visitMember(child, member: member, rule: rules[memberIndex], occurrence: occurrence - 1)
+        path.pop()
+    }
+
     private mutating func visitMember(
-        _ node: FHIRElement, member: ElementContext.Member, rule: ValidationPlan.MemberRule, occurrence: Int
+        _ element: UnsafePointer<FHIRElement>, member: ElementContext.Member, rule: ValidationPlan.MemberRule, occurrence: Int
     ) {
         switch member.valueType {
         case .resource:
+            let node = element.pointee
             guard let type = node.resourceType, let contextID = catalogue.resourceContextID(forName: type) else {
                 report(.error, .structure, "not a resource of a known R4 type")
                 return
@@ -161,34 +177,36 @@ struct ValidationRun {
                           isBundleEntry: member.name == "resource" && resources.last?.resourceType == "Bundle")
             return
         case .primitive(let kind):
-            checkPrimitive(node, kind: kind, isNarrative: rule.isNarrative)
+            if let value = element.pointee.value { checkPrimitive(value, kind: kind, isNarrative: rule.isNarrative) }
         case .complex:
             break
         }
-        checkElementHasContent(node)
-        if let binding = rule.binding { checkBinding(node, rule: binding) }
+        checkElementHasContent(element)
+        if let binding = rule.binding { checkBinding(element.pointee, rule: binding) }
         if rule.isReference {
-            if let reference = node.child("reference")?.value { noteLocalReference(reference) }
-            checkReference(node, definition: rule.definition)
+            if let reference = element.pointee.childValue("reference") { noteLocalReference(reference) }
+            checkReference(element.pointee, definition: rule.definition)
         }
-        if rule.mayReferToContained, let value = node.value { noteLocalReference(value) }
-        if rule.isAttachment { checkAttachmentSize(node) }
+        if rule.mayReferToContained, let value = element.pointee.value { noteLocalReference(value) }
+        if rule.isAttachment { checkAttachmentSize(element.pointee) }
         if rule.isExtension {
-            checkExtension(node, isSubExtension: rule.isSubExtension, isModifier: member.name == "modifierExtension")
+            checkExtension(element.pointee, isSubExtension: rule.isSubExtension, isModifier: member.name == "modifierExtension")
         }
-        if member.valueContextID >= 0 { visitChildren(of: node, contextID: member.valueContextID) }
+        if member.valueContextID >= 0 {
+            element.pointee.children.withUnsafeBufferPointer { visitChildren($0, contextID: member.valueContextID) }
+        }
         if !rule.invariants.isEmpty {
             checkInvariants(rule.invariants, on: FHIRPathNode(
-                element: node, typeName: member.typeName, contextID: member.valueContextID,
+                element: element.pointee, typeName: member.typeName, contextID: member.valueContextID,
                 primitiveKind: rule.primitiveKind))
         }
     }
 
     /// `ele-1`: "All FHIR elements must have a @value or children", checked natively because it
     /// applies to every element and is the hottest invariant there is.
-    private mutating func checkElementHasContent(_ node: FHIRElement) {
-        if node.value != nil { return }
-        if node.children.contains(where: { $0.name != "id" }) { return }
+    private mutating func checkElementHasContent(_ node: UnsafePointer<FHIRElement>) {
+        if node.pointee.value != nil { return }
+        if node.pointee.children.contains(where: { $0.name != "id" }) { return }
         report(.error, .invariant, "ele-1: all FHIR elements must have a @value or children")
     }
 

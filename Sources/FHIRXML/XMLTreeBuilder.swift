@@ -202,9 +202,27 @@ struct XMLTreeBuilder: ~Copyable {
         finishFrame(frame)
     }
 
+    /// The offset of the first byte that is not XML whitespace. Pretty-printed FHIR XML sends
+    /// every indentation here, so runs of spaces are stepped over eight bytes at a time.
+    static func firstVisibleByte(in text: UnsafeRawBufferPointer) -> Int? {
+        var index = 0
+        while index < text.count {
+            if index + 8 <= text.count
+                && ByteChunks.isAllSpaces(text.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            {
+                index += 8
+                continue
+            }
+            let byte = text[index]
+            if !(byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09) { return index }
+            index += 1
+        }
+        return nil
+    }
+
     mutating func characters(_ text: UnsafeRawBufferPointer) {
         guard !stopped, xhtml == nil, !inReportedText, let top = frames.indices.last else { return }
-        guard let firstText = text.firstIndex(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else { return }
+        guard let firstText = Self.firstVisibleByte(in: text) else { return }
         if case .skip = frames[top].kind { return }
         inReportedText = true
         // The parser stands just past this piece of text; locate its first visible character.

@@ -29,6 +29,24 @@ struct BaseRuleTests {
         #expect(try errors(back).isEmpty)
     }
 
+    @Test("ref-1, dom-2, dom-4, dom-5, dom-6, bdl-5, bdl-8 still fail where they should (the walk skips them only where they hold)")
+    func shortcutInvariants() throws {
+        let local = ##"{"resourceType":"Patient","managingOrganization":{"reference":"#missing"}}"##
+        #expect(try errors(local).contains { $0.message.hasPrefix("ref-1") && $0.expression == "Patient.managingOrganization" })
+        let remote = #"{"resourceType":"Patient","managingOrganization":{"reference":"Organization/1"}}"#
+        #expect(try !errors(remote).contains { $0.message.hasPrefix("ref-1") })
+        let nested = ##"{"resourceType":"Patient","contained":[{"resourceType":"Organization","id":"o1","name":"x","contained":[{"resourceType":"Organization","id":"o2","name":"y"}]}],"managingOrganization":{"reference":"#o1"}}"##
+        #expect(try errors(nested).contains { $0.message.hasPrefix("dom-2") })
+        let versioned = ##"{"resourceType":"Patient","contained":[{"resourceType":"Organization","id":"o1","name":"x","meta":{"versionId":"1","security":[{"code":"R"}]}}],"managingOrganization":{"reference":"#o1"}}"##
+        let found = try errors(versioned).map(\.message)
+        #expect(found.contains { $0.hasPrefix("dom-4") } && found.contains { $0.hasPrefix("dom-5") })
+        #expect(try errors(#"{"resourceType":"Patient","active":true}"#).isEmpty)
+        #expect(try findings(#"{"resourceType":"Patient","active":true}"#).contains { $0.message.hasPrefix("dom-6") })
+        let entries = #"{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"http://x.org/fhir/Patient/1/_history/2","resource":{"resourceType":"Patient","id":"1"}},{"fullUrl":"urn:uuid:0e1a6b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b"}]}"#
+        let messages = try errors(entries).map(\.message)
+        #expect(messages.contains { $0.hasPrefix("bdl-8") } && messages.contains { $0.hasPrefix("bdl-5") })
+    }
+
     @Test("a required binding: a gender that is not an administrative-gender code")
     func requiredBinding() throws {
         let found = try errors(#"{"resourceType":"Patient","gender":"woman"}"#)
