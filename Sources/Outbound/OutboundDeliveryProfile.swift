@@ -24,6 +24,16 @@ public enum OutboundDeliveryProfile: String, Hashable, Sendable, Codable, CaseIt
         }
     }
 
+    /// The domain's closest configuration value (a practice record's), which the URL checks of
+    /// `EndpointTarget` go by.
+    public var domainProfile: DeliveryProfile {
+        switch self {
+        case .transaction: .transactionBundle
+        case .note: .documentReferenceOnly
+        case .rest, .communication: .conditionalCreate
+        }
+    }
+
     /// Whether a resend is safe as it is: the receiver matches the stable identifier itself
     /// (FHIR R4 http.html §3.1.0.8.1, conditional create). Otherwise an attempt whose outcome is
     /// unknown is followed by a search for the identifier before anything is sent again.

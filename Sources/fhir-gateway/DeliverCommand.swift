@@ -5,7 +5,7 @@ import Outbound
 import PCPUpdates
 
 /// `fhir-gateway deliver [--data DIR | --store postgres://…] [--endpoint KEY=URL[,profile=rest|transaction|note|communication]]…
-/// [--practices] [--no-summaries] [--once] [--lease SECONDS]`: drains the outbox to PCP endpoints,
+/// [--receivers FILE] [--practices] [--no-summaries] [--once] [--lease SECONDS]`: drains the outbox to PCP endpoints,
 /// one `EndpointWorker` per endpoint named (and, with `--practices`, per practice on record, keyed
 /// by the practice's id as the updates are queued, looked for again as practices are added), each
 /// send checked by the consent gate; and queues the scheduled progress summaries as they fall due.
@@ -20,6 +20,8 @@ enum DeliverCommand {
     struct Options {
         var data = "var"
         var endpoints: [OutboundEndpoint] = []
+        /// `--receivers FILE`: endpoints with their credentials (`ReceiverConfiguration`).
+        var receivers: String?
         var practices = false
         var summaries = true
         var once = false
@@ -33,8 +35,8 @@ enum DeliverCommand {
 
     static func run(_ arguments: [String]) async -> Int32 {
         guard let options = CommandArguments.parse(arguments, command: "deliver", parse) else { return 2 }
-        guard !options.endpoints.isEmpty || options.practices else {
-            printError("fhir-gateway deliver: name at least one --endpoint KEY=URL, or --practices")
+        guard !options.endpoints.isEmpty || options.practices || options.receivers != nil else {
+            printError("fhir-gateway deliver: name at least one --endpoint KEY=URL, --receivers FILE or --practices")
             return 2
         }
         do {
@@ -50,6 +52,14 @@ enum DeliverCommand {
                 return worker
             }
             var endpoints = options.endpoints
+            if let file = options.receivers {
+                for endpoint in try ReceiverConfiguration.load(URL(fileURLWithPath: file)) {
+                    guard !endpoints.contains(where: { $0.key == endpoint.key }) else {
+                        throw UsageError(description: "endpoint '\(endpoint.key)' is named twice")
+                    }
+                    endpoints.append(endpoint)
+                }
+            }
             if options.practices { endpoints += try Self.practiceEndpoints(in: store, besides: Set(endpoints.map(\.key))) }
             let workers = endpoints.map(worker(for:))
             if options.once {
@@ -133,6 +143,7 @@ enum DeliverCommand {
                     throw UsageError(description: "endpoint '\(endpoint.key)' is named twice")
                 }
                 options.endpoints.append(endpoint)
+            case "--receivers": options.receivers = try arguments.value(for: argument)
             case "--practices": options.practices = true
             case "--no-summaries": options.summaries = false
             case "--once": options.once = true
@@ -162,14 +173,8 @@ enum DeliverCommand {
             urlText = String(urlText[..<range.lowerBound])
         }
         guard let url = URL(string: urlText), !urlText.isEmpty else { throw UsageError(description: usage) }
-        let domainProfile: DeliveryProfile =
-            switch profile {
-            case .transaction: .transactionBundle
-            case .note: .documentReferenceOnly
-            case .rest, .communication: .conditionalCreate
-            }
         do {
-            let target = try EndpointTarget(baseURL: url, deliveryProfile: domainProfile)
+            let target = try EndpointTarget(baseURL: url, deliveryProfile: profile.domainProfile)
             return OutboundEndpoint(key: key, primary: EndpointRoute(target: target, profile: profile))
         } catch {
             throw UsageError(description: "endpoint '\(key)': \(error)")

@@ -34,10 +34,13 @@ let usage = """
           content) is skipped; a run stopped at any point resumes. --report writes every
           refusal's OperationOutcome as JSON; --quarantine copies refused files there beside
           their .outcome.json. Exit 0 when nothing was refused, 1 otherwise.
-      deliver [--endpoint KEY=URL[,profile=rest|transaction|note|communication]]… [--practices] [--data DIR]
-            [--no-summaries] [--once] [--lease SECONDS]
+      deliver [--endpoint KEY=URL[,profile=rest|transaction|note|communication]]… [--receivers FILE]
+            [--practices] [--data DIR] [--no-summaries] [--once] [--lease SECONDS]
           Deliver the outbox in --data to the endpoints named (one worker each; KEY is a
-          practice's id) and, with --practices, to every practice on record at its own endpoint,
+          practice's id), those of --receivers (a JSON file: each receiver's URL, profile,
+          fallback and credentials, bearer, OAuth client credentials or SMART Backend Services,
+          the secrets named by environment variable or file) and, with --practices, to every
+          practice on record at its own endpoint,
           until SIGTERM or Ctrl-C; --once delivers what is due now and exits. Each send is
           checked against the participant's consents first (held, or cancelled when revoked);
           scheduled progress summaries are queued as they fall due (not with --no-summaries).
