@@ -1,14 +1,14 @@
 import Foundation
+import GatewayTestSupport
 import HTTPServer
 import Synchronization
 
 /// A FHIR receiver on loopback that files nothing and answers every create 201 with a Location
 /// and ETag at once (a search: an empty searchset), so a delivery benchmark measures the sender.
 final class BenchReceiver: Sendable {
-    let port: Int
-    private let server: HTTPServer
-    private let running: Task<Void, any Error>
+    private let loopback: LoopbackServer
     private let creates: Counter
+    var port: Int { loopback.port }
 
     final class Counter: Sendable {
         private let value = Atomic<Int>(0)
@@ -16,10 +16,8 @@ final class BenchReceiver: Sendable {
         var current: Int { value.load(ordering: .relaxed) }
     }
 
-    private init(port: Int, server: HTTPServer, running: Task<Void, any Error>, creates: Counter) {
-        self.port = port
-        self.server = server
-        self.running = running
+    private init(loopback: LoopbackServer, creates: Counter) {
+        self.loopback = loopback
         self.creates = creates
     }
 
@@ -39,23 +37,8 @@ final class BenchReceiver: Sendable {
                 "Location": "http://127.0.0.1/fhir/DocumentReference/\(number)/_history/1", "ETag": "W/\"1\"",
             ])
         }
-        let (addresses, continuation) = AsyncStream<HTTPServerAddress>.makeStream()
-        let running = Task {
-            try await server.run { address in
-                continuation.yield(address)
-                continuation.finish()
-            }
-        }
-        var iterator = addresses.makeAsyncIterator()
-        guard let address = await iterator.next() else {
-            try await running.value
-            throw CancellationError()
-        }
-        return BenchReceiver(port: address.port, server: server, running: running, creates: creates)
+        return BenchReceiver(loopback: try await LoopbackServer.start(server), creates: creates)
     }
 
-    func stop() async {
-        await server.shutdown(gracePeriod: .milliseconds(200))
-        _ = try? await running.value
-    }
+    func stop() async { await loopback.stop() }
 }

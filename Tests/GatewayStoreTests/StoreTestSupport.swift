@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import GatewayTestSupport
 import Testing
 @testable import GatewayStore
 
@@ -163,16 +164,8 @@ func identifierIndex(system: String = "urn:oid:2.16.840.1.113883.4.1", value: St
 
 /// Runs a command and returns its standard output, or nil when it could not run.
 func runProcess(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let outcome = try ExternalProgram(path: executable).runToEnd(arguments)
+    return (outcome.status, outcome.output)
 }
 
 /// The sqlite3 command-line shell, when installed.

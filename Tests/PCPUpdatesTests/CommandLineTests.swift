@@ -8,16 +8,8 @@ struct CommandLineTests {
     static let executable = BuiltExecutable.url(named: "fhir-gateway")
 
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let outcome = try ExternalProgram(path: executable!.path).runToEnd(arguments)
+        return (outcome.status, outcome.output)
     }
 
     @Test("preview a summary by identifier, set the schedule, and list disclosures", .enabled(if: executable != nil, "the fhir-gateway executable was not built beside the tests: skipped"))

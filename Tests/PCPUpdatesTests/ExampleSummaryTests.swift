@@ -20,16 +20,7 @@ struct ExampleSummaryTests {
     @Test("each sample participant's summary matches the committed example")
     func examplesAreCurrent() throws {
         let store = try SQLiteGatewayStore.inMemory()
-        let registry = try ProfileRegistry(folder: SharedData.repositoryRoot.appendingPathComponent("Profiles"))
-        let intake = Intake(validator: DocumentValidator(validator: FHIRValidator(registry: registry)), mapper: FHIRInboundMapper(),
-                            context: MappingContext.store(store))
-        let referrals = try FileManager.default.contentsOfDirectory(
-            at: SharedData.repositoryRoot.appendingPathComponent("SampleBundles/referrals"), includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
-        for file in referrals {
-            let prepared = try intake.prepare(try SharedData.bytes(of: file), idSeed: file.lastPathComponent).get()
-            _ = try store.write { try Intake.commit(prepared, in: $0) }
-        }
+        try SampleReferrals.importAll(into: store)
 
         let participants = try store.read { try $0.domainRows(kind: DomainRowKind.participant, afterKey: nil, limit: 1000) }
         #expect(participants.count == 17)

@@ -87,6 +87,11 @@ struct OutboundContentTests {
         #expect(status == 0, "\(output.prefix(3000))")
     }
 
+    static func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
+        let outcome = try ExternalProgram(path: executable).runToEnd(arguments)
+        return (outcome.status, outcome.output)
+    }
+
     /// Every profile's scenario written out in one format.
     static func written(_ write: (FHIRElement) -> [UInt8]) throws -> (url: URL, files: [String]) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pcp-out-\(UUID().uuidString)")
@@ -103,16 +108,4 @@ struct OutboundContentTests {
         return (folder, files)
     }
 
-    static func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
-    }
 }

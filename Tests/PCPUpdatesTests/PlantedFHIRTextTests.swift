@@ -20,20 +20,8 @@ struct PlantedFHIRTextTests {
     @Test("text planted in the sample referrals appears in no queued message and no summary")
     func plantedFHIRTextNeverLeaves() throws {
         let store = try SQLiteGatewayStore.inMemory()
-        let registry = try ProfileRegistry(folder: SharedData.repositoryRoot.appendingPathComponent("Profiles"))
-        let intake = Intake(validator: DocumentValidator(validator: FHIRValidator(registry: registry)), mapper: FHIRInboundMapper(),
-                            context: MappingContext.store(store))
-        let referrals = try FileManager.default.contentsOfDirectory(
-            at: SharedData.repositoryRoot.appendingPathComponent("SampleBundles/referrals"), includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
         var planted = 0
-        for file in referrals {
-            var bundle = try #require(try JSONSerialization.jsonObject(with: Data(SharedData.bytes(of: file))) as? [String: Any])
-            planted += Self.plant(in: &bundle)
-            let bytes = [UInt8](try JSONSerialization.data(withJSONObject: bundle))
-            let prepared = try intake.prepare(bytes, idSeed: file.lastPathComponent).get()
-            _ = try store.write { try Intake.commit(prepared, in: $0) }
-        }
+        try SampleReferrals.importAll(into: store) { planted += Self.plant(in: &$0) }
         #expect(planted > 50, "planted in \(planted) places")
         // Stored as received: the words are in the store, so their absence below means something.
         let stored = try store.read { try $0.search(ResourceQuery(type: "Appointment", count: 500)) }.resources
