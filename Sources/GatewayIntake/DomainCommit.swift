@@ -11,6 +11,10 @@ public enum DomainCommit {
     public static func write(_ records: DomainRecords, in transaction: any StoreTransaction) throws {
         let renamed = try DomainRowWriter.storedIDs(for: records, in: transaction)
         let keys = participantKeys(of: records, renamed: renamed)
+        // Two processes changing one participant at once would each compare against a state
+        // without the other's change, and a trigger that needs both (the second of two misses)
+        // would fire in neither.
+        try transaction.lockParticipants(keys)
         var before: [String: ParticipantRecords] = [:]
         for key in keys { before[key] = try ParticipantRecordsLoader.load(participantKey: key, from: transaction) }
         try DomainRowWriter.write(records, renamed: renamed, in: transaction)

@@ -26,6 +26,12 @@ public protocol StoreTransaction: StoreReader {
     /// create before it writes): call it before those searches, as `createIfNoneExist` does.
     func lockConditionalCreates(_ matches: [ConditionalMatch]) throws
 
+    /// Holds, until the unit of work ends, a lock per participant key (sorted), so two processes
+    /// changing one participant's records at once take turns, and each compares the state the
+    /// other left (PostgreSQL: transaction advisory locks; SQLite's single writer already does).
+    /// Taken after any conditional-create locks of the same unit of work, never before.
+    func lockParticipants(_ keys: [String]) throws
+
     /// Writes the next version. `ifMatch`: the version the client last saw (`If-Match: W/"n"`);
     /// another current version throws `conflict`. A missing (or deleted) resource is created
     /// (version 1, or the next version after the tombstone) when `createIfMissing`, else

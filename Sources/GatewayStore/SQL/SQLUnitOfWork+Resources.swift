@@ -63,6 +63,13 @@ extension SQLUnitOfWork {
         }
     }
 
+    func lockParticipants(_ keys: [String]) throws {
+        try perform(writing: true) {
+            // The same advisory locks as conditional creates, in a key space of their own.
+            try connection.lockConditionalCreate(keys: Set(keys).map { "participant " + $0 }.sorted())
+        }
+    }
+
     func update(
         type: String, id: String, body: Data, index: SearchIndex, ifMatch: Int?, createIfMissing: Bool
     ) throws -> UpdateOutcome {
