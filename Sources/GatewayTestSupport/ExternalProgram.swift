@@ -51,16 +51,25 @@ public struct ExternalProgram: Sendable {
         return Outcome(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
     }
 
-    /// Starts the program and leaves it running (a server); its output goes to `log`.
-    public func start(_ arguments: [String], log: URL) throws -> Process {
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+    /// Starts the program and leaves it running (a server); its output goes to `log`, appended
+    /// to what is there when `appending` (the same process started again). `onExit` is set
+    /// before the start, so even an immediate exit is seen.
+    public func start(_ arguments: [String], log: URL, appending: Bool = false,
+                      onExit: (@Sendable (Int32) -> Void)? = nil) throws -> Process {
+        if !appending || !FileManager.default.fileExists(atPath: log.path) {
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        }
         let handle = try FileHandle(forWritingTo: log)
+        // The child has its own copy of the descriptor; ours is not needed once it runs.
+        defer { try? handle.close() }
+        if appending { handle.seekToEndOfFile() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
+        if let onExit { process.terminationHandler = { onExit($0.terminationStatus) } }
         try process.run()
         return process
     }

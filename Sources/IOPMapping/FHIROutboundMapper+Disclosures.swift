@@ -40,19 +40,11 @@ extension FHIROutboundMapper {
     /// the summary's fields, every one of which HIPAA lets leave the program for treatment.
     public func documentReference(_ summary: ProgressSummary) -> DocumentReference {
         var context = OutboundContext()
-        let part2 = summary.containsPart2Data
-        var document = DocumentReference(
-            id: FHIRId(summary.id.rawValue),
-            meta: Outbound.meta(profile: IOPCanonical.Profile.progressNote, restricted: true, part2: part2),
-            text: Outbound.narrative(["IOP progress note; the summary is in the attachment."]),
-            status: FHIRCode("current"), content: [])
-        document.docStatus = FHIRCode("final")
-        document.type = Outbound.concept(Terminology.loinc, Terminology.progressNoteCode, "Progress note")
-        document.subject = Outbound.patientReference(summary.participantID)
-        document.date = Outbound.instant(summary.authoredAt)
-        document.author = [context.reference(to: summary.author)]
-        document.description = FHIRString("IOP progress summary")
-        document.content = Outbound.attachments(ProgressNoteText.document(summary), created: summary.authoredAt)
+        var document = Outbound.progressNote(
+            id: summary.id.rawValue, participant: summary.participantID, part2: summary.containsPart2Data,
+            narrative: "IOP progress note; the summary is in the attachment.", written: summary.authoredAt,
+            author: context.reference(to: summary.author), description: "IOP progress summary",
+            text: ProgressNoteText.document(summary))
         document.context = DocumentReference.Context(period: Outbound.period(summary.period))
         document.contained = context.contained
         return document

@@ -45,19 +45,10 @@ extension FHIROutboundMapper {
     public func documentReference(_ update: CareUpdate) -> DocumentReference {
         if case .summary(let summary) = update.content { return documentReference(summary) }
         let document = document(for: update)
-        var reference = DocumentReference(
-            id: FHIRId(Self.resourceID(of: update)),
-            meta: Outbound.meta(profile: IOPCanonical.Profile.progressNote, restricted: true, part2: update.containsPart2Data),
-            text: Outbound.narrative(["IOP notice (\(update.trigger.rawValue)); the text is in the attachment."]),
-            status: FHIRCode("current"), content: [])
-        reference.docStatus = FHIRCode("final")
-        reference.type = Outbound.concept(Terminology.loinc, Terminology.progressNoteCode, "Progress note")
-        reference.subject = Outbound.patientReference(update.participantID)
-        reference.date = Outbound.instant(update.occurredAt)
-        reference.author = [Outbound.programReference]
-        reference.description = FHIRString(document.title)
-        reference.content = Outbound.attachments(document, created: update.occurredAt)
-        return reference
+        return Outbound.progressNote(
+            id: Self.resourceID(of: update), participant: update.participantID, part2: update.containsPart2Data,
+            narrative: "IOP notice (\(update.trigger.rawValue)); the text is in the attachment.", written: update.occurredAt,
+            author: Outbound.programReference, description: document.title, text: document)
     }
 
     /// A Communication to the practice with the text as its payload.
@@ -81,6 +72,23 @@ extension FHIROutboundMapper {
 extension Outbound {
     /// The program as author or sender, by name: it is not a resource the receiver holds.
     static var programReference: Reference { Reference(display: FHIRString("Intensive Outpatient Program")) }
+
+    /// The IOP's progress note (LOINC 11506-3, final, labelled R and PSY, and the Part 2 labels
+    /// when `part2`) carrying `text` as attachments: what summaries and notices share.
+    static func progressNote(id: String, participant: Participant.ID, part2: Bool, narrative: String, written: Date,
+                             author: Reference, description: String, text: ReportDocument) -> DocumentReference {
+        var note = DocumentReference(
+            id: FHIRId(id), meta: meta(profile: IOPCanonical.Profile.progressNote, restricted: true, part2: part2),
+            text: self.narrative([narrative]), status: FHIRCode("current"), content: [])
+        note.docStatus = FHIRCode("final")
+        note.type = concept(Terminology.loinc, Terminology.progressNoteCode, "Progress note")
+        note.subject = patientReference(participant)
+        note.date = instant(written)
+        note.author = [author]
+        note.description = FHIRString(description)
+        note.content = attachments(text, created: written)
+        return note
+    }
 
     /// The document as text/plain and as XHTML, both inline.
     static func attachments(_ document: ReportDocument, created: Date) -> [DocumentReference.Content] {

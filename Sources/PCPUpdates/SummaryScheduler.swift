@@ -17,6 +17,10 @@ public struct SummaryScheduler: Sendable {
     public func enqueueDue(at now: Date = Date()) throws -> Int {
         var queued = 0
         for participant in try enrolledParticipants() {
+            // A read first: most passes find nothing due, and a write per participant would take
+            // the store's write lock (and, on SQLite, a sync) for nothing. The write looks again,
+            // since another process may have queued the period in between.
+            guard try store.read({ try !Self.due(for: participant, at: now, in: $0).periods.isEmpty }) else { continue }
             queued += try store.write { transaction in try Self.enqueueDue(for: participant, at: now, in: transaction) }
         }
         return queued
@@ -49,12 +53,8 @@ public struct SummaryScheduler: Sendable {
     }
 
     static func enqueueDue(for participantKey: String, at now: Date, in transaction: any StoreTransaction) throws -> Int {
-        guard let records = try ParticipantRecordsLoader.load(participantKey: participantKey, from: transaction),
-              let enrolment = records.currentEnrolment, enrolment.status.isEnrolled, let anchor = enrolment.date(of: .active)
-        else { return 0 }
-        var schedule = try schedule(for: participantKey, in: transaction)
-        let periods = schedule.duePeriods(anchor: anchor, now: now)
-        guard let last = periods.last?.end else { return 0 }
+        var (records, schedule, periods) = try due(for: participantKey, at: now, in: transaction)
+        guard let records, let last = periods.last?.end else { return 0 }
         let summaries = try periods.map { period in
             try ProgressSummary.compose(
                 id: FHIROutboundMapper.summaryID(participant: records.participant.id, period: period), from: records, period: period,
@@ -65,6 +65,17 @@ public struct SummaryScheduler: Sendable {
         _ = try transaction.upsertDomainRow(kind: DomainRowKind.summarySchedule, key: participantKey, participantKey: participantKey,
                                             json: try DomainRowCoding.encoder().encode(schedule))
         return outcomes.count { if case .enqueued = $0 { true } else { false } }
+    }
+
+    /// The participant's records, schedule and the periods due now (none when the participant is
+    /// not enrolled, has not become active, or is up to date).
+    static func due(for participantKey: String, at now: Date, in reader: any StoreReader) throws
+        -> (records: ParticipantRecords?, schedule: SummarySchedule, periods: [DatePeriod]) {
+        let schedule = try schedule(for: participantKey, in: reader)
+        guard let records = try ParticipantRecordsLoader.load(participantKey: participantKey, from: reader),
+              let enrolment = records.currentEnrolment, enrolment.status.isEnrolled, let anchor = enrolment.date(of: .active)
+        else { return (nil, schedule, []) }
+        return (records, schedule, schedule.duePeriods(anchor: anchor, now: now))
     }
 
     /// The summary a participant's PCP would get for `period` (default: the `everyDays` days of

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayTestSupport
 
 /// A database of its own for one case of `gateway-bench cluster`, made and dropped with `psql`
 /// (the benchmark runs where the server's client tools are; libpq stays GatewayStore's alone).
@@ -47,15 +48,7 @@ final class ChildProcess {
     }
 
     static func start(_ executable: URL, _ arguments: [String], log: URL) throws -> ChildProcess {
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let output = try FileHandle(forWritingTo: log)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        try output.close()
+        let process = try ExternalProgram(path: executable.path).start(arguments, log: log)
         return ChildProcess(process: process, log: log)
     }
 

@@ -23,16 +23,7 @@ final class GatewayProcess: @unchecked Sendable {
     static func start(_ arguments: [String], name: String, in folder: URL) throws -> GatewayProcess {
         guard let executable else { throw ClusterTestError(GatewayProcess.absentMessage) }
         let log = folder.appendingPathComponent(name + ".log")
-        if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
-        let output = try FileHandle(forWritingTo: log)
-        output.seekToEndOfFile()
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        try output.close()
+        let process = try ExternalProgram(path: executable.path).start(arguments, log: log, appending: true)
         return GatewayProcess(name: name, log: log, process: process)
     }
 

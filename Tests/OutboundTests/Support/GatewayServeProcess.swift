@@ -33,17 +33,10 @@ final class GatewayServeProcess: Sendable {
     static func start(gateway: URL, data: URL, clients: URL, port: Int = 0) async throws -> GatewayServeProcess {
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         let log = data.appendingPathComponent("serve.log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let output = try FileHandle(forWritingTo: log)
-        defer { try? output.close() }
-        let process = Process()
-        process.executableURL = gateway
-        process.arguments = ["serve", "--port", String(port), "--data", data.path, "--config", clients.path, "--grace", "2"]
-        process.standardOutput = output
-        process.standardError = output
         let exited = ExitWatch()
-        process.terminationHandler = { process in exited.finish(process.terminationStatus) }
-        try process.run()
+        let process = try ExternalProgram(path: gateway.path).start(
+            ["serve", "--port", String(port), "--data", data.path, "--config", clients.path, "--grace", "2"], log: log,
+            onExit: { exited.finish($0) })
         // Generous: in a full parallel run the two cooperative threads this loop needs can be
         // busy with other tests for a minute and more.
         let deadline = ContinuousClock.now + .seconds(300)
