@@ -9,6 +9,14 @@ public enum ByteChunks {
     @inlinable @inline(__always)
     public static func broadcast(_ byte: UInt8) -> UInt64 { ones &* UInt64(byte) }
 
+    /// The high bit of each byte of `word` above 0x20, exactly (no false alarms: the masked add
+    /// cannot carry out of a byte). In XML text every byte at or below 0x20 is whitespace, since
+    /// the parser refuses the other control characters.
+    @inlinable @inline(__always)
+    public static func bytesAboveSpace(_ word: UInt64) -> UInt64 {
+        (((word & ~highBits) &+ broadcast(0x7F - 0x20)) | word) & highBits
+    }
+
     /// Whether any byte of `word` is zero.
     @inlinable @inline(__always)
     public static func hasZeroByte(_ word: UInt64) -> Bool {
@@ -50,12 +58,6 @@ public enum ByteChunks {
         let greater = hasZeroByte(word ^ broadcast(UInt8(ascii: ">")))
         let control = (word &- broadcast(0x20)) & ~word & highBits != 0
         return quote || ampersand || less || greater || control
-    }
-
-    /// Whether all eight bytes are spaces (the indentation of pretty-printed JSON).
-    @inlinable @inline(__always)
-    public static func isAllSpaces(_ word: UInt64) -> Bool {
-        word == broadcast(0x20)
     }
 
     /// Non-zero exactly in the bytes that are not spaces (zero when all eight are).

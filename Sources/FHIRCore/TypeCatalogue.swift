@@ -17,6 +17,8 @@ public final class TypeCatalogue: Sendable {
     public let types: [String: TypeDefinition]
     public let elements: [ElementDefinition]
     public let contexts: [ElementContext]
+    /// The contexts' members as plain values, for readers' per-element work.
+    public let memberFacts: MemberFactTable
     public let valueSets: [String: ValueSetExpansion]
     /// The core extension definitions by URL.
     public let extensionDefinitions: [String: ExtensionDefinition]
@@ -37,6 +39,7 @@ public final class TypeCatalogue: Sendable {
         types = builder.types
         elements = parsed.elements.map(\.definition)
         contexts = builder.contexts
+        memberFacts = MemberFactTable(contexts: builder.contexts)
         contextIDsByPath = builder.contextIDsByPath
         valueSets = parsed.valueSets
         extensionDefinitions = parsed.extensionDefinitions

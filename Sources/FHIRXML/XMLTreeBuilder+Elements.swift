@@ -32,12 +32,6 @@ extension XMLTreeBuilder {
         XMLNamespace.matches(namespace, XMLNamespace.xhtml, cache: &xhtmlNamespace)
     }
 
-    /// libxml2 reports a start tag with its cursor on the tag's `>` or on the `/` of `/>`.
-    func isEmptyElement() -> Bool {
-        let offset = currentOffset()
-        return offset < input.count && input[offset] == UInt8(ascii: "/")
-    }
-
     func currentOffset() -> Int {
         parser.map(SAXDriver.consumedBytes) ?? 0
     }
@@ -55,23 +49,29 @@ extension XMLTreeBuilder {
         }
         path.pushRoot(contextID: contextID)
         let typeName = contexts[contextID].path
-        frames.append(Frame(
-            kind: .resource(contextID: contextID), node: FHIRElement(name: typeName, resourceType: typeName),
-            childBase: scratch.count, position: 0, start: currentOffset(), pathPushed: true))
+        let slot = openNode(FHIRElement(name: typeName, resourceType: typeName), position: 0)
+        frames.push(Frame(kind: .resource(contextID: contextID), nodeSlot: slot, start: currentOffset(), pathPushed: true))
         rejectAttributes(attributes, allowSchemaLocation: true)
     }
 
-    mutating func startChild(of parent: Int, name: UnsafeRawBufferPointer, namespace: UnsafeRawPointer?, attributes: AttributeList) {
+    /// Pushes an element's node where its children will follow it; returns its slot.
+    mutating func openNode(_ node: consuming FHIRElement, position: Int32) -> Int {
+        scratch.push(node)
+        positions.push(position)
+        return scratch.count - 1
+    }
+
+    mutating func startChild(of parent: Int, name: InternedName, namespace: UnsafeRawPointer?, attributes: AttributeList) {
         let contextID: Int
         switch frames[parent].kind {
         case .skip:
             pushSkip()
             return
         case .unknown:
-            startUnknown(name: name, attributes: attributes)
+            startUnknown(name: name.bytes, attributes: attributes)
             return
         case .container:
-            startContainedResource(in: parent, name: name, namespace: namespace, attributes: attributes)
+            startContainedResource(in: parent, name: name.bytes, namespace: namespace, attributes: attributes)
             return
         case .resource(let id), .complex(let id), .primitive(let id):
             contextID = id
@@ -81,109 +81,128 @@ extension XMLTreeBuilder {
             pushSkip()
             return
         }
-        let context = contexts[contextID]
-        guard let memberIndex = context.memberIndex(forKey: name, hash: NameTable.hash(name)),
-              !context.members[memberIndex].form.contains(.xmlAttribute)
+        // An attribute's name (`id`, `url`) as an element is unknown content too.
+        guard let memberIndex = memberIndex(of: name, contextID: contextID),
+              !facts[facts.index(contextID: contextID, memberIndex: memberIndex)].isXMLAttribute
         else {
             guard isFHIR(namespace) else {
-                error(.structure, "an element that is not in the FHIR namespace", child: displayableName(name))
+                error(.structure, "an element that is not in the FHIR namespace", child: displayableName(name.bytes))
                 pushSkip()
                 return
             }
-            unknownElement(name: name, attributes: attributes)
+            unknownElement(name: name.bytes, attributes: attributes)
             return
         }
-        let member = context.members[memberIndex]
-        guard member.form.contains(.xhtml) ? isXHTML(namespace) : isFHIR(namespace) else {
-            error(.structure, member.form.contains(.xhtml)
+        let factIndex = facts.index(contextID: contextID, memberIndex: memberIndex)
+        let fact = facts[factIndex]
+        guard fact.isXHTML ? isXHTML(namespace) : isFHIR(namespace) else {
+            error(.structure, fact.isXHTML
                     ? "the narrative div must be in the XHTML namespace http://www.w3.org/1999/xhtml"
-                    : "an element that is not in the FHIR namespace", child: member.pathName)
+                    : "an element that is not in the FHIR namespace", child: member(contextID, memberIndex).pathName)
             pushSkip()
             return
         }
-        guard checkOrder(parent: parent, memberIndex: memberIndex, member: member) else {
+        guard checkOrder(parent: parent, contextID: contextID, memberIndex: memberIndex, fact: fact) else {
             pushSkip()
             return
         }
-        let index = member.isList ? frames[parent].repeatCount : -1
+        let index = fact.isList ? frames[parent].repeatCount : -1
         path.push(contextID: contextID, memberIndex: memberIndex, index: index)
 
-        switch member.valueType {
-        case .primitive(let kind):
-            if member.form.contains(.xhtml) {
-                startXHTML(member: member, attributes: attributes)
+        switch fact.valueKind {
+        case .primitive:
+            if fact.isXHTML {
+                startXHTML(member: member(contextID, memberIndex), attributes: attributes)
                 return
             }
-            startPrimitive(member: member, kind: kind, attributes: attributes)
-        case .complex(let childContext):
-            frames.append(Frame(kind: .complex(contextID: childContext), node: FHIRElement(name: member.name, form: member.form),
-                                childBase: scratch.count, position: member.position, start: currentOffset(), pathPushed: true))
+            startPrimitive(factIndex, fact, attributes: attributes)
+        case .complex:
+            let slot = openNode(FHIRElement(name: facts.name(factIndex), form: fact.form), position: fact.position)
+            let childContext = Int(fact.childContextID)
+            frames.push(Frame(kind: .complex(contextID: childContext), nodeSlot: slot, start: currentOffset(), pathPushed: true))
             readMemberAttributes(attributes, contextID: childContext)
         case .resource:
-            var frame = Frame(kind: .container, node: FHIRElement(name: member.name, form: member.form),
-                              childBase: scratch.count, position: member.position, start: currentOffset(), pathPushed: true)
+            let slot = openNode(FHIRElement(name: facts.name(factIndex), form: fact.form), position: fact.position)
+            var frame = Frame(kind: .container, nodeSlot: slot, start: currentOffset(), pathPushed: true)
             frame.containerState = .awaiting
-            frames.append(frame)
+            frames.push(frame)
             rejectAttributes(attributes, allowSchemaLocation: false)
         }
     }
 
+    /// The catalogue's member, for what only an issue or the narrative needs (its FHIRPath name).
+    func member(_ contextID: Int, _ memberIndex: Int) -> ElementContext.Member {
+        contexts[contextID].members[memberIndex]
+    }
+
+    /// The member an element name stands for in a context: libxml2 interns names per parse, so
+    /// after the first lookup of a name in a context its pointer finds the member directly.
+    private mutating func memberIndex(of name: InternedName, contextID: Int) -> Int? {
+        if let cached = memberCache.member(name: name.pointer, contextID: contextID) { return cached }
+        let bytes = name.bytes
+        guard let found = contexts[contextID].memberIndex(forKey: bytes, hash: NameTable.hash(bytes)) else {
+            return nil
+        }
+        memberCache.insert(name: name.pointer, contextID: contextID, member: found)
+        return found
+    }
+
     /// XML must follow definition order, a repeating element's items stand together, and an
     /// element that does not repeat appears once. `false` when the element is not kept.
-    private mutating func checkOrder(parent: Int, memberIndex: Int, member: ElementContext.Member) -> Bool {
+    private mutating func checkOrder(parent: Int, contextID: Int, memberIndex: Int, fact: MemberFacts.Fact) -> Bool {
         if memberIndex == frames[parent].lastMemberIndex {
             frames[parent].repeatCount += 1
-            guard member.isList else {
-                error(.structure, "appears more than once; it has at most one value", child: member.pathName)
+            guard fact.isList else {
+                error(.structure, "appears more than once; it has at most one value", child: member(contextID, memberIndex).pathName)
                 return false
             }
-            if member.max != Int.max && frames[parent].repeatCount + 1 > member.max {
-                error(.structure, "has more than the \(member.max) values allowed", child: member.pathName)
+            if !fact.isUnbounded && frames[parent].repeatCount + 1 > Int(fact.max) {
+                error(.structure, "has more than the \(fact.max) values allowed", child: member(contextID, memberIndex).pathName)
             }
             return true
         }
-        if member.position < frames[parent].lastPosition {
-            error(.structure, "out of order: FHIR XML elements follow definition order", child: member.pathName)
-        } else if member.position == frames[parent].lastPosition {
+        if fact.position < frames[parent].lastPosition {
+            error(.structure, "out of order: FHIR XML elements follow definition order", child: member(contextID, memberIndex).pathName)
+        } else if fact.position == frames[parent].lastPosition {
+            let member = member(contextID, memberIndex)
             error(.structure, member.isChoice ? "only one type of \(member.pathName)[x] may be present"
                                               : "a repeating element's items must stand together", child: member.pathName)
             return false
         }
         frames[parent].lastMemberIndex = memberIndex
-        frames[parent].lastPosition = member.position
+        frames[parent].lastPosition = fact.position
         frames[parent].repeatCount = 0
         return true
     }
 
-    private mutating func startPrimitive(member: ElementContext.Member, kind: PrimitiveKind, attributes: AttributeList) {
-        let primitiveContext = member.valueContextID
-        if attributes.count == 1 && attributes.isValue(0) && isEmptyElement() {
-            // `<given value="..."/>`, most of FHIR XML: no frame, the node goes straight to its parent.
-            emptyPrimitivePending = true
+    private mutating func startPrimitive(_ factIndex: Int, _ fact: MemberFacts.Fact, attributes: AttributeList) {
+        let primitiveContext = Int(fact.valueContextID)
+        let kind = fact.primitiveKind
+        if attributes.count == 1 && attributes.isValue(0) {
+            // The usual case, `<given value="..."/>`: a node with its value and no frame, unless
+            // a child element follows (see `openPrimitive`).
             guard checkLength(attributes.rawValue(0)) else { return }
-            let (problem, text) = attributes.withValue(0) { value in (kind.check(value), String(decoding: value, as: UTF8.self)) }
-            if let problem {
-                formatError(problem, kind)
+            let (problem, text) = attributes.withValue(0) { value in (kind.check(value), values.string(value)) }
+            if problem == nil {
+                let slot = openNode(FHIRElement(name: facts.name(factIndex), value: text, form: fact.form), position: fact.position)
+                openPrimitive = OpenPrimitive(nodeSlot: slot, contextID: primitiveContext)
                 return
             }
-            scratch.push(FHIRElement(name: member.name, value: text, form: member.form))
-            positions.append(member.position)
-            return
         }
-        frames.append(Frame(kind: .primitive(contextID: primitiveContext), node: FHIRElement(name: member.name, form: member.form),
-                            childBase: scratch.count, position: member.position, start: currentOffset(), pathPushed: true))
+        let slot = openNode(FHIRElement(name: facts.name(factIndex), form: fact.form), position: fact.position)
+        frames.push(Frame(kind: .primitive(contextID: primitiveContext), nodeSlot: slot, start: currentOffset(), pathPushed: true))
         let top = frames.count - 1
         for index in 0..<attributes.count {
             if attributes.isValue(index) {
                 guard checkLength(attributes.rawValue(index)) else { return }
                 let (problem, text) = attributes.withValue(index) { value in
-                    (kind.check(value), String(decoding: value, as: UTF8.self))
+                    (kind.check(value), values.string(value))
                 }
                 if let problem {
                     formatError(problem, kind)
                     frames[top].valueRefused = true
                 } else {
-                    frames[top].node.value = text
+                    scratch[slot].value = text
                 }
             } else {
                 readAttribute(attributes, index, contextID: primitiveContext)
@@ -205,7 +224,7 @@ extension XMLTreeBuilder {
             return
         }
         frames[parent].kind = .resource(contextID: contextID)
-        frames[parent].node.resourceType = contexts[contextID].path
+        scratch[frames[parent].nodeSlot].resourceType = contexts[contextID].path
         frames[parent].containerState = .inside
         rejectAttributes(attributes, allowSchemaLocation: false)
     }
@@ -217,26 +236,29 @@ extension XMLTreeBuilder {
 
     private mutating func readAttribute(_ attributes: AttributeList, _ index: Int, contextID: Int) {
         let name = attributes.localName(index)
-        let context = contexts[contextID]
         guard attributes.namespace(index) == nil,
-              let memberIndex = context.memberIndex(forKey: name, hash: NameTable.hash(name)),
-              context.members[memberIndex].form.contains(.xmlAttribute),
-              case .primitive(let kind) = context.members[memberIndex].valueType
+              let memberIndex = contexts[contextID].memberIndex(forKey: name, hash: NameTable.hash(name))
         else {
             error(.structure, "an attribute FHIR does not define here", child: "@" + displayableName(name))
             return
         }
-        let member = context.members[memberIndex]
-        guard checkLength(attributes.rawValue(index)) else { return }
-        let (problem, text) = attributes.withValue(index) { value in
-            (kind.check(value), String(decoding: value, as: UTF8.self))
-        }
-        if let problem {
-            formatError(problem, kind, child: member.pathName)
+        let factIndex = facts.index(contextID: contextID, memberIndex: memberIndex)
+        let fact = facts[factIndex]
+        guard fact.isXMLAttribute, fact.valueKind == .primitive else {
+            error(.structure, "an attribute FHIR does not define here", child: "@" + displayableName(name))
             return
         }
-        scratch.push(FHIRElement(name: member.name, value: text, form: member.form))
-        positions.append(member.position)
+        guard checkLength(attributes.rawValue(index)) else { return }
+        let kind = fact.primitiveKind
+        let (problem, text) = attributes.withValue(index) { value in
+            (kind.check(value), values.string(value))
+        }
+        if let problem {
+            formatError(problem, kind, child: member(contextID, memberIndex).pathName)
+            return
+        }
+        scratch.push(FHIRElement(name: facts.name(factIndex), value: text, form: fact.form))
+        positions.push(fact.position)
     }
 
     mutating func rejectAttributes(_ attributes: AttributeList, allowSchemaLocation: Bool) {
@@ -260,13 +282,13 @@ extension XMLTreeBuilder {
     }
 
     mutating func pushSkip() {
-        frames.append(Frame(kind: .skip, node: FHIRElement(name: ""), childBase: scratch.count, position: .max,
-                            start: 0, pathPushed: false))
+        frames.push(Frame(kind: .skip, nodeSlot: -1, start: 0, pathPushed: false))
     }
 
-    /// Closes an element: checks what needs the whole element, moves its children into the
-    /// node in definition order, and hands the node to its parent.
-    mutating func finishFrame(_ frame: consuming Frame) {
+    /// Closes an element: checks what needs the whole element, and moves its children (the
+    /// top of `scratch`) into its node in definition order.
+    mutating func finishFrame(_ frame: Frame) {
+        let slot = frame.nodeSlot
         switch frame.kind {
         case .skip:
             if frame.pathPushed { path.pop() }
@@ -274,42 +296,37 @@ extension XMLTreeBuilder {
         case .container:
             error(.required, "a resource container holds no resource")
         case .primitive:
-            if frame.node.value == nil && scratch.count == frame.childBase && !frame.valueRefused {
+            if scratch.count == frame.childBase && !frame.valueRefused && scratch[slot].value == nil {
                 record(.error, .required, "a primitive element needs a value attribute or an extension",
                        at: tagStart(before: frame.start))
             }
         case .resource(let contextID), .complex(let contextID):
-            let slots = frame.childBase..<positions.count
-            for (requiredPosition, pathName) in contexts[contextID].required where !positions[slots].contains(requiredPosition) {
+            for (requiredPosition, pathName) in contexts[contextID].required where !positions.contains(requiredPosition, from: frame.childBase) {
                 record(.error, .required, "missing required element '\(pathName)'", at: tagStart(before: frame.start),
                        child: pathName)
             }
         case .unknown:
             break
         }
-        var sorted = true
-        var previous: Int32 = .min
-        for slot in frame.childBase..<positions.count {
-            if positions[slot] < previous { sorted = false; break }
-            previous = positions[slot]
-        }
-        var permutation: [Int]?
-        if !sorted {
+        let base = frame.childBase
+        if positions.count > base {
+            var sorted = true
+            var previous: Int32 = .min
+            for index in base..<positions.count {
+                if positions[index] < previous { sorted = false; break }
+                previous = positions[index]
+            }
             // Attributes (`url` of Extension) are read before child elements that precede them.
-            let base = frame.childBase
-            permutation = (0..<(positions.count - base)).sorted { (positions[base + $0], $0) < (positions[base + $1], $1) }
-        }
-        if positions.count > frame.childBase {
-            frame.node.children = scratch.popArray(from: frame.childBase, permutation: permutation)
-            positions.removeSubrange(frame.childBase...)
+            let permutation = sorted ? nil
+                : (0..<(positions.count - base)).sorted { (positions[base + $0], $0) < (positions[base + $1], $1) }
+            let children = scratch.popArray(from: base, permutation: permutation)
+            scratch[slot].children = children
+            positions.truncate(to: base)
         }
         if frame.pathPushed { path.pop() }
-        let position = frame.position
         if frames.isEmpty {
-            root = frame.node
-        } else {
-            scratch.push(frame.node)
-            positions.append(position)
+            root = scratch.popArray(from: slot).first
+            positions.truncate(to: 0)
         }
     }
 }

@@ -23,7 +23,7 @@ extension XMLTreeBuilder {
             node.value = attributes.withValue(index) { String(decoding: $0, as: UTF8.self) }
             node.form.insert(.primitive)
         }
-        frames.append(Frame(kind: .unknown, node: node, childBase: scratch.count, position: .max,
-                            start: currentOffset(), pathPushed: false))
+        let slot = openNode(node, position: .max)
+        frames.push(Frame(kind: .unknown, nodeSlot: slot, start: currentOffset(), pathPushed: false))
     }
 }

@@ -81,7 +81,7 @@ extension XMLTreeBuilder {
             text.insert(contentsOf: " xmlns=\"http://www.w3.org/1999/xhtml\"", at: text.index(text.startIndex, offsetBy: 4))
         }
         scratch.push(FHIRElement(name: member.name, value: text, form: member.form))
-        positions.append(member.position)
+        positions.push(member.position)
         path.pop()
     }
 }

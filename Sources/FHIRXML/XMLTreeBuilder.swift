@@ -7,6 +7,21 @@ import Foundation
 /// allocates for one read on one thread; a non-copyable struct, not a class, so that mutating it
 /// costs no dynamic exclusivity checks (they were a fifth of the reading time).
 struct XMLTreeBuilder: ~Copyable {
+    /// An element name as libxml2 hands it over: interned in the parser's dictionary, so the
+    /// pointer identifies the name, and NUL-terminated, so its bytes are measured only when needed.
+    struct InternedName {
+        let pointer: UnsafeRawPointer
+
+        init(_ pointer: UnsafeRawPointer) { self.pointer = pointer }
+
+        var bytes: UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(start: pointer, count: strlen(pointer.assumingMemoryBound(to: CChar.self)))
+        }
+    }
+
+    /// One open element. Plain integers only: its node does not live here but in `scratch`, at
+    /// `nodeSlot`, with its children pushed after it, so opening and closing an element moves
+    /// no node and counts no references.
     struct Frame {
         enum Kind {
             case resource(contextID: Int)
@@ -16,17 +31,16 @@ struct XMLTreeBuilder: ~Copyable {
             case container
             /// Unknown content kept by a lenient read.
             case unknown
-            /// A subtree already reported and not kept.
+            /// A subtree already reported and not kept: it has no node.
             case skip
         }
 
         enum ContainerState { case none, awaiting, inside, closed }
 
         var kind: Kind
-        var node: FHIRElement
-        var childBase: Int
-        /// The element's definition position in its parent's context.
-        var position: Int32
+        /// Where the element's node sits in `scratch` (and its position in `positions`); its
+        /// children follow it. -1 for a skipped subtree.
+        var nodeSlot: Int
         /// Where the parser stood at the element's start tag (see `tagStart(before:)`).
         var start: Int
         var pathPushed: Bool
@@ -36,11 +50,23 @@ struct XMLTreeBuilder: ~Copyable {
         var repeatCount = 0
         /// The `value` attribute was there but refused: do not also report it missing.
         var valueRefused = false
+
+        var childBase: Int { nodeSlot + 1 }
+    }
+
+    /// A primitive read whole at its start tag (`<given value="..."/>`, most of FHIR XML): its
+    /// node is in `scratch` but it has no frame unless a child element (an `extension`) turns up.
+    struct OpenPrimitive {
+        var nodeSlot: Int
+        var contextID: Int
     }
 
     let input: UnsafeRawBufferPointer
     let catalogue: TypeCatalogue
     let contexts: [ElementContext]
+    /// `facts` points into `factTable`, which this builder keeps alive.
+    private let factTable: MemberFactTable
+    let facts: MemberFacts
     let mode: ReadMode
     let limits: ReadLimits
     /// The libxml2 parser context while a parse runs (for offsets and stopping).
@@ -49,9 +75,9 @@ struct XMLTreeBuilder: ~Copyable {
     private var source: SourceText
     private(set) var issues: [Issue] = []
     private(set) var stopped = false
-    var frames: [Frame] = []
+    var frames = TrivialStack<Frame>()
     var scratch = ElementScratch()
-    var positions: [Int32] = []
+    var positions = TrivialStack<Int32>()
     var path = PathStack()
     private var depth = 0
     /// libxml2 interns names, so once a namespace string has matched, its pointer identifies it.
@@ -61,8 +87,11 @@ struct XMLTreeBuilder: ~Copyable {
     var root: FHIRElement?
     /// Inside `Narrative.div`: the XHTML is kept as the bytes that were read.
     var xhtml: (depth: Int, start: Int, member: ElementContext.Member)?
-    /// An empty primitive element was read whole at its start tag; its end tag only closes it.
-    var emptyPrimitivePending = false
+    var openPrimitive: OpenPrimitive?
+    /// Element names resolved to members, by libxml2's interned name pointer.
+    var memberCache = InternedMemberCache()
+    /// Primitive values, one storage for each value the document repeats.
+    var values = ValueInterner()
     /// Text has been reported since the last tag: libxml2 may deliver one run in several pieces.
     var inReportedText = false
 
@@ -70,6 +99,8 @@ struct XMLTreeBuilder: ~Copyable {
         self.input = input
         self.catalogue = catalogue
         self.contexts = catalogue.contexts
+        self.factTable = catalogue.memberFacts
+        self.facts = factTable.facts
         self.mode = mode
         self.limits = limits
         self.source = SourceText(input)
@@ -167,13 +198,20 @@ struct XMLTreeBuilder: ~Copyable {
             fatal(.tooCostly, "the document has more elements than the limit of \(limits.maxElements)")
             return
         }
-        let name = UnsafeRawBufferPointer(start: localName, count: strlen(localName.assumingMemoryBound(to: CChar.self)))
+        let name = InternedName(localName)
         if xhtml != nil {
-            startXHTMLElement(name: name, namespace: namespace, attributes: attributes)
+            startXHTMLElement(name: name.bytes, namespace: namespace, attributes: attributes)
             return
         }
-        guard let parent = frames.indices.last else {
-            startRoot(name: name, namespace: namespace, attributes: attributes)
+        if let open = openPrimitive {
+            // A child of a primitive read at its start tag: it needs a frame after all.
+            openPrimitive = nil
+            // Its start offset only locates a missing value, and this primitive has one.
+            frames.push(Frame(kind: .primitive(contextID: open.contextID), nodeSlot: open.nodeSlot,
+                                start: currentOffset(), pathPushed: true))
+        }
+        guard let parent = frames.lastIndex else {
+            startRoot(name: name.bytes, namespace: namespace, attributes: attributes)
             return
         }
         startChild(of: parent, name: name, namespace: namespace, attributes: attributes)
@@ -187,41 +225,39 @@ struct XMLTreeBuilder: ~Copyable {
             endXHTMLElement()
             return
         }
-        if emptyPrimitivePending {
-            emptyPrimitivePending = false
+        if openPrimitive != nil {
+            openPrimitive = nil
             path.pop()
             return
         }
-        guard var frame = frames.popLast() else { return }
-        if frame.containerState == .inside {
+        guard let top = frames.lastIndex else { return }
+        if frames[top].containerState == .inside {
             // The resource inside `contained` or `resource` ends; its container ends next.
-            frame.containerState = .closed
-            frames.append(frame)
+            frames[top].containerState = .closed
             return
         }
-        finishFrame(frame)
+        finishFrame(frames.removeLast())
     }
 
     /// The offset of the first byte that is not XML whitespace. Pretty-printed FHIR XML sends
-    /// every indentation here, so runs of spaces are stepped over eight bytes at a time.
+    /// every indentation here, so eight bytes are tested at a time; libxml2 has already refused
+    /// the control characters, so a byte is whitespace exactly when it is at most 0x20.
     static func firstVisibleByte(in text: UnsafeRawBufferPointer) -> Int? {
         var index = 0
+        while index + 8 <= text.count {
+            let visible = ByteChunks.bytesAboveSpace(text.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            if visible != 0 { return index + visible.trailingZeroBitCount / 8 }
+            index += 8
+        }
         while index < text.count {
-            if index + 8 <= text.count
-                && ByteChunks.isAllSpaces(text.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-            {
-                index += 8
-                continue
-            }
-            let byte = text[index]
-            if !(byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09) { return index }
+            if text[index] > 0x20 { return index }
             index += 1
         }
         return nil
     }
 
     mutating func characters(_ text: UnsafeRawBufferPointer) {
-        guard !stopped, xhtml == nil, !inReportedText, let top = frames.indices.last else { return }
+        guard !stopped, xhtml == nil, !inReportedText, let top = frames.lastIndex else { return }
         guard let firstText = Self.firstVisibleByte(in: text) else { return }
         if case .skip = frames[top].kind { return }
         inReportedText = true
