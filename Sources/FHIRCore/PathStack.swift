@@ -3,27 +3,42 @@
 /// hot path) and rendered only for an issue: `Bundle.entry[2].resource.name[0].given[1]`,
 /// `Observation.value.ofType(Quantity)`.
 package struct PathStack {
-    private struct Segment {
+    package struct Segment: BitwiseCopyable {
         /// The context the member belongs to, or for a root, the resource's own context.
         var contextID: Int32
         /// The member of that context, or -1 for a root resource.
         var memberIndex: Int32
         /// The item of a repeating element, or -1.
         var index: Int32
+
+        package init(root contextID: Int) {
+            self.init(contextID: contextID, memberIndex: -1)
+        }
+
+        package init(contextID: Int, memberIndex: Int, index: Int = -1) {
+            self.contextID = Int32(contextID)
+            self.memberIndex = Int32(memberIndex)
+            self.index = Int32(index)
+        }
     }
 
     private var segments: [Segment] = []
 
     package init() {}
 
+    /// A path kept elsewhere (the XML reader keeps its own stack), to render it.
+    package init(_ segments: some Sequence<Segment>) {
+        self.segments = Array(segments)
+    }
+
     package var isEmpty: Bool { segments.isEmpty }
 
     package mutating func pushRoot(contextID: Int) {
-        segments.append(Segment(contextID: Int32(contextID), memberIndex: -1, index: -1))
+        segments.append(Segment(root: contextID))
     }
 
     package mutating func push(contextID: Int, memberIndex: Int, index: Int = -1) {
-        segments.append(Segment(contextID: Int32(contextID), memberIndex: Int32(memberIndex), index: Int32(index)))
+        segments.append(Segment(contextID: contextID, memberIndex: memberIndex, index: index))
     }
 
     package mutating func pop() {

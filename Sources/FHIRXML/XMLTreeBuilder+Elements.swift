@@ -182,7 +182,7 @@ extension XMLTreeBuilder {
             // The usual case, `<given value="..."/>`: a node with its value and no frame, unless
             // a child element follows (see `openPrimitive`).
             guard checkLength(attributes.rawValue(0)) else { return }
-            let (problem, text) = attributes.withValue(0) { value in (kind.check(value), values.string(value)) }
+            let (problem, text) = value(of: attributes, 0, as: kind)
             if problem == nil {
                 let slot = openNode(FHIRElement(name: facts.name(factIndex), value: text, form: fact.form), position: fact.position)
                 openPrimitive = OpenPrimitive(nodeSlot: slot, contextID: primitiveContext)
@@ -195,9 +195,7 @@ extension XMLTreeBuilder {
         for index in 0..<attributes.count {
             if attributes.isValue(index) {
                 guard checkLength(attributes.rawValue(index)) else { return }
-                let (problem, text) = attributes.withValue(index) { value in
-                    (kind.check(value), values.string(value))
-                }
+                let (problem, text) = value(of: attributes, index, as: kind)
                 if let problem {
                     formatError(problem, kind)
                     frames[top].valueRefused = true
@@ -250,15 +248,26 @@ extension XMLTreeBuilder {
         }
         guard checkLength(attributes.rawValue(index)) else { return }
         let kind = fact.primitiveKind
-        let (problem, text) = attributes.withValue(index) { value in
-            (kind.check(value), values.string(value))
-        }
+        let (problem, text) = value(of: attributes, index, as: kind)
         if let problem {
             formatError(problem, kind, child: member(contextID, memberIndex).pathName)
             return
         }
         scratch.push(FHIRElement(name: facts.name(factIndex), value: text, form: fact.form))
         positions.push(fact.position)
+    }
+
+    /// A primitive's value from attribute `index`, with what is wrong with it. Of a string or
+    /// markdown only emptiness is checked here: the characters a FHIR string refuses (those
+    /// below 0x20 but tab, LF and CR) are the ones XML 1.0 refuses, so libxml2 has refused them.
+    private func value(of attributes: AttributeList, _ index: Int, as kind: PrimitiveKind) -> (FormatProblem?, String) {
+        attributes.withValue(index) { value in
+            let problem: FormatProblem? = switch kind {
+            case .string, .markdown: value.isEmpty ? .empty : nil
+            default: kind.check(value)
+            }
+            return (problem, String(decoding: value, as: UTF8.self))
+        }
     }
 
     mutating func rejectAttributes(_ attributes: AttributeList, allowSchemaLocation: Bool) {

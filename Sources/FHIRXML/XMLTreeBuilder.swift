@@ -78,7 +78,7 @@ struct XMLTreeBuilder: ~Copyable {
     var frames = TrivialStack<Frame>()
     var scratch = ElementScratch()
     var positions = TrivialStack<Int32>()
-    var path = PathStack()
+    var path = XMLPath()
     private var depth = 0
     /// libxml2 interns names, so once a namespace string has matched, its pointer identifies it.
     var fhirNamespace: UnsafeRawPointer?
@@ -90,8 +90,6 @@ struct XMLTreeBuilder: ~Copyable {
     var openPrimitive: OpenPrimitive?
     /// Element names resolved to members, by libxml2's interned name pointer.
     var memberCache = InternedMemberCache()
-    /// Primitive values, one storage for each value the document repeats.
-    var values = ValueInterner()
     /// Text has been reported since the last tag: libxml2 may deliver one run in several pieces.
     var inReportedText = false
 
