@@ -47,12 +47,27 @@ public struct MemberFacts: @unchecked Sendable {
     @usableFromInline let facts: UnsafeMutableBufferPointer<Fact>
     @usableFromInline let names: UnsafeMutableBufferPointer<String>
     @usableFromInline let firstMember: UnsafeMutableBufferPointer<Int32>
+    /// Each context's required positions (`ElementContext.required`), from
+    /// `firstRequired[id]` to `firstRequired[id + 1]`.
+    @usableFromInline let requiredPositions: UnsafeMutableBufferPointer<Int32>
+    @usableFromInline let firstRequired: UnsafeMutableBufferPointer<Int32>
 
     fileprivate init(contexts: [ElementContext]) {
         let total = contexts.reduce(0) { $0 + $1.members.count }
         facts = .allocate(capacity: total)
         names = .allocate(capacity: total)
         firstMember = .allocate(capacity: contexts.count)
+        requiredPositions = .allocate(capacity: contexts.reduce(0) { $0 + $1.required.count })
+        firstRequired = .allocate(capacity: contexts.count + 1)
+        var nextRequired = 0
+        for context in contexts {
+            firstRequired[context.id] = Int32(nextRequired)
+            for required in context.required {
+                requiredPositions[nextRequired] = required.position
+                nextRequired += 1
+            }
+        }
+        firstRequired[contexts.count] = Int32(nextRequired)
         var next = 0
         for context in contexts {
             firstMember[context.id] = Int32(next)
@@ -76,6 +91,8 @@ public struct MemberFacts: @unchecked Sendable {
         names.deallocate()
         facts.deallocate()
         firstMember.deallocate()
+        requiredPositions.deallocate()
+        firstRequired.deallocate()
     }
 
     /// The index, across all contexts, of member `memberIndex` of context `contextID`.
@@ -86,6 +103,12 @@ public struct MemberFacts: @unchecked Sendable {
 
     @inlinable
     public subscript(index: Int) -> Fact { facts[index] }
+
+    /// The positions a context requires, in the order of `ElementContext.required`.
+    @inlinable
+    public func requiredPositions(contextID: Int) -> UnsafeMutableBufferPointer<Int32>.SubSequence {
+        requiredPositions[Int(firstRequired[contextID])..<Int(firstRequired[contextID + 1])]
+    }
 
     /// The member's name, for the node a reader makes.
     @inlinable

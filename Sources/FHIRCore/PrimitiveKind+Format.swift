@@ -33,14 +33,15 @@ extension PrimitiveKind {
         case .time:
             return scanner.checkTime() && scanner.atEnd ? nil : .syntax
         case .string, .markdown, .xhtml:
-            return lexeme.allSatisfy(isAllowedTextByte) ? nil : .syntax
+            // Most text has no byte below 0x20 at all: only then is each byte looked at.
+            return !hasByte(below: 0x20, in: lexeme) || lexeme.allSatisfy(isAllowedTextByte) ? nil : .syntax
         case .code:
             return checkCode(lexeme)
         case .id:
             return lexeme.count <= 64 && lexeme.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
                 ? nil : .syntax
         case .uri, .url, .canonical:
-            return lexeme.contains(where: isWhitespace) ? .syntax : nil
+            return hasByte(below: 0x21, in: lexeme) && lexeme.contains(where: isWhitespace) ? .syntax : nil
         case .oid:
             return scanner.checkOID() ? nil : .syntax
         case .uuid:
@@ -83,6 +84,23 @@ extension PrimitiveKind {
         }
         return previousWasSpace ? .syntax : nil
     }
+}
+
+/// Whether any byte is below `limit` (at most 128), eight bytes at a time: the exact test of
+/// Hacker's Delight §6.1 (borrows make only later bytes' flags unreliable, never the verdict).
+@inline(__always)
+func hasByte(below limit: UInt8, in bytes: UnsafeRawBufferPointer) -> Bool {
+    var offset = 0
+    while offset + 8 <= bytes.count {
+        let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        if (word &- ByteChunks.broadcast(limit)) & ~word & ByteChunks.broadcast(0x80) != 0 { return true }
+        offset += 8
+    }
+    while offset < bytes.count {
+        if bytes[offset] < limit { return true }
+        offset += 1
+    }
+    return false
 }
 
 /// XML Schema's `\s`: space, tab, LF, VT, FF, CR.

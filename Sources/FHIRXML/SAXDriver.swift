@@ -106,9 +106,14 @@ struct AttributeList {
     }
 
     /// Whether attribute `index` is the unprefixed `value` that holds a primitive's value.
-    func isValue(_ index: Int) -> Bool {
+    /// libxml2 interns attribute names too, so once the name has matched, `cache` holds its
+    /// pointer and later matches are one comparison.
+    func isValue(_ index: Int, cache: inout UnsafePointer<xmlChar>?) -> Bool {
         guard let name = raw![index * 5], raw![index * 5 + 2] == nil else { return false }
-        return memcmp(name, "value", 6) == 0  // includes the terminating NUL
+        if name == cache { return true }
+        guard memcmp(name, "value", 6) == 0 else { return false }  // includes the terminating NUL
+        cache = name
+        return true
     }
 
     func namespace(_ index: Int) -> UnsafeRawBufferPointer? {

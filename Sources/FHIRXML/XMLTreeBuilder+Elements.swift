@@ -24,10 +24,12 @@ enum XMLNamespace {
 }
 
 extension XMLTreeBuilder {
+    @inline(__always)
     mutating func isFHIR(_ namespace: UnsafeRawPointer?) -> Bool {
         XMLNamespace.matches(namespace, XMLNamespace.fhir, cache: &fhirNamespace)
     }
 
+    @inline(__always)
     mutating func isXHTML(_ namespace: UnsafeRawPointer?) -> Bool {
         XMLNamespace.matches(namespace, XMLNamespace.xhtml, cache: &xhtmlNamespace)
     }
@@ -82,9 +84,7 @@ extension XMLTreeBuilder {
             return
         }
         // An attribute's name (`id`, `url`) as an element is unknown content too.
-        guard let memberIndex = memberIndex(of: name, contextID: contextID),
-              !facts[facts.index(contextID: contextID, memberIndex: memberIndex)].isXMLAttribute
-        else {
+        guard let resolved = member(named: name, contextID: contextID), !facts[Int(resolved.factIndex)].isXMLAttribute else {
             guard isFHIR(namespace) else {
                 error(.structure, "an element that is not in the FHIR namespace", child: displayableName(name.bytes))
                 pushSkip()
@@ -93,7 +93,7 @@ extension XMLTreeBuilder {
             unknownElement(name: name.bytes, attributes: attributes)
             return
         }
-        let factIndex = facts.index(contextID: contextID, memberIndex: memberIndex)
+        let (memberIndex, factIndex) = (Int(resolved.memberIndex), Int(resolved.factIndex))
         let fact = facts[factIndex]
         guard fact.isXHTML ? isXHTML(namespace) : isFHIR(namespace) else {
             error(.structure, fact.isXHTML
@@ -137,14 +137,16 @@ extension XMLTreeBuilder {
 
     /// The member an element name stands for in a context: libxml2 interns names per parse, so
     /// after the first lookup of a name in a context its pointer finds the member directly.
-    private mutating func memberIndex(of name: InternedName, contextID: Int) -> Int? {
+    private mutating func member(named name: InternedName, contextID: Int) -> ResolvedMember? {
         if let cached = memberCache.member(name: name.pointer, contextID: contextID) { return cached }
         let bytes = name.bytes
-        guard let found = contexts[contextID].memberIndex(forKey: bytes, hash: NameTable.hash(bytes)) else {
+        guard let memberIndex = contexts[contextID].memberIndex(forKey: bytes, hash: NameTable.hash(bytes)) else {
             return nil
         }
-        memberCache.insert(name: name.pointer, contextID: contextID, member: found)
-        return found
+        let factIndex = facts.index(contextID: contextID, memberIndex: memberIndex)
+        let resolved = ResolvedMember(memberIndex: Int32(memberIndex), factIndex: Int32(factIndex))
+        memberCache.insert(name: name.pointer, contextID: contextID, member: resolved)
+        return resolved
     }
 
     /// XML must follow definition order, a repeating element's items stand together, and an
@@ -178,7 +180,7 @@ extension XMLTreeBuilder {
     private mutating func startPrimitive(_ factIndex: Int, _ fact: MemberFacts.Fact, attributes: AttributeList) {
         let primitiveContext = Int(fact.valueContextID)
         let kind = fact.primitiveKind
-        if attributes.count == 1 && attributes.isValue(0) {
+        if attributes.count == 1 && attributes.isValue(0, cache: &valueAttributeName) {
             // The usual case, `<given value="..."/>`: a node with its value and no frame, unless
             // a child element follows (see `openPrimitive`).
             guard checkLength(attributes.rawValue(0)) else { return }
@@ -193,7 +195,7 @@ extension XMLTreeBuilder {
         frames.push(Frame(kind: .primitive(contextID: primitiveContext), nodeSlot: slot, start: currentOffset(), pathPushed: true))
         let top = frames.count - 1
         for index in 0..<attributes.count {
-            if attributes.isValue(index) {
+            if attributes.isValue(index, cache: &valueAttributeName) {
                 guard checkLength(attributes.rawValue(index)) else { return }
                 let (problem, text) = value(of: attributes, index, as: kind)
                 if let problem {
@@ -310,7 +312,9 @@ extension XMLTreeBuilder {
                        at: tagStart(before: frame.start))
             }
         case .resource(let contextID), .complex(let contextID):
-            for (requiredPosition, pathName) in contexts[contextID].required where !positions.contains(requiredPosition, from: frame.childBase) {
+            for (offset, requiredPosition) in facts.requiredPositions(contextID: contextID).enumerated()
+            where !positions.contains(requiredPosition, from: frame.childBase) {
+                let pathName = contexts[contextID].required[offset].pathName
                 record(.error, .required, "missing required element '\(pathName)'", at: tagStart(before: frame.start),
                        child: pathName)
             }

@@ -80,6 +80,8 @@ struct XMLTreeBuilder: ~Copyable {
     var positions = TrivialStack<Int32>()
     var path = XMLPath()
     private var depth = 0
+    /// libxml2's interned `value` attribute name, once seen (see `AttributeList.isValue`).
+    var valueAttributeName: UnsafePointer<UInt8>?
     /// libxml2 interns names, so once a namespace string has matched, its pointer identifies it.
     var fhirNamespace: UnsafeRawPointer?
     var xhtmlNamespace: UnsafeRawPointer?
@@ -238,20 +240,22 @@ struct XMLTreeBuilder: ~Copyable {
     }
 
     /// The offset of the first byte that is not XML whitespace. Pretty-printed FHIR XML sends
-    /// every indentation here, so eight bytes are tested at a time; libxml2 has already refused
-    /// the control characters, so a byte is whitespace exactly when it is at most 0x20.
+    /// every indentation here, so eight bytes are tested at a time, the last eight overlapping
+    /// the ones before; libxml2 has already refused the control characters, so a byte is
+    /// whitespace exactly when it is at most 0x20.
+    @inline(__always)
     static func firstVisibleByte(in text: UnsafeRawBufferPointer) -> Int? {
+        guard text.count >= 8 else {
+            for index in 0..<text.count where text[index] > 0x20 { return index }
+            return nil
+        }
         var index = 0
-        while index + 8 <= text.count {
+        while true {
             let visible = ByteChunks.bytesAboveSpace(text.loadUnaligned(fromByteOffset: index, as: UInt64.self))
             if visible != 0 { return index + visible.trailingZeroBitCount / 8 }
-            index += 8
+            if index == text.count - 8 { return nil }
+            index = min(index + 8, text.count - 8)
         }
-        while index < text.count {
-            if text[index] > 0x20 { return index }
-            index += 1
-        }
-        return nil
     }
 
     mutating func characters(_ text: UnsafeRawBufferPointer) {
