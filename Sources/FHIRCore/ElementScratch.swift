@@ -58,11 +58,7 @@ public struct ElementScratch: ~Copyable {
 
     @usableFromInline
     mutating func grow() {
-        let newCapacity = capacity * 2
-        let newStorage = UnsafeMutablePointer<FHIRElement>.allocate(capacity: newCapacity)
-        newStorage.moveInitialize(from: storage, count: _count)
-        storage.deallocate()
-        storage = newStorage
-        capacity = newCapacity
+        capacity *= 2
+        storage = storage.movedToNewStorage(count: _count, capacity: capacity)
     }
 }

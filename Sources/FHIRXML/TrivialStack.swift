@@ -1,3 +1,5 @@
+import FHIRCore
+
 /// A stack of plain values in memory the reader owns: pushing, popping and changing an item in
 /// place cost no uniqueness check and no reference counting, which an `Array` pays on every
 /// mutation. The reader changes its open elements' state once or twice per element.
@@ -56,11 +58,7 @@ struct TrivialStack<Element: BitwiseCopyable>: ~Copyable {
     }
 
     private mutating func grow() {
-        let newCapacity = capacity * 2
-        let newStorage = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
-        newStorage.moveInitialize(from: storage, count: count)
-        storage.deallocate()
-        storage = newStorage
-        capacity = newCapacity
+        capacity *= 2
+        storage = storage.movedToNewStorage(count: count, capacity: capacity)
     }
 }

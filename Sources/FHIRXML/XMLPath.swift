@@ -4,7 +4,8 @@ import FHIRCore
 /// for an issue) but on a `TrivialStack`, since the reader pushes and pops it once per element.
 struct XMLPath: ~Copyable {
     /// As `PathStack.Segment`, which is built only to render (its initialiser is in another module).
-    private struct Segment {
+    /// Not private: a private type in a `TrivialStack` crashed the Swift 6.3 compiler in debug builds.
+    struct Segment {
         var contextID: Int32
         var memberIndex: Int32
         var index: Int32
