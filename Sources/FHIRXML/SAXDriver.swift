@@ -39,6 +39,19 @@ enum SAXDriver {
         Int(xmlByteConsumed(parser.assumingMemoryBound(to: xmlParserCtxt.self)))
     }
 
+    /// The byte offset in the original input of `pointer`, when it points into the parser's
+    /// buffer of it (libxml2 hands most text straight from there, sometimes before it moves past
+    /// it, so `consumedBytes` does not say where such text starts); `nil` when libxml2 copied
+    /// the text elsewhere or converts the input from another encoding.
+    static func offset(of pointer: UnsafeRawPointer, in parser: UnsafeMutableRawPointer) -> Int? {
+        let context = parser.assumingMemoryBound(to: xmlParserCtxt.self)
+        guard let input = context.pointee.input, input.pointee.buf?.pointee.encoder == nil,
+              let base = input.pointee.base, let end = input.pointee.end else { return nil }
+        let byte = pointer.assumingMemoryBound(to: xmlChar.self)
+        guard byte >= base && byte < end else { return nil }
+        return Int(input.pointee.consumed) + (byte - base)
+    }
+
     static func stop(_ parser: UnsafeMutableRawPointer) {
         xmlStopParser(parser.assumingMemoryBound(to: xmlParserCtxt.self))
     }

@@ -263,9 +263,12 @@ struct XMLTreeBuilder: ~Copyable {
         guard let firstText = Self.firstVisibleByte(in: text) else { return }
         if case .skip = frames[top].kind { return }
         inReportedText = true
-        // The parser stands just past this piece of text; locate its first visible character.
-        let end = min(currentOffset(), input.count)
+        // libxml2 hands text that starts with a visible character before moving past it, so where
+        // the parser stands says where the text starts only for text it copied (which it hands
+        // after moving past it).
+        let start = text.baseAddress.flatMap { base in parser.flatMap { SAXDriver.offset(of: base, in: $0) } }
+            ?? max(min(currentOffset(), input.count) - text.count, 0)
         record(.error, .structure, "text is not allowed in a FHIR element: values go in value attributes",
-               at: max(end - text.count + firstText, 0))
+               at: min(start + firstText, input.count))
     }
 }
