@@ -157,4 +157,35 @@ struct XMLReaderFastPathTests {
         let string = T.read(patient + #"<name><family value="abcdefghijklmnop&#10;q"/></name></Patient>"#)
         #expect(T.expectAccepted(string)?.child("name")?.childValue("family") == "abcdefghijklmnop\nq")
     }
+
+    /// `MemberFacts` reads `Form`'s bits directly (its static members are not inlinable across
+    /// modules), so a change to `Form` would silently change what the reader does.
+    @Test("the member facts the reader uses agree with the catalogue's members, for every member of every context")
+    func memberFactsAgreeWithCatalogue() {
+        let catalogue = TypeCatalogue.r4
+        let facts = catalogue.memberFacts.facts
+        var disagreements: [String] = []
+        for context in catalogue.contexts {
+            for (memberIndex, member) in context.members.enumerated() {
+                let index = facts.index(contextID: context.id, memberIndex: memberIndex)
+                let fact = facts[index]
+                let (kind, child, primitive): (MemberFacts.Fact.ValueKind, Int32, PrimitiveKind?) = switch member.valueType {
+                case .primitive(let primitive): (.primitive, -1, primitive)
+                case .complex(let id): (.complex, Int32(id), nil)
+                case .resource: (.resource, -1, nil)
+                }
+                if facts.name(index) != member.name || fact.position != member.position || fact.form != member.form
+                    || fact.isList != member.isList || fact.isXHTML != member.form.contains(.xhtml)
+                    || fact.isXMLAttribute != member.form.contains(.xmlAttribute)
+                    || fact.isUnbounded != (member.max == .max) || (!fact.isUnbounded && Int(fact.max) != member.max)
+                    || fact.valueKind != kind || fact.childContextID != child || (primitive != nil && fact.primitiveKind != primitive) || Int(fact.valueContextID) != member.valueContextID {
+                    disagreements.append("\(context.path).\(member.name)")
+                }
+            }
+            if Array(facts.requiredPositions(contextID: context.id)) != context.required.map(\.position) {
+                disagreements.append("\(context.path) required")
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(10))")
+    }
 }
