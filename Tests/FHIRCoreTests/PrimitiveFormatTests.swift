@@ -58,4 +58,32 @@ struct PrimitiveFormatTests {
         #expect(check(.date, "2023-02-29") == .syntax)
         #expect(check(.string, "") == .empty)
     }
+
+    /// The string and uri checks first test eight bytes at a time whether any byte is low
+    /// enough to matter (`hasByte(below:in:)`); the verdict must be the byte-by-byte one for
+    /// every length, offset and neighbour (a borrow between bytes must not hide or invent one).
+    @Test("the string and uri checks agree with a byte-by-byte scan at every offset of values up to 24 bytes")
+    func wordAtATimeChecks() {
+        let special: [UInt8] = [0x00, 0x01, 0x09, 0x0A, 0x0B, 0x0D, 0x1F, 0x20, 0x21, 0x7F, 0x80, 0xFF]
+        let fillers: [UInt8] = [0x20, 0x21, 0x41, 0x80, 0xFF]
+        var disagreements: [String] = []
+        for length in 1...24 {
+            for filler in fillers {
+                for position in 0..<length {
+                    for byte in special {
+                        var bytes = [UInt8](repeating: filler, count: length)
+                        bytes[position] = byte
+                        let string = bytes.withUnsafeBytes { PrimitiveKind.string.check($0) }
+                        let expectedString = bytes.allSatisfy { $0 >= 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+                        let uri = bytes.withUnsafeBytes { PrimitiveKind.uri.check($0) }
+                        let expectedURI = !bytes.contains { [0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D].contains($0) }
+                        if (string == nil) != expectedString || (uri == nil) != expectedURI {
+                            disagreements.append("\(bytes)")
+                        }
+                    }
+                }
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
+    }
 }
