@@ -42,6 +42,16 @@ struct XMLReaderFastPathTests {
         }
     }
 
+    /// `firstVisibleByte` counts every byte up to 0x20 as whitespace: right only because libxml2
+    /// refuses the other control characters in text, raw or as references, before handing it over.
+    @Test("a control character in text between elements is refused by the parser, raw or as a reference",
+          arguments: ["\u{01}", "        \u{1F}", "&#1;", "          &#x1F;", "\u{0B}"])
+    func controlCharacterInText(_ body: String) {
+        let result = T.read(patient + "<name>" + body + "</name></Patient>")
+        T.expectRefused(result)
+        T.expectIssue(result, [.structure], severity: .fatal, line: 1)
+    }
+
     @Test("a primitive read at its start tag takes a frame for its extensions and keeps its value; the next sibling is checked against it")
     func promotedPrimitive() throws {
         let accepted = T.read(patient + #"<birthDate value="1970-01-01">\#(extensionXML)\#(extensionXML)</birthDate></Patient>"#)
