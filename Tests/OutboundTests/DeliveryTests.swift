@@ -143,12 +143,13 @@ struct DeliveryTests {
     func deadline() async throws {
         let policy = Fixture.policy { $0.attemptDeadline = .milliseconds(300) }
         let (receiver, server, store, worker, message) = try await setUp(.note, payload: Fixture.note("p1"), policy: policy) { _, index in
-            index == 0 ? .createThenStall(.seconds(2)) : .create(honourConditional: false)
+            // The stall is long and the bound generous, so a loaded machine cannot blur them.
+            index == 0 ? .createThenStall(.seconds(8)) : .create(honourConditional: false)
         }
         defer { Task { await server.stop() } }
         let started = ContinuousClock.now
         _ = try await worker.runOnce()
-        #expect(ContinuousClock.now - started < .milliseconds(1500), "our deadline, not URLSession's")
+        #expect(ContinuousClock.now - started < .seconds(5), "our deadline, not the end of the receiver's stall")
         #expect(try Fixture.message(store, message.id)?.lastError == "primary: outcome unknown: no complete response within the attempt deadline")
         try await Fixture.drain(worker, store)
         #expect(try Fixture.message(store, message.id)?.status == .delivered)
