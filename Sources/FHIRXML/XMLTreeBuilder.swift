@@ -258,10 +258,17 @@ struct XMLTreeBuilder: ~Copyable {
         }
     }
 
+    /// Called for every run of text, the indentation between elements included: kept small, so
+    /// the compiler keeps the whitespace test inline (the report is out of line).
     mutating func characters(_ text: UnsafeRawBufferPointer) {
         guard !stopped, xhtml == nil, !inReportedText, let top = frames.lastIndex else { return }
         guard let firstText = Self.firstVisibleByte(in: text) else { return }
         if case .skip = frames[top].kind { return }
+        reportText(text, firstVisible: firstText)
+    }
+
+    @inline(never)
+    private mutating func reportText(_ text: UnsafeRawBufferPointer, firstVisible: Int) {
         inReportedText = true
         // libxml2 hands text that starts with a visible character before moving past it, so where
         // the parser stands says where the text starts only for text it copied (which it hands
@@ -269,6 +276,6 @@ struct XMLTreeBuilder: ~Copyable {
         let start = text.baseAddress.flatMap { base in parser.flatMap { SAXDriver.offset(of: base, in: $0) } }
             ?? max(min(currentOffset(), input.count) - text.count, 0)
         record(.error, .structure, "text is not allowed in a FHIR element: values go in value attributes",
-               at: min(start + firstText, input.count))
+               at: min(start + firstVisible, input.count))
     }
 }
