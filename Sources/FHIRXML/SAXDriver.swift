@@ -121,6 +121,7 @@ struct AttributeList {
     /// Whether attribute `index` is the unprefixed `value` that holds a primitive's value.
     /// libxml2 interns attribute names too, so once the name has matched, `cache` holds its
     /// pointer and later matches are one comparison.
+    @inline(__always)
     func isValue(_ index: Int, cache: inout UnsafePointer<xmlChar>?) -> Bool {
         guard let name = raw![index * 5], raw![index * 5 + 2] == nil else { return false }
         if name == cache { return true }
@@ -134,6 +135,7 @@ struct AttributeList {
     }
 
     /// The value as libxml2 hands it over, in which each literal `&` is written `&#38;`.
+    @inline(__always)
     func rawValue(_ index: Int) -> UnsafeRawBufferPointer {
         let start = raw![index * 5 + 3]!
         let end = raw![index * 5 + 4]!

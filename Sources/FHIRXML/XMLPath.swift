@@ -15,14 +15,17 @@ struct XMLPath: ~Copyable {
 
     var isEmpty: Bool { segments.isEmpty }
 
+    @inline(__always)
     mutating func pushRoot(contextID: Int) {
         segments.push(Segment(contextID: Int32(contextID), memberIndex: -1, index: -1))
     }
 
+    @inline(__always)
     mutating func push(contextID: Int, memberIndex: Int, index: Int) {
         segments.push(Segment(contextID: Int32(contextID), memberIndex: Int32(memberIndex), index: Int32(index)))
     }
 
+    @inline(__always)
     mutating func pop() {
         _ = segments.removeLast()
     }

@@ -280,6 +280,7 @@ extension XMLTreeBuilder {
         }
     }
 
+    @inline(__always)
     private mutating func checkLength(_ value: UnsafeRawBufferPointer) -> Bool {
         guard value.count <= limits.maxStringBytes else {
             fatal(.tooLong, "an attribute value is longer than the limit of \(limits.maxStringBytes) bytes")
