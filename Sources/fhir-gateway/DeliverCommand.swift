@@ -18,7 +18,7 @@ import PCPUpdates
 /// at once.
 enum DeliverCommand {
     struct Options {
-        var data = "var"
+        var storeFlags = StoreFlags()
         var endpoints: [OutboundEndpoint] = []
         /// `--receivers FILE`: endpoints with their credentials (`ReceiverConfiguration`).
         var receivers: String?
@@ -26,7 +26,6 @@ enum DeliverCommand {
         var summaries = true
         var once = false
         var lease: Int?
-        var store: String?
         var location = StoreLocation.sqlite(folder: "var")
     }
 
@@ -135,8 +134,8 @@ enum DeliverCommand {
     static func parse(_ arguments: inout CommandArguments) throws(UsageError) -> Options {
         var options = Options()
         while let argument = arguments.next() {
+            if try options.storeFlags.take(argument, from: &arguments) { continue }
             switch argument {
-            case "--data": options.data = try arguments.value(for: argument)
             case "--endpoint":
                 let endpoint = try endpoint(try arguments.value(for: argument))
                 guard !options.endpoints.contains(where: { $0.key == endpoint.key }) else {
@@ -148,11 +147,10 @@ enum DeliverCommand {
             case "--no-summaries": options.summaries = false
             case "--once": options.once = true
             case "--lease": options.lease = try arguments.positiveInteger(for: argument)
-            case "--store": options.store = try arguments.value(for: argument)
             default: throw UsageError(description: "unexpected argument '\(argument)'")
             }
         }
-        options.location = try StoreLocation(store: options.store, data: options.data)
+        options.location = try options.storeFlags.location()
         return options
     }
 

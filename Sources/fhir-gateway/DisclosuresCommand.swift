@@ -9,8 +9,7 @@ import IOPMapping
 /// which consent, and what was queued but withheld and why. Prints codes and ids, no content.
 enum DisclosuresCommand {
     struct Options {
-        var data = "var"
-        var store: String?
+        var storeFlags = StoreFlags()
         var location = StoreLocation.sqlite(folder: "var")
         var participant = ""
     }
@@ -62,14 +61,13 @@ enum DisclosuresCommand {
     static func parse(_ arguments: inout CommandArguments) throws(UsageError) -> Options {
         var options = Options()
         while let argument = arguments.next() {
+            if try options.storeFlags.take(argument, from: &arguments) { continue }
             switch argument {
-            case "--data": options.data = try arguments.value(for: argument)
-            case "--store": options.store = try arguments.value(for: argument)
             default: try CommandArguments.takePositional(argument, into: &options.participant)
             }
         }
         guard !options.participant.isEmpty else { throw UsageError(description: "name a participant (id or system|value)") }
-        options.location = try StoreLocation(store: options.store, data: options.data)
+        options.location = try options.storeFlags.location()
         return options
     }
 }

@@ -15,13 +15,12 @@ import IOPMapping
 enum ImportCommand {
     struct Options {
         var paths: [String] = []
-        var data = "var"
+        var storeFlags = StoreFlags()
         var jobs = 2
         var dryRun = false
         var report: String?
         var quarantine: String?
         var profileFolder: String?
-        var store: String?
         var location = StoreLocation.sqlite(folder: "var")
     }
 
@@ -68,20 +67,19 @@ enum ImportCommand {
     static func parse(_ arguments: inout CommandArguments) throws(UsageError) -> Options {
         var options = Options()
         while let argument = arguments.next() {
+            if try options.storeFlags.take(argument, from: &arguments) { continue }
             switch argument {
-            case "--data": options.data = try arguments.value(for: argument)
             case "--jobs": options.jobs = try arguments.positiveInteger(for: argument)
             case "--dry-run": options.dryRun = true
             case "--report": options.report = try arguments.value(for: argument)
             case "--quarantine": options.quarantine = try arguments.value(for: argument)
             case "--profiles": options.profileFolder = try arguments.value(for: argument)
-            case "--store": options.store = try arguments.value(for: argument)
             default:
                 guard !argument.hasPrefix("-") else { throw UsageError(description: "unexpected option '\(argument)'") }
                 options.paths.append(argument)
             }
         }
-        options.location = try StoreLocation(store: options.store, data: options.data)
+        options.location = try options.storeFlags.location()
         return options
     }
 }

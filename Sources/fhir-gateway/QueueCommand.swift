@@ -16,12 +16,11 @@ enum QueueCommand {
 
     struct Options {
         var action: Action = .status
-        var data = "var"
+        var storeFlags = StoreFlags()
         var endpoint: String?
         var status: OutboundStatus?
         var limit = 1000
         var id: String?
-        var store: String?
         var location = StoreLocation.sqlite(folder: "var")
     }
 
@@ -248,8 +247,8 @@ enum QueueCommand {
         }
         options.action = action
         while let argument = arguments.next() {
+            if try options.storeFlags.take(argument, from: &arguments) { continue }
             switch argument {
-            case "--data": options.data = try arguments.value(for: argument)
             case "--endpoint": options.endpoint = try arguments.value(for: argument)
             case "--status":
                 let text = try arguments.value(for: argument)
@@ -258,7 +257,6 @@ enum QueueCommand {
                 }
                 options.status = status
             case "--limit": options.limit = try arguments.positiveInteger(for: argument)
-            case "--store": options.store = try arguments.value(for: argument)
             default:
                 guard !argument.hasPrefix("-"), options.id == nil else {
                     throw UsageError(description: "unexpected argument '\(argument)'")
@@ -266,7 +264,7 @@ enum QueueCommand {
                 options.id = argument
             }
         }
-        options.location = try StoreLocation(store: options.store, data: options.data)
+        options.location = try options.storeFlags.location()
         let hasID = options.id != nil
         switch action {
         case .show, .cancel:

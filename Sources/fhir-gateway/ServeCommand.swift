@@ -27,12 +27,11 @@ enum ServeCommand {
     struct Options {
         var host = "127.0.0.1"
         var port = 8080
-        var data = "var"
+        var storeFlags = StoreFlags()
         var profileFolder: String?
         var baseURL: String?
         var grace = 20
         var config: String?
-        var store: String?
         var location = StoreLocation.sqlite(folder: "var")
         var drainNotice = 0
     }
@@ -93,6 +92,7 @@ enum ServeCommand {
     static func parse(_ arguments: inout CommandArguments) throws(UsageError) -> Options {
         var options = Options()
         while let argument = arguments.next() {
+            if try options.storeFlags.take(argument, from: &arguments) { continue }
             switch argument {
             case "--host": options.host = try arguments.value(for: argument)
             case "--port":
@@ -100,17 +100,15 @@ enum ServeCommand {
                     throw UsageError(description: "--port takes a number from 0 to 65535")
                 }
                 options.port = port
-            case "--data": options.data = try arguments.value(for: argument)
             case "--profiles": options.profileFolder = try arguments.value(for: argument)
             case "--base-url": options.baseURL = try arguments.value(for: argument)
             case "--grace": options.grace = try arguments.positiveInteger(for: argument)
             case "--config": options.config = try arguments.value(for: argument)
-            case "--store": options.store = try arguments.value(for: argument)
             case "--drain-notice": options.drainNotice = try arguments.nonNegativeInteger(for: argument)
             default: throw UsageError(description: "unexpected argument '\(argument)'")
             }
         }
-        options.location = try StoreLocation(store: options.store, data: options.data)
+        options.location = try options.storeFlags.location()
         return options
     }
 
@@ -120,10 +118,10 @@ enum ServeCommand {
     static func openClients(_ options: Options) throws -> ClientRegistry {
         if let path = options.config { return try ClientRegistry.load(path: path) }
         // With --store the data folder holds only this file, so it may not exist yet.
-        try FileManager.default.createDirectory(atPath: options.data, withIntermediateDirectories: true)
-        let (registry, token) = try ClientRegistry.openLocal(folder: options.data)
+        try FileManager.default.createDirectory(atPath: options.storeFlags.data, withIntermediateDirectories: true)
+        let (registry, token) = try ClientRegistry.openLocal(folder: options.storeFlags.data)
         if let token {
-            let file = (options.data as NSString).appendingPathComponent(ClientRegistry.localFileName)
+            let file = (options.storeFlags.data as NSString).appendingPathComponent(ClientRegistry.localFileName)
             FileHandle.standardError.write(Data(
                 "API token for client \"local\" (system/*.*), shown once; only its SHA-256 is kept in \(file):\nTOKEN=\(token)\n".utf8))
         }

@@ -13,8 +13,7 @@ import PCPUpdates
 /// schedule (a summary every DAYS days from the day the participant became active).
 enum SummaryCommand {
     struct Options {
-        var data = "var"
-        var store: String?
+        var storeFlags = StoreFlags()
         var location = StoreLocation.sqlite(folder: "var")
         var participant = ""
         var from: Date?
@@ -62,9 +61,8 @@ enum SummaryCommand {
     static func parse(_ arguments: inout CommandArguments) throws(UsageError) -> Options {
         var options = Options()
         while let argument = arguments.next() {
+            if try options.storeFlags.take(argument, from: &arguments) { continue }
             switch argument {
-            case "--data": options.data = try arguments.value(for: argument)
-            case "--store": options.store = try arguments.value(for: argument)
             case "--from": options.from = try day(try arguments.value(for: argument), endOfDay: false)
             case "--to": options.to = try day(try arguments.value(for: argument), endOfDay: true)
             case "--format":
@@ -75,7 +73,7 @@ enum SummaryCommand {
             }
         }
         guard !options.participant.isEmpty else { throw UsageError(description: "name a participant (id or system|value)") }
-        options.location = try StoreLocation(store: options.store, data: options.data)
+        options.location = try options.storeFlags.location()
         if options.to != nil, options.from == nil { throw UsageError(description: "--to needs --from") }
         return options
     }
