@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "IOPDomain", targets: ["IOPDomain"]),
         .library(name: "GatewayStore", targets: ["GatewayStore"]),
         .library(name: "IOPMapping", targets: ["IOPMapping"]),
+        .library(name: "FHIRSearch", targets: ["FHIRSearch"]),
     ],
     targets: [
         // Type catalogue (generated), element tree, primitives, issues.
@@ -52,11 +53,17 @@ let package = Package(
         .target(name: "GatewayCrypto", dependencies: ["CCrypto"], swiftSettings: strictSettings),
         // The store: resources as received (versioned), domain rows, import ledger, outbox, audit.
         .target(name: "GatewayStore", dependencies: ["CSQLite", "CLibPQ", "GatewayCrypto"], swiftSettings: strictSettings),
+        // Search from the official R4 SearchParameters (generated): the parameters of every type, the
+        // index rows of a resource (their FHIRPath over it), and search URLs parsed into store queries.
+        .target(name: "FHIRSearch", dependencies: ["FHIRCore", "FHIRPath", "GatewayStore"], swiftSettings: strictSettings),
         // What an input goes through however it arrives: validate, map, then resources and domain
         // rows in one store unit of work (transaction plan, reference rewriting, indexing).
         .target(
             name: "GatewayIntake",
-            dependencies: ["FHIRCore", "FHIRJSON", "FHIRValidation", "IOPMapping", "IOPDomain", "GatewayStore", "GatewayCrypto", "PCPUpdates"],
+            dependencies: [
+                "FHIRCore", "FHIRJSON", "FHIRValidation", "FHIRSearch", "IOPMapping", "IOPDomain", "GatewayStore", "GatewayCrypto",
+                "PCPUpdates",
+            ],
             swiftSettings: strictSettings),
         // Batch import of referral files: discovery, NDJSON streaming, progress, ledger, quarantine.
         .target(
@@ -81,7 +88,7 @@ let package = Package(
             name: "GatewayAPI",
             dependencies: [
                 "HTTPServer", "FHIRCore", "FHIRJSON", "FHIRXML", "FHIRResources", "FHIRValidation", "IOPMapping",
-                "GatewayIntake", "GatewayStore", "GatewayCrypto",
+                "GatewayIntake", "GatewayStore", "GatewayCrypto", "FHIRSearch",
             ],
             swiftSettings: strictSettings),
         // Reads an hl7.fhir.r4.core package and renders the catalogue; a library so tests can call it.
@@ -174,6 +181,10 @@ let package = Package(
         // Several gateway processes on one PostgreSQL database (skipped without IOP_TEST_POSTGRES_URL).
         .testTarget(
             name: "ClusterTests", dependencies: ["GatewayStore", "GatewayCrypto", "HTTPServer", "GatewayTestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "FHIRSearchTests",
+            dependencies: ["FHIRSearch", "FHIRCore", "FHIRJSON", "FHIRPath", "GatewayStore", "GatewayTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "FHIRCodegenTests", dependencies: ["FHIRCodegen", "GatewayTestSupport"],
