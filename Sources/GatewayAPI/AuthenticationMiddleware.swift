@@ -29,6 +29,7 @@ public struct AuthenticationMiddleware: APIMiddleware {
                 return Self.unauthorized(request, error: "invalid_token", "the bearer token is not valid")
             }
             observation.client = client.name
+            observation.authenticated = client
             let missing = access.needs.filter { !client.allows($0) }
             guard missing.isEmpty else { return Self.forbidden(request, missing: missing) }
             return await next(request, context)

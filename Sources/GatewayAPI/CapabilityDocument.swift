@@ -1,26 +1,26 @@
 import FHIRCore
 import FHIRResources
+import FHIRSearch
 import GatewayStore
 
-/// The CapabilityStatement `/metadata` serves, and what the API reads from it: the resource
-/// types it serves and each type's search parameters, so the statement and the behaviour
-/// cannot drift apart.
+/// The CapabilityStatement `/metadata` serves, generated from what the code does: every R4
+/// resource type with the interactions the API routes, and every search parameter the
+/// `SearchQueryParser` applies (the official R4 definitions that have an expression), so the
+/// statement and the behaviour cannot drift apart.
 ///
 /// `Profiles/CapabilityStatement-iop-gateway.json` is the gateway's canonical statement
-/// (`kind = instance` template); served, it becomes this running instance's statement: it
+/// (`kind = instance` template): its security, documentation and the IOP profiles of the types
+/// the IOP maps are kept. Served, it becomes this running instance's statement: it
 /// `instantiates` the canonical one, and carries the software, the start time as `date` and the
 /// real base URL (capabilitystatement.html §2.39.3.1).
 struct CapabilityDocument: Sendable {
-    /// The types the IOP maps and the gateway indexes, when no statement is given.
-    static let defaultTypes = [
-        "Patient", "Appointment", "CarePlan", "MedicationRequest", "Communication", "DocumentReference", "Consent",
-        "ServiceRequest", "Practitioner", "PractitionerRole", "Organization",
+    /// The interactions every type has (FHIRAPI.dispatch routes each of them).
+    static let typeInteractions = [
+        "read", "vread", "update", "patch", "delete", "history-instance", "history-type", "create", "search-type",
     ]
-    static let defaultParameters: Set<String> = ["_id", "identifier", "patient", "subject", "_lastUpdated"]
+    static let systemInteractions = ["transaction", "batch", "history-system"]
 
     let model: CapabilityStatement
-    let resourceTypes: Set<String>
-    private let parameters: [String: Set<String>]
     private let startedAt: String
     private let softwareName: String
     private let softwareVersion: String
@@ -29,25 +29,46 @@ struct CapabilityDocument: Sendable {
         startedAt = StoreTimestamp.now().fhirInstant
         softwareName = configuration.softwareName
         softwareVersion = configuration.softwareVersion
-        let parsed = statement.flatMap { try? CapabilityStatement(element: $0) }
-        let model = parsed ?? Self.minimal(startedAt: startedAt)
-        var parameters: [String: Set<String>] = [:]
-        for rest in model.rest where rest.mode.value == "server" {
-            for resource in rest.resource {
-                guard let type = resource.type.value else { continue }
-                parameters[type, default: []].formUnion(resource.searchParam.compactMap(\.name.value))
-            }
+        var model = statement.flatMap { try? CapabilityStatement(element: $0) } ?? Self.minimal(startedAt: startedAt)
+        var rest = model.rest.first { $0.mode.value == "server" } ?? CapabilityStatement.Rest(mode: "server")
+        let given = Dictionary(rest.resource.compactMap { resource in resource.type.value.map { ($0, resource) } }) { first, _ in first }
+        rest.resource = TypeCatalogue.r4.resourceTypeNames.map { type in Self.resource(type, given: given[type]) }
+        let documented = Dictionary(rest.interaction.map { ($0.code.value ?? "", $0.documentation) }) { first, _ in first }
+        rest.interaction = Self.systemInteractions.map {
+            CapabilityStatement.Rest.Interaction(code: FHIRCode($0), documentation: documented[$0] ?? nil)
         }
-        if parsed == nil {
-            for type in Self.defaultTypes { parameters[type] = Self.defaultParameters }
-        }
+        model.rest = [rest]
+        model.patchFormat = ["application/json-patch+json"]
         self.model = model
-        self.parameters = parameters
-        resourceTypes = Set(parameters.keys)
     }
 
-    func searchParameters(of type: String) -> Set<String> {
-        parameters[type] ?? []
+    /// One type's entry: the given one's profiles and documentation, the rest from the code.
+    private static func resource(
+        _ type: String, given: CapabilityStatement.Rest.Resource?
+    ) -> CapabilityStatement.Rest.Resource {
+        var resource = given ?? CapabilityStatement.Rest.Resource(type: FHIRCode(type))
+        resource.interaction = typeInteractions.map { CapabilityStatement.Rest.Resource.Interaction(code: FHIRCode($0)) }
+        resource.versioning = "versioned"
+        resource.readHistory = true
+        resource.updateCreate = false
+        resource.conditionalCreate = true
+        resource.conditionalUpdate = true
+        resource.conditionalDelete = "single"
+        let parameters = SearchParameterCatalogue.r4.parameters(of: type).filter { $0.expression != nil && $0.type != .special }
+        resource.searchInclude = parameters.filter { $0.type == .reference }.map { FHIRString("\(type):\($0.name)") }
+        var searchParams = [
+            CapabilityStatement.Rest.Resource.SearchParam(
+                name: "_id", definition: FHIRCanonical("http://hl7.org/fhir/SearchParameter/Resource-id"), type: "token"),
+            CapabilityStatement.Rest.Resource.SearchParam(
+                name: "_lastUpdated", definition: FHIRCanonical("http://hl7.org/fhir/SearchParameter/Resource-lastUpdated"),
+                type: "date"),
+        ]
+        for parameter in parameters where parameter.name != "_id" && parameter.name != "_lastUpdated" {
+            searchParams.append(CapabilityStatement.Rest.Resource.SearchParam(
+                name: FHIRString(parameter.name), definition: FHIRCanonical(parameter.url), type: FHIRCode(parameter.type.rawValue)))
+        }
+        resource.searchParam = searchParams
+        return resource
     }
 
     /// This instance's statement, with the base URL clients reached it at.
@@ -71,15 +92,6 @@ struct CapabilityDocument: Sendable {
         CapabilityStatement(
             status: "active", date: FHIRDateTime(startedAt), kind: "instance", fhirVersion: "4.0.1",
             format: ["application/fhir+json", "application/fhir+xml", "json", "xml"],
-            rest: [CapabilityStatement.Rest(
-                mode: "server",
-                resource: defaultTypes.map { type in
-                    CapabilityStatement.Rest.Resource(
-                        type: FHIRCode(type),
-                        searchParam: defaultParameters.sorted().map { name in
-                            let type = name == "_lastUpdated" ? "date" : name == "patient" || name == "subject" ? "reference" : "token"
-                            return CapabilityStatement.Rest.Resource.SearchParam(name: FHIRString(name), type: FHIRCode(type))
-                        })
-                })])
+            rest: [CapabilityStatement.Rest(mode: "server")])
     }
 }

@@ -14,15 +14,20 @@ extension FHIRAPI {
         do {
             switch segments.count {
             case 1:
-                let type = try supported(segments[0])
-                let request = try searchRequest(
+                let type = try known(segments[0])
+                let parsed = try parseSearch(
                     type: type, parameters: QueryParameters(parts.count > 1 ? String(parts[1]) : nil), call: call)
-                let page = try Self.search(request.query, in: reader)
+                if IndexReadiness.needsFullIndex(parsed.query), try reader.reindexProgress() != nil {
+                    throw APIError(503, .transient, "the search index is being rebuilt after an upgrade; retry this search later")
+                }
+                let page = try Self.search(parsed.query, in: reader)
+                let included = try IncludeResolver(store: reader, access: .current, limit: configuration.maxPageSize)
+                    .resolve(parsed, matches: page.resources)
                 return ResponseBundle.entry(
-                    resource: searchBundle(type: type, request: request, page: page, call: call),
+                    resource: searchBundle(type: type, parsed: parsed, page: page, included: included, call: call),
                     response: ResponseBundle.response(status: 200, stored: nil))
             case 2, 4:
-                let type = try supported(segments[0])
+                let type = try known(segments[0])
                 let id = try valid(segments[1])
                 let found: StoredResource?
                 if segments.count == 4 {

@@ -1,4 +1,5 @@
 import FHIRCore
+import FHIRSearch
 import GatewayStore
 import HTTPServer
 
@@ -28,21 +29,67 @@ extension FHIRAPI {
         let limit = configuration.maxPageSize
         let versions = try await store.readAsync { try $0.history(type: type, id: id, limit: limit) }
         guard !versions.isEmpty else { throw APIError(404, .notFound, "no \(type) with this id") }
-        var entries: [ResponseBundle.Model.Entry] = []
-        for version in versions {
-            let method = version.isDeleted ? "DELETE" : version.versionId == 1 ? "POST" : "PUT"
-            let request = ResponseBundle.Model.Entry.Request(
-                method: .init(method), url: .init(version.versionId == 1 && !version.isDeleted ? type : "\(type)/\(id)"))
-            let status = version.isDeleted ? 204 : version.versionId == 1 ? 201 : 200
-            entries.append(ResponseBundle.entry(
-                fullUrl: "\(call.baseURL)/\(type)/\(id)",
-                resource: version.isDeleted ? nil : APICall.element(of: version),
-                request: request, response: ResponseBundle.response(status: status, stored: version)))
-        }
         let bundle = ResponseBundle.bundle(
             type: "history", total: versions.count < limit ? versions.count : nil,
-            links: [("self", "\(call.baseURL)/\(type)/\(id)/_history")], entries: entries)
+            links: [("self", "\(call.baseURL)/\(type)/\(id)/_history")], entries: versions.map { Self.historyEntry($0, call: call) })
         return call.resource(bundle, status: 200)
+    }
+
+    /// `GET [base]/[type]/_history` and `GET [base]/_history` (http.html §3.1.0.12), newest
+    /// first, paged by the write sequence, with `_since` and `_at`; system history shows only
+    /// the types the client may read.
+    func typeHistory(type: String?, call: APICall) async throws -> HTTPResponse {
+        var count = configuration.defaultPageSize
+        var since: StoreTimestamp?
+        var before: StoreTimestamp?
+        var cursor: SearchCursor?
+        var applied: [(name: String, value: String)] = []
+        for (name, value) in call.parameters.items {
+            switch name {
+            case "_count":
+                guard let number = Int(value), number >= 1 else { throw APIError(400, .value, "_count must be a whole number above 0") }
+                count = min(number, configuration.maxPageSize)
+            case "_since", "_at":
+                guard let instant = SearchDateInterval.interval(value) else {
+                    throw APIError(400, .value, "\(name) must be a FHIR instant")
+                }
+                if name == "_since" { since = instant.low } else { before = StoreTimestamp(microsecondsSinceEpoch: instant.high.microsecondsSinceEpoch + 1) }
+            case "_cursor":
+                cursor = SearchCursor(token: value)
+                continue
+            case "_format", "_pretty":
+                continue
+            default:
+                if !call.prefer.lenientHandling { throw APIError(400, .notSupported, "history does not take the parameter \(name)") }
+                continue
+            }
+            applied.append((name, value))
+        }
+        let access = ClientReadAccess.current
+        let (limit, from, until, position) = (count, since, before, cursor)
+        let page: HistoryPage
+        do {
+            page = try await store.readAsync { try $0.historyPage(type: type, since: from, before: until, cursor: position, limit: limit) }
+        } catch StoreError.misuse(_) {
+            throw APIError(400, .value, "_cursor is not a paging cursor of this history")
+        }
+        let path = type.map { "\(call.baseURL)/\($0)/_history" } ?? "\(call.baseURL)/_history"
+        var links = [("self", path + (applied.isEmpty ? "" : "?" + QueryParameters.encode(applied)))]
+        if let next = page.next { links.append(("next", path + "?" + QueryParameters.encode(applied + [("_cursor", next.token)]))) }
+        let entries = page.versions.filter { access.mayRead($0.type) }.map { Self.historyEntry($0, call: call) }
+        return call.resource(ResponseBundle.bundle(type: "history", links: links, entries: entries), status: 200)
+    }
+
+    static func historyEntry(_ version: StoredResource, call: APICall) -> ResponseBundle.Model.Entry {
+        let method = version.isDeleted ? "DELETE" : version.versionId == 1 ? "POST" : "PUT"
+        let request = ResponseBundle.Model.Entry.Request(
+            method: .init(method),
+            url: .init(version.versionId == 1 && !version.isDeleted ? version.type : "\(version.type)/\(version.id)"))
+        let status = version.isDeleted ? 204 : version.versionId == 1 ? 201 : 200
+        return ResponseBundle.entry(
+            fullUrl: "\(call.baseURL)/\(version.type)/\(version.id)",
+            resource: version.isDeleted ? nil : APICall.element(of: version),
+            request: request, response: ResponseBundle.response(status: status, stored: version))
     }
 
     static func gone(_ tombstone: StoredResource) -> APIError {

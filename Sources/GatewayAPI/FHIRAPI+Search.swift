@@ -1,45 +1,72 @@
 import FHIRCore
+import FHIRSearch
 import GatewayStore
 import HTTPServer
 
 /// `GET [base]/[type]?…` and `POST [base]/[type]/_search`: a searchset Bundle with `self` and
-/// `next` links (FHIR R4 search.html §3.1.1.5.6). Paging uses the store's cursor, which stays
-/// stable while writes arrive; the `next` link carries it as `_cursor`.
+/// `next` links (FHIR R4 search.html §3.1.1.5.6). The parameters come from the official R4
+/// definitions (`FHIRSearch.SearchQueryParser`); one the server cannot apply is a 400, or, with
+/// `Prefer: handling=lenient`, left out with a warning in an `outcome` entry. Either way the
+/// `self` link lists only what was applied. Paging uses the store's keyset cursor, which stays
+/// correct while writes arrive; the `next` link carries it as `_cursor`.
 extension FHIRAPI {
     func search(type: String, parameters: QueryParameters, call: APICall) async throws -> HTTPResponse {
-        let request = try searchRequest(type: type, parameters: parameters, call: call)
-        let query = request.query
-        let page = try await store.readAsync { reader in try Self.search(query, in: reader) }
-        return call.resource(searchBundle(type: type, request: request, page: page, call: call), status: 200)
+        let parsed = try parseSearch(type: type, parameters: parameters, call: call)
+        try await requireCompleteIndex(for: parsed.query)
+        let reader = ClientReadAccess.current
+        let maxIncludes = configuration.maxPageSize
+        let (page, included) = try await store.readAsync { store in
+            let page = try Self.search(parsed.query, in: store)
+            let included = parsed.countOnly
+                ? [] : try IncludeResolver(store: store, access: reader, limit: maxIncludes).resolve(parsed, matches: page.resources)
+            return (page, included)
+        }
+        return call.resource(searchBundle(type: type, parsed: parsed, page: page, included: included, call: call), status: 200)
     }
 
-    func searchRequest(type: String, parameters: QueryParameters, call: APICall) throws(APIError) -> SearchRequest {
-        try SearchRequest(
-            type: type, parameters: parameters, offered: capability.searchParameters(of: type),
-            strict: call.prefer.strictHandling, defaultCount: configuration.defaultPageSize, maxCount: configuration.maxPageSize)
+    func parseSearch(type: String, parameters: QueryParameters, call: APICall) throws(APIError) -> ParsedSearch {
+        let parser = SearchQueryParser(
+            baseURL: call.baseURL, lenient: call.prefer.lenientHandling, defaultCount: configuration.defaultPageSize,
+            maxCount: configuration.maxPageSize)
+        do {
+            return try parser.parse(type: type, parameters.items)
+        } catch {
+            throw APIError(400, error.isUnsupported ? .notSupported : .value, "search parameter \(error.parameter): \(error.message)")
+        }
     }
 
     static func search(_ query: ResourceQuery, in reader: any StoreReader) throws -> SearchPage {
         do {
             return try reader.search(query)
         } catch StoreError.misuse(_) {
-            // Only a cursor the client altered, or took from another sort order, gets here.
+            // Only a cursor the client altered, or took from another search, gets here.
             throw APIError(400, .value, "_cursor is not a paging cursor of this search")
         }
     }
 
-    func searchBundle(type: String, request: SearchRequest, page: SearchPage, call: APICall) -> FHIRElement {
-        let query = request.query
-        let selfURL = link(type: type, request.applied + (query.cursor.map { [("_cursor", $0.token)] } ?? []), call: call)
+    func searchBundle(
+        type: String, parsed: ParsedSearch, page: SearchPage, included: [StoredResource], call: APICall
+    ) -> FHIRElement {
+        let query = parsed.query
+        let selfURL = link(type: type, parsed.applied + (query.cursor.map { [("_cursor", $0.token)] } ?? []), call: call)
         var links = [("self", selfURL)]
-        if let next = page.next, !request.countOnly {
-            links.append(("next", link(type: type, request.applied + [("_cursor", next.token)], call: call)))
+        if let next = page.next, !parsed.countOnly {
+            links.append(("next", link(type: type, parsed.applied + [("_cursor", next.token)], call: call)))
         }
         var total = page.total
         if total == nil, query.cursor == nil, page.next == nil { total = page.resources.count }
-        let entries = request.countOnly ? [] : page.resources.map { stored in
-            ResponseBundle.entry(
-                fullUrl: "\(call.baseURL)/\(stored.type)/\(stored.id)", resource: APICall.element(of: stored), search: "match")
+        let subset = ResourceSubset(summary: parsed.summary, elements: parsed.elements)
+        var entries: [ResponseBundle.Model.Entry] = []
+        if !parsed.countOnly {
+            for (stored, mode) in page.resources.map({ ($0, "match") }) + included.map({ ($0, "include") }) {
+                entries.append(ResponseBundle.entry(
+                    fullUrl: "\(call.baseURL)/\(stored.type)/\(stored.id)",
+                    resource: APICall.element(of: stored).map(subset.apply), search: mode))
+            }
+        }
+        if !parsed.ignored.isEmpty {
+            let issues = parsed.ignored.map { Issue(.warning, .notSupported, "search parameter \($0.name) was ignored: \($0.reason)") }
+            entries.append(ResponseBundle.entry(resource: issues.operationOutcome(), search: "outcome"))
         }
         return ResponseBundle.bundle(type: "searchset", total: total, links: links, entries: entries)
     }

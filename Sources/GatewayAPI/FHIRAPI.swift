@@ -7,9 +7,10 @@ import GatewayIntake
 import GatewayStore
 import HTTPServer
 
-/// The FHIR R4 REST API of the gateway on an ``HTTPResponder``: transaction and batch Bundles at
-/// the base, create (with `If-None-Exist`), update (with `If-Match`), read, vread, history,
-/// search, `$validate` and `/metadata`.
+/// The FHIR R4 REST API of the gateway on an ``HTTPResponder``, for every R4 resource type:
+/// transaction and batch Bundles at the base, create (with `If-None-Exist`), update (with
+/// `If-Match`, and conditional), patch (JSON Patch), delete (and conditional), read, vread,
+/// history (instance, type, system), search, `$validate` and `/metadata`.
 ///
 /// Every accepted write is read, validated, mapped and committed, with its domain rows, in one
 /// store unit of work before the response is sent (ARCHITECTURE.md: an acknowledged request has
@@ -24,6 +25,7 @@ public struct FHIRAPI: HTTPResponder {
     let intake: Intake
     let capability: CapabilityDocument
     let middleware: [any APIMiddleware]
+    let indexReadiness = IndexReadiness()
 
     /// - Parameters:
     ///   - capabilityStatement: the CapabilityStatement in `Profiles/`; `/metadata` serves it as
@@ -116,22 +118,28 @@ public struct FHIRAPI: HTTPResponder {
         switch (route, method) {
         case (.base, "POST"): return try await bundle(call)
         case (.metadata, "GET"): return call.resource(capability.statement(at: call.baseURL), status: 200)
-        case (.type(let type), "GET"): return try await search(type: try supported(type), parameters: call.parameters, call: call)
-        case (.type(let type), "POST"): return try await create(type: try supported(type), call: call)
+        case (.type(let type), "GET"): return try await search(type: try known(type), parameters: call.parameters, call: call)
+        case (.type(let type), "POST"): return try await create(type: try known(type), call: call)
+        case (.type(let type), "PUT"): return try await conditionalUpdate(type: try known(type), call: call)
+        case (.type(let type), "DELETE"): return try await conditionalDelete(type: try known(type), call: call)
         case (.typeOperation(let type, "_search"), "POST"):
-            return try await search(type: try supported(type), parameters: try call.formParameters(), call: call)
+            return try await search(type: try known(type), parameters: try call.formParameters(), call: call)
         case (.typeOperation(let type, "$validate"), "POST"): return try await validate(type: try known(type), call: call)
-        case (.instance(let type, let id), "GET"): return try await read(type: try supported(type), id: try valid(id), call: call)
-        case (.instance(let type, let id), "PUT"): return try await update(type: try supported(type), id: try valid(id), call: call)
+        case (.instance(let type, let id), "GET"): return try await read(type: try known(type), id: try valid(id), call: call)
+        case (.instance(let type, let id), "PUT"): return try await update(type: try known(type), id: try valid(id), call: call)
+        case (.instance(let type, let id), "PATCH"): return try await patch(type: try known(type), id: try valid(id), call: call)
+        case (.instance(let type, let id), "DELETE"): return try await delete(type: try known(type), id: try valid(id), call: call)
         case (.instanceOperation(let type, let id, "$validate"), "POST"):
             _ = try valid(id)
             return try await validate(type: try known(type), call: call)
-        case (.history(let type, let id), "GET"): return try await history(type: try supported(type), id: try valid(id), call: call)
+        case (.history(let type, let id), "GET"): return try await history(type: try known(type), id: try valid(id), call: call)
+        case (.typeHistory(let type), "GET"): return try await typeHistory(type: try known(type), call: call)
+        case (.systemHistory, "GET"): return try await typeHistory(type: nil, call: call)
         case (.version(let type, let id, let version), "GET"):
             guard let versionId = Int(version), versionId > 0 else {
                 throw APIError(404, .notFound, "no such version")
             }
-            return try await vread(type: try supported(type), id: try valid(id), versionId: versionId, call: call)
+            return try await vread(type: try known(type), id: try valid(id), versionId: versionId, call: call)
         case (.typeOperation(_, let name), _), (.instanceOperation(_, _, let name), _):
             if name != "$validate" && name != "_search" {
                 throw APIError(404, .notSupported, "this server offers no such operation")
@@ -144,15 +152,8 @@ public struct FHIRAPI: HTTPResponder {
         }
     }
 
-    /// A resource type this API serves (the CapabilityStatement's); others are 404.
-    func supported(_ type: String) throws(APIError) -> String {
-        guard capability.resourceTypes.contains(type) else {
-            throw APIError(404, .notSupported, "this server does not serve this resource type")
-        }
-        return type
-    }
-
-    /// Any R4 resource type, for `$validate`.
+    /// Any R4 resource type: every one is served (the IOP's own types also go through its
+    /// profiles, mapping and triggers); anything else is 404.
     func known(_ type: String) throws(APIError) -> String {
         guard TypeCatalogue.r4.resourceContextID(forName: type) != nil else {
             throw APIError(404, .notSupported, "not an R4 resource type")

@@ -19,6 +19,10 @@ enum FHIRRoute: Sendable, Hashable {
     case history(String, String)
     /// `[base]/[type]/[id]/_history/[vid]`.
     case version(String, String, String)
+    /// `[base]/[type]/_history`.
+    case typeHistory(String)
+    /// `[base]/_history`.
+    case systemHistory
 
     /// nil when the path is not under the base or has a shape FHIR does not define (404).
     init?(path: String, basePath: String) {
@@ -32,9 +36,16 @@ enum FHIRRoute: Sendable, Hashable {
         if rest.contains("//") { return nil }
         switch segments.count {
         case 0: self = .base
-        case 1: self = segments[0] == "metadata" ? .metadata : .type(segments[0])
+        case 1:
+            switch segments[0] {
+            case "metadata": self = .metadata
+            case "_history": self = .systemHistory
+            default: self = .type(segments[0])
+            }
         case 2:
-            if segments[1].hasPrefix("$") || segments[1] == "_search" {
+            if segments[1] == "_history" {
+                self = .typeHistory(segments[0])
+            } else if segments[1].hasPrefix("$") || segments[1] == "_search" {
                 self = .typeOperation(segments[0], segments[1])
             } else {
                 self = .instance(segments[0], segments[1])
@@ -57,11 +68,11 @@ enum FHIRRoute: Sendable, Hashable {
         switch self {
         case .base: ["POST"]
         case .metadata: ["GET"]
-        case .type: ["GET", "POST"]
-        case .typeOperation(_, let name): name == "_search" ? ["POST"] : ["POST"]
-        case .instance: ["GET", "PUT"]
+        case .type: ["GET", "POST", "PUT", "DELETE"]
+        case .typeOperation: ["POST"]
+        case .instance: ["GET", "PUT", "PATCH", "DELETE"]
         case .instanceOperation: ["POST"]
-        case .history, .version: ["GET"]
+        case .history, .version, .typeHistory, .systemHistory: ["GET"]
         }
     }
 

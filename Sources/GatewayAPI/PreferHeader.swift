@@ -7,8 +7,9 @@ struct PreferHeader: Sendable, Hashable {
 
     /// nil when the client did not say.
     var returnPreference: Return?
-    /// `handling=strict`: unknown search parameters are an error instead of being ignored.
-    var strictHandling = false
+    /// `handling=lenient`: search parameters the server cannot apply are left out and reported
+    /// in an `outcome` entry; by default (and with `handling=strict`) they are a 400.
+    var lenientHandling = false
 
     init(_ headers: HTTPHeaders) {
         for value in headers.values(for: "Prefer") {
@@ -21,8 +22,8 @@ struct PreferHeader: Sendable, Hashable {
                 case ("return", "minimal"): returnPreference = .minimal
                 case ("return", "representation"): returnPreference = .representation
                 case ("return", "OperationOutcome"): returnPreference = .operationOutcome
-                case ("handling", "strict"): strictHandling = true
-                case ("handling", "lenient"): strictHandling = false
+                case ("handling", "strict"): lenientHandling = false
+                case ("handling", "lenient"): lenientHandling = true
                 default: continue
                 }
             }

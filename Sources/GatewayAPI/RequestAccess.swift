@@ -64,6 +64,12 @@ struct RequestAccess: Sendable, Hashable {
         case (.instanceOperation(let type, let id, "$validate"), "POST"): return single("validate", type, id, .anyOnType)
         case (.instance(let type, let id), "GET"): return single("read", type, id, .interaction(.read))
         case (.instance(let type, let id), "PUT"): return single("update", type, id, .interaction(.update))
+        case (.instance(let type, let id), "PATCH"): return single("patch", type, id, .interaction(.update))
+        case (.type(let type), "PUT"): return single("update", type, nil, .interaction(.update))
+        case (.type(let type), "DELETE"): return single("delete", type, nil, .interaction(.delete))
+        case (.typeHistory(let type), "GET"): return single("history", type, nil, .interaction(.read))
+        // System history lists only the types the client may read (FHIRAPI.systemHistory).
+        case (.systemHistory, "GET"): return RequestAccess(interaction: "history")
         case (.instance(let type, let id), "DELETE"): return single("delete", type, id, .interaction(.delete))
         case (.history(let type, let id), "GET"): return single("history", type, id, .interaction(.read))
         case (.version(let type, let id, _), "GET"): return single("vread", type, id, .interaction(.read))
@@ -124,6 +130,7 @@ final class RequestObservation: Sendable {
 
     let access: RequestAccess
     private let clientName = Mutex<String?>(nil)
+    private let authenticatedClient = Mutex<APIClient?>(nil)
     /// Set by `AuditMiddleware`: the audit event is wanted, and may go into the request's own
     /// unit of work (see `AuditMiddleware.eventForUnitOfWork`).
     let audited = Atomic<Bool>(false)
@@ -137,6 +144,13 @@ final class RequestObservation: Sendable {
     var client: String? {
         get { clientName.withLock { $0 } }
         set { clientName.withLock { $0 = newValue } }
+    }
+
+    /// The client the token belongs to, once authenticated: what it may read decides which
+    /// `_include`d and `_revinclude`d resources a search returns.
+    var authenticated: APIClient? {
+        get { authenticatedClient.withLock { $0 } }
+        set { authenticatedClient.withLock { $0 = newValue } }
     }
 
     /// Runs `body` with the observation of this request: the one an outer middleware made, or a

@@ -3,7 +3,12 @@ import GatewayStore
 /// `ifNoneExist` / `If-None-Exist` queries the gateway can match on: `identifier=system|value`,
 /// `identifier=value`, `identifier=system|` joined by `&` (search.html §3.1.1.4.1 token search).
 /// Anything else is refused rather than ignored: an ignored condition would create duplicates.
-enum ConditionalQuery {
+public enum ConditionalQuery {
+    /// Whether `match` takes the query: only `identifier` parameters, none empty.
+    public static func isSupported(_ query: String) -> Bool {
+        (try? match(type: "", query: query, entryIndex: nil)) != nil
+    }
+
     static func match(type: String, query: String, entryIndex: Int?) throws -> ConditionalMatch {
         var tokens: [TokenCriterion] = []
         for parameter in query.split(separator: "&") {

@@ -15,6 +15,26 @@ public protocol StoreReader {
     /// Current, non-deleted versions that match.
     func search(_ query: ResourceQuery) throws -> SearchPage
 
+    /// The current, non-deleted versions of these resources of one type (in no set order).
+    func readCurrent(type: String, ids: [String]) throws -> [StoredResource]
+
+    /// Versions of every resource of `type` (every type when nil), newest first: type and system
+    /// history (http.html §3.1.0.12). `since`: only versions written at or after it; `at`:
+    /// only versions written before it (`_at` asks for versions current then).
+    func historyPage(type: String?, since: StoreTimestamp?, before: StoreTimestamp?, cursor: SearchCursor?, limit: Int) throws
+        -> HistoryPage
+
+    /// The reference rows of these resources (`_include`); `parameter` nil: every reference
+    /// parameter.
+    func indexedReferences(type: String, ids: [String], parameter: String?) throws -> [IndexedReference]
+
+    /// Current resources of `type` whose reference parameter (any when nil) points at one of
+    /// `targets` (`Type/id`), at most `limit` (`_revinclude`).
+    func referencingResources(type: String, parameter: String?, targets: [String], limit: Int) throws -> [StoredResource]
+
+    /// The unfinished re-index job, or nil when the index is complete.
+    func reindexProgress() throws -> ReindexProgress?
+
     // MARK: Domain rows
 
     func domainRow(kind: String, key: String) throws -> DomainRow?

@@ -17,6 +17,11 @@ public struct StoreTimestamp: Hashable, Comparable, Sendable, CustomStringConver
         microsecondsSinceEpoch = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
     }
 
+    /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z: the open ends of a search interval
+    /// (a Period without an end), within what both engines' timestamps hold.
+    public static let distantPast = StoreTimestamp(microsecondsSinceEpoch: -62_135_596_800_000_000)
+    public static let distantFuture = StoreTimestamp(microsecondsSinceEpoch: 253_402_300_799_999_999)
+
     /// The wall clock now.
     public static func now() -> StoreTimestamp { StoreTimestamp(Date()) }
 

@@ -45,6 +45,17 @@ public protocol StoreTransaction: StoreReader {
     @discardableResult
     func delete(type: String, id: String, ifMatch: Int?) throws -> StoredResource?
 
+    // MARK: Re-indexing
+
+    /// The next `limit` resources of the unfinished re-index job (nil when there is none).
+    func resourcesToReindex(limit: Int) throws -> ReindexBatch?
+
+    /// Replaces the search rows of the current version, leaving the version itself alone.
+    func replaceSearchIndex(type: String, id: String, index: SearchIndex) throws
+
+    /// Records how far the job got, in the unit of work that rewrote those rows.
+    func recordReindexProgress(indexVersion: Int, afterSeq: Int64, done: Int64, finished: Bool) throws
+
     // MARK: Domain rows
 
     /// Inserts or replaces the row for `(kind, key)`.

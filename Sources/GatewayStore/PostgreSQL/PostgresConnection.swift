@@ -12,6 +12,7 @@ enum PostgresValue {
     case bytea(Data?)
     case timestamptz(StoreTimestamp?)
     case bool(Bool?)
+    case float8(Double?)
 
     static func int(_ value: Int) -> PostgresValue { .int8(Int64(value)) }
 
@@ -23,6 +24,7 @@ enum PostgresValue {
         case .int8: 20
         case .text: 25
         case .timestamptz: 1184
+        case .float8: 701
         }
     }
 
@@ -34,6 +36,7 @@ enum PostgresValue {
         case .bytea(let value): value.map { Array($0) }
         case .timestamptz(let value): value.map { bigEndianBytes($0.microsecondsSinceEpoch - postgresEpochOffset) }
         case .bool(let value): value.map { [$0 ? 1 : 0] }
+        case .float8(let value): value.map { bigEndianBytes(Int64(bitPattern: $0.bitPattern)) }
         }
     }
 }
@@ -250,6 +253,9 @@ final class PostgresRow {
     }
 
     func int(_ column: Int32) -> Int { Int(int64(column)) }
+    /// A `float8` (IEEE 754 bits, big-endian on the wire); a `numeric` result would need its own
+    /// decoding, so the queries cast to `float8` where they compute one.
+    func double(_ column: Int32) -> Double { Double(bitPattern: UInt64(bitPattern: int64(column))) }
     func bool(_ column: Int32) -> Bool { bytes(column).first.map { $0 != 0 } ?? false }
     func text(_ column: Int32) -> String { String(decoding: bytes(column), as: UTF8.self) }
     func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }

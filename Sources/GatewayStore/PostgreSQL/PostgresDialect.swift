@@ -53,6 +53,7 @@ extension PostgresConnection: SQLDialectConnection {
         case .blob(let data): .bytea(data)
         case .timestamp(let time): .timestamptz(time)
         case .bool(let flag): .bool(flag)
+        case .double(let number): .float8(number)
         }
     }
 }

@@ -152,5 +152,72 @@ enum PostgresMigrations {
                 PRIMARY KEY (endpoint_key, route)
             );
             """),
+        Migration(version: 3, name: "search index of every R4 parameter", sql: """
+            ALTER TABLE search_token ADD COLUMN grp integer NOT NULL DEFAULT 0;
+            ALTER TABLE search_reference ADD COLUMN grp integer NOT NULL DEFAULT 0;
+            ALTER TABLE search_date ADD COLUMN grp integer NOT NULL DEFAULT 0;
+
+            CREATE TABLE search_string (
+                type text COLLATE "C" NOT NULL,
+                id text COLLATE "C" NOT NULL,
+                param text COLLATE "C" NOT NULL,
+                norm text COLLATE "C" NOT NULL,
+                exact text COLLATE "C" NOT NULL,
+                grp integer NOT NULL DEFAULT 0,
+                FOREIGN KEY (type, id) REFERENCES resource_head (type, id) ON DELETE CASCADE
+            );
+            CREATE INDEX search_string_by_value ON search_string (type, param, norm);
+            CREATE INDEX search_string_by_resource ON search_string (type, id);
+
+            CREATE TABLE search_number (
+                type text COLLATE "C" NOT NULL,
+                id text COLLATE "C" NOT NULL,
+                param text COLLATE "C" NOT NULL,
+                low double precision NOT NULL,
+                high double precision NOT NULL,
+                grp integer NOT NULL DEFAULT 0,
+                FOREIGN KEY (type, id) REFERENCES resource_head (type, id) ON DELETE CASCADE
+            );
+            CREATE INDEX search_number_by_value ON search_number (type, param, low, high);
+            CREATE INDEX search_number_by_resource ON search_number (type, id);
+
+            CREATE TABLE search_quantity (
+                type text COLLATE "C" NOT NULL,
+                id text COLLATE "C" NOT NULL,
+                param text COLLATE "C" NOT NULL,
+                system text COLLATE "C" NOT NULL,
+                code text COLLATE "C" NOT NULL,
+                low double precision NOT NULL,
+                high double precision NOT NULL,
+                grp integer NOT NULL DEFAULT 0,
+                FOREIGN KEY (type, id) REFERENCES resource_head (type, id) ON DELETE CASCADE
+            );
+            CREATE INDEX search_quantity_by_value ON search_quantity (type, param, code, low, high);
+            CREATE INDEX search_quantity_by_resource ON search_quantity (type, id);
+
+            CREATE TABLE search_uri (
+                type text COLLATE "C" NOT NULL,
+                id text COLLATE "C" NOT NULL,
+                param text COLLATE "C" NOT NULL,
+                value text COLLATE "C" NOT NULL,
+                grp integer NOT NULL DEFAULT 0,
+                FOREIGN KEY (type, id) REFERENCES resource_head (type, id) ON DELETE CASCADE
+            );
+            CREATE INDEX search_uri_by_value ON search_uri (type, param, value);
+            CREATE INDEX search_uri_by_resource ON search_uri (type, id);
+
+            CREATE TABLE search_reindex (
+                index_version integer PRIMARY KEY,
+                until_seq bigint NOT NULL,
+                after_seq bigint NOT NULL,
+                total bigint NOT NULL,
+                done bigint NOT NULL,
+                started_at timestamptz NOT NULL,
+                finished_at timestamptz
+            );
+            INSERT INTO search_reindex (index_version, until_seq, after_seq, total, done, started_at, finished_at)
+                SELECT 2, COALESCE(MAX(seq), 0), 0, COUNT(*), 0, now(), CASE WHEN COUNT(*) = 0 THEN now() END
+                FROM resource_head WHERE NOT deleted;
+            """),
     ]
 }

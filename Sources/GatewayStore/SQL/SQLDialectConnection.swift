@@ -8,6 +8,7 @@ enum StoreValue {
     case blob(Data)
     case timestamp(StoreTimestamp?)
     case bool(Bool)
+    case double(Double?)
 
     static func int(_ value: Int) -> StoreValue { .integer(Int64(value)) }
 }
@@ -16,6 +17,7 @@ enum StoreValue {
 protocol SQLRowReading: SendableMetatype {
     func int64(_ column: Int32) -> Int64
     func int(_ column: Int32) -> Int
+    func double(_ column: Int32) -> Double
     func bool(_ column: Int32) -> Bool
     func isNull(_ column: Int32) -> Bool
     func text(_ column: Int32) -> String

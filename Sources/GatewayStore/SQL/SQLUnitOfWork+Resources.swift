@@ -137,27 +137,4 @@ extension SQLUnitOfWork {
         return StoredResource(
             type: type, id: id, versionId: version, lastUpdated: now, isDeleted: deleted, contentHash: hash, body: body)
     }
-
-    private func replaceIndex(type: String, id: String, index: SearchIndex) throws {
-        let owner: [StoreValue] = [.text(type), .text(id)]
-        try connection.write("DELETE FROM search_token WHERE type = ? AND id = ?", owner, purpose: "clear token index")
-        try connection.write("DELETE FROM search_reference WHERE type = ? AND id = ?", owner, purpose: "clear reference index")
-        try connection.write("DELETE FROM search_date WHERE type = ? AND id = ?", owner, purpose: "clear date index")
-        for token in Set(index.tokens) {
-            try connection.write(
-                "INSERT INTO search_token (type, id, param, system, code) VALUES (?, ?, ?, ?, ?)",
-                owner + [.text(token.parameter), .text(token.system ?? ""), .text(token.code)], purpose: "index token")
-        }
-        for reference in Set(index.references) {
-            try connection.write(
-                "INSERT INTO search_reference (type, id, param, target) VALUES (?, ?, ?, ?)",
-                owner + [.text(reference.parameter), .text(reference.target)], purpose: "index reference")
-        }
-        for date in Set(index.dates) {
-            try require(date.low <= date.high, "a date index row needs low <= high")
-            try connection.write(
-                "INSERT INTO search_date (type, id, param, low, high) VALUES (?, ?, ?, ?, ?)",
-                owner + [.text(date.parameter), .timestamp(date.low), .timestamp(date.high)], purpose: "index date")
-        }
-    }
 }

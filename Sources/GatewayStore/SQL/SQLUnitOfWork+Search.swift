@@ -1,5 +1,8 @@
-/// Search over the current versions. The SQL text depends only on the query's shape (how many
-/// criteria and values), never on a value, so statements are cached and nothing is interpolated.
+import Foundation
+
+/// Search over the current versions (criteria: `SearchSQL`), ordered by the query's sort keys
+/// with keyset paging: the cursor holds the last row's key values, so a write between two
+/// pages neither repeats nor skips a match that was there throughout.
 extension SQLUnitOfWork {
     func search(_ query: ResourceQuery) throws -> SearchPage {
         try perform(writing: false) { try searchPage(query, includeTotal: query.includeTotal) }
@@ -8,126 +11,129 @@ extension SQLUnitOfWork {
     func searchPage(_ query: ResourceQuery, includeTotal: Bool) throws -> SearchPage {
         try require(query.count >= 1, "a search needs a count of at least 1")
         try require(query.offset >= 0, "a search offset cannot be negative")
-        if let ids = query.ids, ids.isEmpty { return SearchPage(resources: [], next: nil, total: includeTotal ? 0 : nil) }
-
-        var conditions = ["h.type = ?", Connection.headNotDeleted]
-        var arguments: [StoreValue] = [.text(query.type)]
-        if let ids = query.ids {
-            conditions.append("h.id IN (\(Self.placeholders(ids.count)))")
-            arguments += ids.map(StoreValue.text)
+        var builder = SearchSQL()
+        var conditions = [SQLFragment("h.type = ? AND h.deleted = ?", [.text(query.type), .bool(false)])]
+        for criterion in query.criteria {
+            conditions.append(try builder.condition(criterion, type: query.type, head: "h"))
         }
-        for criterion in query.tokens {
-            try require(!criterion.anyOf.isEmpty, "a token criterion needs at least one value")
-            var alternatives: [String] = []
-            var values: [StoreValue] = []
-            for match in criterion.anyOf {
-                switch (match.system, match.code) {
-                case (.any, let code?): alternatives.append("t.code = ?"); values.append(.text(code))
-                case (.any, nil): alternatives.append(Connection.trueCondition)
-                case (.none, let code?): alternatives.append("(t.system = '' AND t.code = ?)"); values.append(.text(code))
-                case (.none, nil): alternatives.append("t.system = ''")
-                case (.exactly(let system), let code?):
-                    alternatives.append("(t.system = ? AND t.code = ?)"); values += [.text(system), .text(code)]
-                case (.exactly(let system), nil): alternatives.append("t.system = ?"); values.append(.text(system))
-                }
-            }
-            conditions.append(
-                "h.id IN (SELECT t.id FROM search_token t WHERE t.type = ? AND t.param = ? AND (\(alternatives.joined(separator: " OR "))))")
-            arguments += [.text(query.type), .text(criterion.parameter)] + values
-        }
-        for criterion in query.references {
-            try require(!criterion.anyOf.isEmpty, "a reference criterion needs at least one target")
-            conditions.append(
-                "h.id IN (SELECT r.id FROM search_reference r WHERE r.type = ? AND r.param = ? "
-                    + "AND r.target IN (\(Self.placeholders(criterion.anyOf.count))))")
-            arguments += [.text(query.type), .text(criterion.parameter)] + criterion.anyOf.map(StoreValue.text)
-        }
-        for criterion in query.dates {
-            var clause = "h.id IN (SELECT d.id FROM search_date d WHERE d.type = ? AND d.param = ?"
-            arguments += [.text(query.type), .text(criterion.parameter)]
-            if let to = criterion.overlapping.to { clause += " AND d.low < ?"; arguments.append(.timestamp(to)) }
-            if let from = criterion.overlapping.from { clause += " AND d.high >= ?"; arguments.append(.timestamp(from)) }
-            conditions.append(clause + ")")
-        }
-        if let range = query.lastUpdated {
-            if let from = range.from { conditions.append("h.last_updated >= ?"); arguments.append(.timestamp(from)) }
-            if let to = range.to { conditions.append("h.last_updated < ?"); arguments.append(.timestamp(to)) }
-        }
-
         var total: Int?
         if includeTotal {
+            let filter = SQLFragment.joined(conditions, by: " AND ")
             total = try connection.fetchOne(
-                "SELECT COUNT(*) FROM resource_head h WHERE \(conditions.joined(separator: " AND "))", arguments,
+                "SELECT COUNT(*) FROM resource_head h WHERE \(filter.sql)", filter.arguments,
                 purpose: "count search matches") { $0.int(0) }
         }
 
-        let orderBy: String
-        switch query.order {
-        case .lastUpdatedDescending:
-            orderBy = "h.last_updated DESC, h.seq DESC"
-            if let cursor = query.cursor {
-                guard case .time(let time, let seq) = try SearchCursorText(cursor) else {
-                    throw StoreError.misuse("a cursor of another sort order")
-                }
-                let instant = StoreTimestamp(microsecondsSinceEpoch: time)
-                conditions.append("(h.last_updated < ? OR (h.last_updated = ? AND h.seq < ?))")
-                arguments += [.timestamp(instant), .timestamp(instant), .integer(seq)]
-            }
-        case .idAscending:
-            orderBy = "h.id"
-            if let cursor = query.cursor {
-                guard case .id(let id) = try SearchCursorText(cursor) else { throw StoreError.misuse("a cursor of another sort order") }
-                conditions.append("h.id > ?")
-                arguments.append(.text(id))
-            }
+        let keys = SearchOrder(query.sort)
+        if let cursor = query.cursor { conditions.append(try keys.after(cursor)) }
+        let filter = SQLFragment.joined(conditions, by: " AND ")
+        let selected = keys.selectList
+        let rows = try connection.fetch(
+            "SELECT \(Self.versionColumns), \(selected.sql) FROM resource_head h JOIN resource_version v ON v.seq = h.seq "
+                + "WHERE \(filter.sql) ORDER BY \(keys.orderBy) LIMIT ? OFFSET ?",
+            selected.arguments + filter.arguments + [.int(query.count + 1), .int(query.offset)],
+            purpose: "search resources") { row in
+            (resource: Self.storedResource(row), keys: keys.values(row, from: 7))
         }
-        arguments += [.int(query.count + 1), .int(query.offset)]
-        var rows = try connection.fetch(
-            "SELECT \(Self.versionColumns), h.seq FROM resource_head h JOIN resource_version v ON v.seq = h.seq "
-                + "WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(orderBy) LIMIT ? OFFSET ?",
-            arguments, purpose: "search resources") { (resource: Self.storedResource($0), seq: $0.int64(7)) }
-
+        var page = rows
         var next: SearchCursor?
-        if rows.count > query.count {
-            rows.removeLast()
-            if let last = rows.last {
-                switch query.order {
-                case .lastUpdatedDescending:
-                    next = SearchCursorText.time(last.resource.lastUpdated.microsecondsSinceEpoch, last.seq).token
-                case .idAscending: next = SearchCursorText.id(last.resource.id).token
+        if page.count > query.count {
+            page.removeLast()
+            if let last = page.last { next = keys.cursor(last.keys) }
+        }
+        return SearchPage(resources: page.map(\.resource), next: next, total: total)
+    }
+
+    func readCurrent(type: String, ids: [String]) throws -> [StoredResource] {
+        try perform(writing: false) {
+            var found: [StoredResource] = []
+            // Bounded statement shapes: ids in chunks of a fixed size (the last padded).
+            for start in stride(from: 0, to: ids.count, by: 50) {
+                let chunk = Array(ids[start..<min(start + 50, ids.count)])
+                let padded = chunk + Array(repeating: chunk[0], count: 50 - chunk.count)
+                found += try connection.fetch(
+                    "SELECT \(Self.versionColumns) FROM resource_head h JOIN resource_version v ON v.seq = h.seq "
+                        + "WHERE h.type = ? AND h.deleted = ? AND h.id IN (\(SearchSQL.placeholders(50)))",
+                    [.text(type), .bool(false)] + padded.map(StoreValue.text), purpose: "read resources",
+                    row: Self.storedResource)
+            }
+            return found
+        }
+    }
+
+    func indexedReferences(type: String, ids: [String], parameter: String?) throws -> [IndexedReference] {
+        try perform(writing: false) {
+            var found: [IndexedReference] = []
+            for start in stride(from: 0, to: ids.count, by: 50) {
+                let chunk = Array(ids[start..<min(start + 50, ids.count)])
+                let padded = chunk + Array(repeating: chunk[0], count: 50 - chunk.count)
+                var sql = "SELECT DISTINCT r.id, r.param, r.target FROM search_reference r WHERE r.type = ? "
+                    + "AND r.id IN (\(SearchSQL.placeholders(50)))"
+                var arguments: [StoreValue] = [.text(type)] + padded.map(StoreValue.text)
+                if let parameter {
+                    sql += " AND r.param = ?"
+                    arguments.append(.text(parameter))
+                }
+                found += try connection.fetch(sql, arguments, purpose: "read references") {
+                    IndexedReference(id: $0.text(0), parameter: $0.text(1), target: $0.text(2))
                 }
             }
+            return found
         }
-        return SearchPage(resources: rows.map(\.resource), next: next, total: total)
     }
 
-    static func placeholders(_ count: Int) -> String {
-        Array(repeating: "?", count: count).joined(separator: ", ")
-    }
-}
-
-/// The text of a `SearchCursor`: `t<microseconds>.<seq>` or `i<id>`.
-private enum SearchCursorText {
-    case time(Int64, Int64)
-    case id(String)
-
-    init(_ cursor: SearchCursor) throws {
-        let text = cursor.token
-        if text.hasPrefix("i"), text.count > 1 {
-            self = .id(String(text.dropFirst()))
-            return
+    func referencingResources(type: String, parameter: String?, targets: [String], limit: Int) throws -> [StoredResource] {
+        try perform(writing: false) {
+            guard !targets.isEmpty, limit > 0 else { return [] }
+            var found: [String: StoredResource] = [:]
+            for start in stride(from: 0, to: targets.count, by: 50) where found.count < limit {
+                let chunk = Array(targets[start..<min(start + 50, targets.count)])
+                let padded = chunk + Array(repeating: chunk[0], count: 50 - chunk.count)
+                var sql = "SELECT \(Self.versionColumns) FROM resource_head h JOIN resource_version v ON v.seq = h.seq "
+                    + "WHERE h.type = ? AND h.deleted = ? AND h.id IN (SELECT r.id FROM search_reference r WHERE r.type = ? "
+                    + "AND r.target IN (\(SearchSQL.placeholders(50)))"
+                var arguments: [StoreValue] = [.text(type), .bool(false), .text(type)] + padded.map(StoreValue.text)
+                if let parameter {
+                    sql += " AND r.param = ?"
+                    arguments.append(.text(parameter))
+                }
+                sql += ") ORDER BY h.id LIMIT ?"
+                arguments.append(.int(limit))
+                for resource in try connection.fetch(sql, arguments, purpose: "read referencing resources", row: Self.storedResource) {
+                    found[resource.id] = resource
+                }
+            }
+            return found.values.sorted { $0.id < $1.id }.prefix(limit).map { $0 }
         }
-        let parts = text.dropFirst().split(separator: ".")
-        guard text.hasPrefix("t"), parts.count == 2, let time = Int64(parts[0]), let seq = Int64(parts[1]) else {
-            throw StoreError.misuse("an invalid search cursor")
-        }
-        self = .time(time, seq)
     }
 
-    var token: SearchCursor {
-        switch self {
-        case .time(let time, let seq): SearchCursor(token: "t\(time).\(seq)")
-        case .id(let id): SearchCursor(token: "i\(id)")
+    func historyPage(
+        type: String?, since: StoreTimestamp?, before: StoreTimestamp?, cursor: SearchCursor?, limit: Int
+    ) throws -> HistoryPage {
+        try perform(writing: false) {
+            try require(limit >= 1, "a history page needs a limit of at least 1")
+            var conditions: [String] = []
+            var arguments: [StoreValue] = []
+            if let type { conditions.append("v.type = ?"); arguments.append(.text(type)) }
+            if let since { conditions.append("v.last_updated >= ?"); arguments.append(.timestamp(since)) }
+            if let before { conditions.append("v.last_updated < ?"); arguments.append(.timestamp(before)) }
+            if let cursor {
+                guard cursor.token.hasPrefix("h"), let seq = Int64(cursor.token.dropFirst()) else {
+                    throw StoreError.misuse("an invalid history cursor")
+                }
+                conditions.append("v.seq < ?")
+                arguments.append(.integer(seq))
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            var rows = try connection.fetch(
+                "SELECT \(Self.versionColumns), v.seq FROM resource_version v \(filter) ORDER BY v.seq DESC LIMIT ?",
+                arguments + [.int(limit + 1)], purpose: "read history") { (resource: Self.storedResource($0), seq: $0.int64(7)) }
+            var next: SearchCursor?
+            if rows.count > limit {
+                rows.removeLast()
+                if let last = rows.last { next = SearchCursor(token: "h\(last.seq)") }
+            }
+            return HistoryPage(versions: rows.map(\.resource), next: next)
         }
     }
 }

@@ -7,6 +7,7 @@ enum SQLValue {
     case integer(Int64)
     case text(String)
     case blob(Data)
+    case real(Double)
 
     static func optionalText(_ text: String?) -> SQLValue { text.map(SQLValue.text) ?? .null }
     static func optionalTimestamp(_ time: StoreTimestamp?) -> SQLValue { time.map { .integer($0.microsecondsSinceEpoch) } ?? .null }
@@ -106,6 +107,7 @@ final class SQLiteConnection {
             switch value {
             case .null: code = sqlite3_bind_null(statement, index)
             case .integer(let number): code = sqlite3_bind_int64(statement, index, number)
+            case .real(let number): code = sqlite3_bind_double(statement, index, number)
             case .text(let text): code = sqlite3_bind_text(statement, index, text, -1, sqliteTransient)
             case .blob(let data):
                 if data.isEmpty {
@@ -151,6 +153,7 @@ struct SQLiteRow {
 
     func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
     func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(statement, column)) }
+    func double(_ column: Int32) -> Double { sqlite3_column_double(statement, column) }
     func bool(_ column: Int32) -> Bool { sqlite3_column_int64(statement, column) != 0 }
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
 

@@ -36,6 +36,7 @@ extension SQLiteConnection: SQLDialectConnection {
         case .blob(let data): .blob(data)
         case .timestamp(let time): .optionalTimestamp(time)
         case .bool(let flag): .integer(flag ? 1 : 0)
+        case .double(let number): number.map(SQLValue.real) ?? .null
         }
     }
 }

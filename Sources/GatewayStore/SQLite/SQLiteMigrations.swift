@@ -151,5 +151,80 @@ enum SQLiteMigrations {
                 PRIMARY KEY (endpoint_key, route)
             );
             """),
+        Migration(version: 3, name: "search index of every R4 parameter", sql: """
+            -- Rows of every R4 search parameter type (FHIRSearch.SearchIndexer); grp ties the
+            -- components of one composite value together (0 for other rows).
+            ALTER TABLE search_token ADD COLUMN grp INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE search_reference ADD COLUMN grp INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE search_date ADD COLUMN grp INTEGER NOT NULL DEFAULT 0;
+
+            CREATE TABLE search_string (
+                type TEXT NOT NULL,
+                id TEXT NOT NULL,
+                param TEXT NOT NULL,
+                norm TEXT NOT NULL,
+                exact TEXT NOT NULL,
+                grp INTEGER NOT NULL DEFAULT 0,
+                FOREIGN KEY (type, id) REFERENCES resource_head (type, id) ON DELETE CASCADE
+            );
+            CREATE INDEX search_string_by_value ON search_string (type, param, norm);
+            CREATE INDEX search_string_by_resource ON search_string (type, id);
+
+            CREATE TABLE search_number (
+                type TEXT NOT NULL,
+                id TEXT NOT NULL,
+                param TEXT NOT NULL,
+                low REAL NOT NULL,
+                high REAL NOT NULL,
+                grp INTEGER NOT NULL DEFAULT 0,
+                FOREIGN KEY (type, id) REFERENCES resource_head (type, id) ON DELETE CASCADE
+            );
+            CREATE INDEX search_number_by_value ON search_number (type, param, low, high);
+            CREATE INDEX search_number_by_resource ON search_number (type, id);
+
+            CREATE TABLE search_quantity (
+                type TEXT NOT NULL,
+                id TEXT NOT NULL,
+                param TEXT NOT NULL,
+                system TEXT NOT NULL,
+                code TEXT NOT NULL,
+                low REAL NOT NULL,
+                high REAL NOT NULL,
+                grp INTEGER NOT NULL DEFAULT 0,
+                FOREIGN KEY (type, id) REFERENCES resource_head (type, id) ON DELETE CASCADE
+            );
+            CREATE INDEX search_quantity_by_value ON search_quantity (type, param, code, low, high);
+            CREATE INDEX search_quantity_by_resource ON search_quantity (type, id);
+
+            CREATE TABLE search_uri (
+                type TEXT NOT NULL,
+                id TEXT NOT NULL,
+                param TEXT NOT NULL,
+                value TEXT NOT NULL,
+                grp INTEGER NOT NULL DEFAULT 0,
+                FOREIGN KEY (type, id) REFERENCES resource_head (type, id) ON DELETE CASCADE
+            );
+            CREATE INDEX search_uri_by_value ON search_uri (type, param, value);
+            CREATE INDEX search_uri_by_resource ON search_uri (type, id);
+
+            -- Resources written before this version have only the first index's rows: the
+            -- re-indexer (fhir-gateway reindex, or serve at start-up) rewrites the rows of every
+            -- head with seq <= until_seq, in seq order, recording how far it got in the same unit
+            -- of work, so it resumes where it stopped. Writes after the upgrade index themselves.
+            CREATE TABLE search_reindex (
+                index_version INTEGER PRIMARY KEY,
+                until_seq INTEGER NOT NULL,
+                after_seq INTEGER NOT NULL,
+                total INTEGER NOT NULL,
+                done INTEGER NOT NULL,
+                started_at INTEGER NOT NULL,
+                finished_at INTEGER
+            );
+            INSERT INTO search_reindex (index_version, until_seq, after_seq, total, done, started_at, finished_at)
+                SELECT 2, COALESCE(MAX(seq), 0), 0, COUNT(*), 0,
+                       CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER),
+                       CASE WHEN COUNT(*) = 0 THEN CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER) END
+                FROM resource_head WHERE deleted = 0;
+            """),
     ]
 }
