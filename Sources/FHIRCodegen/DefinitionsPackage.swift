@@ -3,7 +3,8 @@ import Foundation
 /// The parts of an `hl7.fhir.r4.core` package folder that the catalogue is generated from.
 ///
 /// Only specialisations (the base types themselves, not profiles on them) contribute types;
-/// ValueSets and CodeSystems are indexed by canonical URL so required bindings can be expanded.
+/// ValueSets and CodeSystems are indexed by canonical URL so required bindings can be expanded;
+/// SearchParameters are kept in file-name order for `SearchParameterGenerator`.
 public struct DefinitionsPackage {
     public typealias JSONObject = [String: Any]
 
@@ -11,6 +12,7 @@ public struct DefinitionsPackage {
     public let structureDefinitions: [JSONObject]
     public let valueSets: [String: JSONObject]
     public let codeSystems: [String: JSONObject]
+    public let searchParameters: [JSONObject]
 
     public enum LoadError: Error, CustomStringConvertible {
         case missingPackageManifest(String)
@@ -35,16 +37,20 @@ public struct DefinitionsPackage {
         var structures: [JSONObject] = []
         var valueSets: [String: JSONObject] = [:]
         var codeSystems: [String: JSONObject] = [:]
+        var searchParameters: [JSONObject] = []
         let names = try fileManager.contentsOfDirectory(atPath: folder.path).sorted()
         for name in names where name.hasSuffix(".json") {
             let isStructure = name.hasPrefix("StructureDefinition-")
             let isValueSet = name.hasPrefix("ValueSet-")
             let isCodeSystem = name.hasPrefix("CodeSystem-")
-            guard isStructure || isValueSet || isCodeSystem else { continue }
+            let isSearchParameter = name.hasPrefix("SearchParameter-")
+            guard isStructure || isValueSet || isCodeSystem || isSearchParameter else { continue }
             let url = folder.appendingPathComponent(name)
             guard let object = try? Self.readObject(url) else { throw LoadError.unreadable(name) }
             if isStructure {
                 structures.append(object)
+            } else if isSearchParameter {
+                searchParameters.append(object)
             } else if let canonical = object["url"] as? String {
                 if isValueSet { valueSets[canonical] = object } else { codeSystems[canonical] = object }
             }
@@ -52,6 +58,7 @@ public struct DefinitionsPackage {
         self.structureDefinitions = structures
         self.valueSets = valueSets
         self.codeSystems = codeSystems
+        self.searchParameters = searchParameters
     }
 
     private static func readObject(_ url: URL) throws -> JSONObject {

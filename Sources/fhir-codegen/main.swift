@@ -1,15 +1,19 @@
 import FHIRCodegen
 import Foundation
 
-/// `fhir-codegen <definitions-folder> [--output FILE] [--models-output DIR] [--catalogue-only | --models-only]`
+/// `fhir-codegen <definitions-folder> [--output FILE] [--models-output DIR] [--search-output FILE]
+///  [--catalogue-only | --models-only | --search-only]`
 ///
 /// Reads an `hl7.fhir.r4.core` package folder and writes the generated sources: the type
 /// catalogue (default `Sources/FHIRCore/Generated/R4CatalogueText.swift`) and the typed models,
 /// one file per type (default `Sources/FHIRResources/Generated`, whose stale `.swift` files are
-/// removed, since the folder holds nothing else).
+/// removed, since the folder holds nothing else), and the search parameters (default
+/// `Sources/FHIRSearch/Generated/R4SearchParametersText.swift`).
 let usage = """
     usage: fhir-codegen <hl7.fhir.r4.core folder> [--output Sources/FHIRCore/Generated/R4CatalogueText.swift]
-                        [--models-output Sources/FHIRResources/Generated] [--catalogue-only | --models-only]
+                        [--models-output Sources/FHIRResources/Generated]
+                        [--search-output Sources/FHIRSearch/Generated/R4SearchParametersText.swift]
+                        [--catalogue-only | --models-only | --search-only]
     """
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.isEmpty || arguments.contains("--help") {
@@ -24,8 +28,11 @@ func option(_ name: String, default value: String) -> String {
 
 let output = option("--output", default: "Sources/FHIRCore/Generated/R4CatalogueText.swift")
 let modelsOutput = option("--models-output", default: "Sources/FHIRResources/Generated")
-let writesCatalogue = !arguments.contains("--models-only")
-let writesModels = !arguments.contains("--catalogue-only")
+let searchOutput = option("--search-output", default: "Sources/FHIRSearch/Generated/R4SearchParametersText.swift")
+let only = ["--catalogue-only", "--models-only", "--search-only"].filter(arguments.contains)
+let writesCatalogue = only.isEmpty || only.contains("--catalogue-only")
+let writesModels = only.isEmpty || only.contains("--models-only")
+let writesSearch = only.isEmpty || only.contains("--search-only")
 
 do {
     let package = try DefinitionsPackage(folder: URL(fileURLWithPath: arguments[0]))
@@ -33,6 +40,13 @@ do {
         let source = CatalogueGenerator(package: package).swiftSource()
         try source.write(toFile: output, atomically: true, encoding: .utf8)
         print("wrote \(output) (\(source.utf8.count) bytes)")
+    }
+    if writesSearch {
+        let source = SearchParameterGenerator(package: package).swiftSource()
+        try FileManager.default.createDirectory(
+            atPath: (searchOutput as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try source.write(toFile: searchOutput, atomically: true, encoding: .utf8)
+        print("wrote \(searchOutput) (\(source.utf8.count) bytes)")
     }
     if writesModels {
         let files = ModelGenerator(package: package).files()
