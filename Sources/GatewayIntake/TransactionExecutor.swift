@@ -116,7 +116,7 @@ public enum TransactionExecutor {
         _ resource: FHIRElement, id: String, version: Int, lastUpdated: String, rewriter: ReferenceRewriter
     ) -> (Data, SearchIndex) {
         let stamped = ResourceStamp.stamp(rewriter.rewrite(resource), id: id, versionId: version, lastUpdated: lastUpdated)
-        return (Data(FHIRJSONWriter().write(stamped)), SearchIndexer.index(stamped))
+        return (Data(FHIRJSONWriter().write(stamped)), ResourceIndexing.index(stamped))
     }
 
     /// The same resource written twice in one transaction is an error (http.html §3.1.0.11.2).

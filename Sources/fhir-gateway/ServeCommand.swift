@@ -74,12 +74,16 @@ enum ServeCommand {
                     await server.shutdown(gracePeriod: grace)
                 }
             }
+            // A store from an earlier version is re-indexed beside the server; searches that need
+            // rows not yet written are answered 503 meanwhile (IndexReadiness).
+            let reindexing = BackgroundReindex.start(store: store)
             try await server.run { address in
                 // Written straight to the descriptor: print() may sit in stdout's buffer when piped.
                 FileHandle.standardOutput.write(
                     Data("listening on http://\(address)/fhir (\(options.location))\n".utf8))
             }
             signals.cancel()
+            reindexing.stop()
             try store.close()
             print("stopped")
             return 0

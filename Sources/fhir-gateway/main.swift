@@ -9,13 +9,19 @@ let usage = """
     for several gateway processes on one PostgreSQL database; the password is never printed):
       serve [--port 8080] [--host 127.0.0.1] [--data DIR] [--profiles DIR] [--base-url URL] [--grace SECONDS]
             [--config FILE]
-          Serve the FHIR R4 REST API at /fhir on the store in --data (default ./var):
-          transaction and batch Bundles, create (If-None-Exist), update (If-Match), read, vread,
-          history, search, $validate, metadata; JSON and XML; /healthz, /readyz, /metrics.
+          Serve the FHIR R4 REST API at /fhir on the store in --data (default ./var), for every
+          R4 resource type: transaction and batch Bundles, create (If-None-Exist), update
+          (If-Match, conditional), patch (JSON Patch), delete (and conditional), read, vread,
+          history, search on every R4 search parameter, $validate, metadata; JSON and XML;
+          /healthz, /readyz, /metrics.
           Clients present bearer tokens with SMART system scopes, listed in --config; without
           it, the first start prints one local token (only its SHA-256 is kept in
           <data>/clients.json). Prints the listening address; SIGTERM or Ctrl-C drains
           requests in progress (--grace, default 20 s) and exits 0.
+      reindex [--data DIR] [--batch N]
+          Finish the re-indexing an upgrade left (every R4 search parameter is indexed from
+          store version 3 on), printing progress; serve does it in the background, answering
+          searches on parameters not yet indexed with 503. Resumes where it stopped.
       convert <file|-> [--to json|xml] [--pretty] [--lenient] [-o FILE] [--outcome FILE]
           Read a FHIR resource (any R4 type) in JSON or XML and write it in the other format
           (or the one --to names). On failure exit 1 and print the issues to stderr;
@@ -73,6 +79,8 @@ case "import":
     exit(await ImportCommand.run(Array(arguments.dropFirst())))
 case "serve":
     exit(await ServeCommand.run(Array(arguments.dropFirst())))
+case "reindex":
+    exit(ReindexCommand.run(Array(arguments.dropFirst())))
 case "deliver":
     exit(await DeliverCommand.run(Array(arguments.dropFirst())))
 case "queue":

@@ -66,7 +66,8 @@ extension SQLUnitOfWork {
 
     func resourcesToReindex(limit: Int) throws -> ReindexBatch? {
         try perform(writing: true) {
-            guard let job = try pendingReindex() else { return nil }
+            // Locked until commit where writers run concurrently: one process per batch.
+            guard let job = try pendingReindex(locking: true) else { return nil }
             let rows = try connection.fetch(
                 "SELECT \(Self.versionColumns), h.seq FROM resource_head h JOIN resource_version v ON v.seq = h.seq "
                     + "WHERE h.seq > ? AND h.seq <= ? AND h.deleted = ? ORDER BY h.seq LIMIT ?",
@@ -89,10 +90,10 @@ extension SQLUnitOfWork {
         }
     }
 
-    private func pendingReindex() throws -> ReindexProgress? {
+    private func pendingReindex(locking: Bool = false) throws -> ReindexProgress? {
         try connection.fetchOne(
             "SELECT index_version, until_seq, after_seq, total, done, started_at FROM search_reindex "
-                + "WHERE finished_at IS NULL ORDER BY index_version LIMIT 1",
+                + "WHERE finished_at IS NULL ORDER BY index_version LIMIT 1" + (locking ? Connection.headLockClause : ""),
             purpose: "read re-index job") { row in
             ReindexProgress(
                 indexVersion: row.int(0), untilSeq: row.int64(1), afterSeq: row.int64(2), total: row.int64(3),

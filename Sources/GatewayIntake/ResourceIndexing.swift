@@ -1,0 +1,10 @@
+import FHIRCore
+import GatewayStore
+
+/// The search rows of a resource as every write path stores them: one place, so a transaction
+/// entry, a REST write, an import and the re-indexer index alike.
+public enum ResourceIndexing {
+    public static func index(_ resource: FHIRElement) -> SearchIndex {
+        SearchIndexer.index(resource)
+    }
+}
