@@ -1,3 +1,4 @@
+import Foundation
 import FHIRCore
 import GatewayStore
 
@@ -117,8 +118,7 @@ extension SearchQueryParser {
         switch segments.count {
         case 1:
             guard FHIRID.isValid(segments[0]) else { throw SearchQueryError(parameter: parameter, "is not a reference or an id") }
-            let types = typeModifier.map { [$0] }
-                ?? (definition.targets.isEmpty ? TypeCatalogue.r4.resourceTypeNames : definition.targets)
+            let types = typeModifier.map { [$0] } ?? Self.effectiveTargets(definition)
             return types.map { "\($0)/\(segments[0])" }
         case 2:
             guard TypeCatalogue.r4.resourceContextID(forName: segments[0]) != nil, FHIRID.isValid(segments[1]) else {
@@ -131,6 +131,22 @@ extension SearchQueryParser {
         default:
             throw SearchQueryError(parameter: parameter, "is not a reference such as Patient/123")
         }
+    }
+
+    /// The types a reference parameter can match in this resource type: R4 lists the targets of
+    /// a multi-base parameter across all its bases (`clinical-patient`: Patient and Group), but
+    /// the expression for one type may narrow them with `resolve() is Patient`.
+    static func effectiveTargets(_ definition: SearchParameterDefinition) -> [String] {
+        let all = definition.targets.isEmpty ? TypeCatalogue.r4.resourceTypeNames : definition.targets
+        guard let expression = definition.expression, expression.contains("resolve() is ") else { return all }
+        let named = expression.components(separatedBy: "resolve() is ").dropFirst().compactMap { rest in
+            rest.prefix { $0.isLetter }.isEmpty ? nil : String(rest.prefix { $0.isLetter })
+        }
+        // Only when every branch narrows (a branch without `resolve() is` keeps every target).
+        let branches = expression.components(separatedBy: "|").count
+        guard !named.isEmpty, named.count >= branches else { return all }
+        let narrowed = all.filter(named.contains)
+        return narrowed.isEmpty ? all : narrowed
     }
 
     /// `[prefix]value`: the prefix, if the value starts with one, and the rest.

@@ -223,7 +223,7 @@ public struct SearchQueryParser: Sendable {
             targets = [modifier]
         } else {
             let chainedBase = Self.split(chained).base
-            let candidates = definition.targets.isEmpty ? TypeCatalogue.r4.resourceTypeNames : definition.targets
+            let candidates = Self.effectiveTargets(definition)
             targets = candidates.filter { chainedBase.hasPrefix("_") || catalogue.parameter(chainedBase, of: $0) != nil }
             guard !targets.isEmpty else {
                 throw SearchQueryError(parameter: name, "no type \(base) refers to has the parameter \(chainedBase)", unsupported: true)
