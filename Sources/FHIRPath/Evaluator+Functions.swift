@@ -104,6 +104,9 @@ extension Evaluator {
             guard let type = call.type, let item = try single(target, "is()") else { return [] }
             return [.boolean(try matches(item, type))]
         case .as:
+            if target.count > 1, environment.castsFilterCollections, let type = call.type {
+                return try target.filter { try matches($0, type, exactPrimitive: true) }
+            }
             guard let type = call.type, let item = try single(target, "as()") else { return [] }
             return try matches(item, type, exactPrimitive: true) ? [item] : []
         case .type:

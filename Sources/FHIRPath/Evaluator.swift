@@ -87,6 +87,9 @@ struct Evaluator {
             return [.boolean(try matches(item, type))]
         case .typeCast(let operand, let type):
             let items = try evaluate(operand, input: input, scope: scope)
+            if items.count > 1 && environment.castsFilterCollections {
+                return try items.filter { try matches($0, type, exactPrimitive: true) }
+            }
             guard let item = try single(items, "as") else { return [] }
             return try matches(item, type, exactPrimitive: true) ? [item] : []
         case .memo(let inner, let slot):

@@ -12,6 +12,10 @@ public struct FHIRPathEnvironment: Sendable {
     /// Strict mode turns names the type does not define into semantic errors (test suites and
     /// authoring checks); lenient mode, the default, gives an empty collection as N1 §3 says.
     public var strictNames: Bool
+    /// `x as T` and `x.as(T)` on several items keep those of type `T`, as `ofType(T)` does, instead
+    /// of failing (N1 §6.3.2 wants a single item). FHIR R4's SearchParameter expressions rely on it
+    /// (`Observation.component.value as Quantity`), as servers read them; the indexer sets it.
+    public var castsFilterCollections: Bool
     /// The instant `now()`, `today()` and `timeOfDay()` report; `nil` reads the clock once per evaluation.
     public var now: Date?
     /// Receives `trace(name)` output: the name and the number of items, never their values.
@@ -20,8 +24,9 @@ public struct FHIRPathEnvironment: Sendable {
     public init(
         catalogue: TypeCatalogue = .r4, variables: [String: [FHIRPathItem]] = [:],
         resolveReference: (@Sendable (String) -> FHIRPathNode?)? = nil, strictNames: Bool = false,
-        now: Date? = nil, trace: (@Sendable (String, Int) -> Void)? = nil
+        now: Date? = nil, trace: (@Sendable (String, Int) -> Void)? = nil, castsFilterCollections: Bool = false
     ) {
+        self.castsFilterCollections = castsFilterCollections
         self.catalogue = catalogue
         self.variables = variables
         self.resolveReference = resolveReference

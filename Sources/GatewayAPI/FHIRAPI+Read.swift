@@ -50,7 +50,7 @@ extension FHIRAPI {
                 guard let number = Int(value), number >= 1 else { throw APIError(400, .value, "_count must be a whole number above 0") }
                 count = min(number, configuration.maxPageSize)
             case "_since", "_at":
-                guard let instant = SearchDateInterval.interval(value) else {
+                guard let instant = SearchDateInterval(lexeme: value) else {
                     throw APIError(400, .value, "\(name) must be a FHIR instant")
                 }
                 if name == "_since" { since = instant.low } else { before = StoreTimestamp(microsecondsSinceEpoch: instant.high.microsecondsSinceEpoch + 1) }

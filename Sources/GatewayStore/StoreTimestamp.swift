@@ -17,9 +17,12 @@ public struct StoreTimestamp: Hashable, Comparable, Sendable, CustomStringConver
         microsecondsSinceEpoch = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
     }
 
-    /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z: the open ends of a search interval
-    /// (a Period without an end), within what both engines' timestamps hold.
+    /// 0001-01-01T00:00:00Z, the earliest FHIR instant: the start of a search interval that has
+    /// none (a Period without `start`). Within PostgreSQL's `timestamptz` range, unlike `Int64.min`.
     public static let distantPast = StoreTimestamp(microsecondsSinceEpoch: -62_135_596_800_000_000)
+
+    /// 9999-12-31T23:59:59.999999Z, the last FHIR instant: the end of a search interval that has
+    /// none (a Period without `end`, still open).
     public static let distantFuture = StoreTimestamp(microsecondsSinceEpoch: 253_402_300_799_999_999)
 
     /// The wall clock now.

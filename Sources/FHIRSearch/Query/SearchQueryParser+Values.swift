@@ -160,7 +160,7 @@ extension SearchQueryParser {
 
     func dateMatch(_ text: String, parameter: String) throws(SearchQueryError) -> IntervalMatch<StoreTimestamp> {
         let (prefix, lexeme) = Self.prefixed(SearchValueText.unescaped(text))
-        guard let interval = SearchDateInterval.interval(lexeme) else {
+        guard let interval = SearchDateInterval(lexeme: lexeme) else {
             throw SearchQueryError(parameter: parameter, "is not a FHIR date, dateTime or instant")
         }
         var match = IntervalMatch(prefix: prefix, low: interval.low, high: interval.high)
@@ -176,7 +176,7 @@ extension SearchQueryParser {
 
     func numberMatch(_ text: String, parameter: String) throws(SearchQueryError) -> IntervalMatch<Double> {
         let (prefix, lexeme) = Self.prefixed(SearchValueText.unescaped(text))
-        guard let interval = SearchNumberInterval.interval(lexeme) else {
+        guard let interval = SearchNumberInterval(lexeme: lexeme) else {
             throw SearchQueryError(parameter: parameter, "is not a number")
         }
         var match = IntervalMatch(prefix: prefix, low: interval.low, high: interval.high)
