@@ -13,7 +13,7 @@ extension InboundRun {
             return
         }
         guard let participantID = participant(for: consent.patient, from: position) else {
-            refuse(position, "patient", .notFound, "The consent's patient is not a Patient in the input")
+            unplaced(position, "patient", "The consent's patient is not a Patient in the input")
             return
         }
         guard let provision = consent.provision else {

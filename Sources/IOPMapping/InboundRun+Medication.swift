@@ -12,6 +12,10 @@ extension InboundRun {
             verdicts[position] = .notForIOP(reason: "A MedicationRequest entered in error is stored as received and not mapped")
             return
         }
+        guard let participantID = participant(for: request.subject, from: position) else {
+            unplaced(position, "subject", "The medication order's subject is not a Patient in the input")
+            return
+        }
         guard case .codeableConcept(let concept) = request.medication else {
             refuse(position, "medicationCodeableConcept", .required,
                    "The IOP needs the medication as a CodeableConcept with an RxNorm coding; a Medication reference is not enough")
@@ -25,10 +29,6 @@ extension InboundRun {
         }
         guard let medication = try? RxNormConcept(code: code, display: coding.display?.value ?? concept.text?.value ?? "RxNorm \(code)") else {
             refuse(position, "medicationCodeableConcept.coding", .codeInvalid, "The RxNorm code is not an RXCUI (digits only)")
-            return
-        }
-        guard let participantID = participant(for: request.subject, from: position) else {
-            refuse(position, "subject", .notFound, "The medication order's subject is not a Patient in the input")
             return
         }
         guard let authoredOn = date(request.authoredOn?.value) else {

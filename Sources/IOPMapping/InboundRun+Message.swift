@@ -8,7 +8,7 @@ extension InboundRun {
     func mapCommunication(_ communication: Communication, at position: Int) {
         var warnings: [Issue] = []
         guard let participantID = participant(for: communication.subject, from: position) else {
-            refuse(position, "subject", .notFound, "The message's subject is not a Patient in the input")
+            unplaced(position, "subject", "The message's subject is not a Patient in the input")
             return
         }
         var category = CareMessageCategory.administrative

@@ -8,7 +8,7 @@ extension InboundRun {
     func mapTreatmentPlan(_ plan: CarePlan, at position: Int) {
         var warnings: [Issue] = []
         guard let participantID = participant(for: plan.subject, from: position) else {
-            refuse(position, "subject", .notFound, "The treatment plan's subject is not a Patient in the input")
+            unplaced(position, "subject", "The treatment plan's subject is not a Patient in the input")
             return
         }
         guard let status = TreatmentPlanStatus(rawValue: plan.status.value ?? "") else {

@@ -34,7 +34,7 @@ extension InboundRun {
                              reason: String?, dates: [(String, String?)], status: String?, fallbackEncounter: Reference?) {
         var warnings: [Issue] = []
         guard let participantID = participant(for: subject, from: position) else {
-            refuse(position, "subject", .notFound, "The referral's subject is not a Patient in the input")
+            unplaced(position, "subject", "The referral's subject is not a Patient in the input")
             return
         }
         if status == "entered-in-error" {

@@ -86,6 +86,24 @@ final class InboundRun {
         return base + "." + element
     }
 
+    /// A resource of a type the IOP maps whose patient is not a Patient of the input. When the
+    /// input is addressed to the IOP (it carries a Patient, a referral's shape, or the resource
+    /// claims one of the IOP's profiles) that is a broken referral and is refused; otherwise it
+    /// is an EHR's own record (a lab order, a US Core MedicationRequest of a patient the IOP
+    /// does not follow): stored as received and not mapped, with the reason as a warning.
+    func unplaced(_ position: Int, _ element: String, _ message: String) {
+        let claimsIOPProfile = input.entries[position].resource?.meta?.profile.contains {
+            $0.value?.hasPrefix(IOPCanonical.base + "/") == true
+        } ?? false
+        let inputHasPatient = input.entries.contains { $0.resource?.resourceType == "Patient" }
+        if claimsIOPProfile || inputHasPatient {
+            refuse(position, element, .notFound, message)
+        } else {
+            verdicts[position] = .notForIOP(
+                reason: message + ", and the input is not addressed to the IOP: it is stored as received and not mapped")
+        }
+    }
+
     func refuse(_ position: Int, _ element: String?, _ code: IssueType, _ message: String) {
         let issue = Issue(.error, code, message, expression: path(position, element))
         if case .refused(let existing) = verdicts[position] {
