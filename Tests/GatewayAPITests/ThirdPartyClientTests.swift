@@ -3,8 +3,8 @@ import GatewayTestSupport
 import Testing
 
 /// Real third-party clients drive the API (issue "The FHIR REST API", must show): the Python
-/// `fhirpy` package creates, reads, updates and searches, and posts a transaction; SMART on
-/// FHIR's `fhirclient` posts Synthea transaction Bundles and searches them (chains,
+/// `fhirpy` package creates, reads, updates and searches, and posts a transaction; `fhirpy` and
+/// SMART on FHIR's `fhirclient` each post Synthea transaction Bundles and search them (chains,
 /// `_include`, `_revinclude`, `_sort`, paging with `_total=accurate`), checking every answer
 /// against what the script works out from the posted JSON. Each runs against a gateway this test
 /// starts on loopback. `IOP_TEST_PYTHON` names the interpreter of a virtual environment with
@@ -40,6 +40,15 @@ struct ThirdPartyClientTests {
         "43d11566-de89-4702-bf50-fff2978bd15d", "eb9b0a98-5282-4e6b-8d6f-fb64d37f2d23",
         "074c3873-c476-40e3-8046-f67372eb5e05", "59a8543c-e24f-4a01-b28b-47ccde6bc11d",
     ]
+
+    @Test("fhirpy searches Synthea data: chains, _include, _revinclude, _sort, paging, gender, an unknown parameter")
+    func fhirpySearches() async throws {
+        try await searchSynthea(with: "fhirpy_search.py", client: "fhirpy") { seen in
+            #expect(seen["unknownParameter"] as? String != nil, "\(seen)")
+            // Encounter:subject and Condition:subject of the two namesakes: 18 + 30 and 9 + 4.
+            #expect((seen["revinclude"] as? [String: Any])?["include"] as? Int == 48 + 13, "\(seen)")
+        }
+    }
 
     @Test("fhirclient searches Synthea data: Encounter.where({'patient': id}), chains, _include, _revinclude, _sort, paging")
     func fhirclientSearches() async throws {
