@@ -104,6 +104,19 @@ struct BaseRuleTests {
         #expect(found.contains { $0.expression == "Patient.maritalStatus" && $0.message.hasPrefix("ele-1") })
     }
 
+    @Test("a missing required element is one error in validate, strict or lenient: a lenient read's warning is not shown beside the validator's error")
+    func missingRequiredOnceInLenientValidation() throws {
+        let text = Array(#"{"resourceType":"SearchParameter","url":"http://example.org/sp","name":"x","status":"draft","description":"x","code":"x","type":"string"}"#.utf8)
+        let strict = DocumentValidator().validate(text)
+        #expect(strict.resource == nil)
+        #expect(strict.issues.map(\.description) == ["error: SearchParameter.base (line 1, column 1): missing required element 'base'"])
+        let lenient = DocumentValidator(mode: .lenient).validate(text)
+        #expect(lenient.resource != nil)
+        let required = lenient.issues.filter { $0.expression == "SearchParameter.base" }
+        #expect(required.map(\.description) == ["error: SearchParameter.base (line 1, column 1): base is required (minimum cardinality 1)"])
+        #expect(lenient.hasErrors)
+    }
+
     @Test("a transaction's PUT entry whose resource id differs from the URL's")
     func putIdentity() throws {
         let bundle = #"{"resourceType":"Bundle","type":"transaction","entry":[{"fullUrl":"http://x.org/fhir/Patient/1","resource":{"resourceType":"Patient","id":"2"},"request":{"method":"PUT","url":"Patient/1"}}]}"#
