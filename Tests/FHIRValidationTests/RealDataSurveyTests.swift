@@ -29,15 +29,12 @@ struct RealDataSurveyTests {
           .enabled(if: SharedData.folder("us-core/examples") != nil, "../shared/us-core/examples is absent: skipped"))
     func usCoreValidates() throws {
         #expect(Self.usCoreFiles.count == 230)
-        let validator = DocumentValidator()
         var failures: [String] = []
         var valid = 0
         var withUnknownCoreExtensions = 0
         var stillBroken: Set<String> = []
         for file in Self.usCoreFiles {
-            let name = file.lastPathComponent
-            let outcome = validator.validate(try SharedData.bytes(of: file))
-            let errors = outcome.issues.filter(\.isError)
+            let (name, outcome, errors) = try Self.validate(file)
             if outcome.issues.contains(where: { $0.severity == .warning && $0.message.contains("R4 defines no such extension") }) {
                 withUnknownCoreExtensions += 1
             }
@@ -61,16 +58,13 @@ struct RealDataSurveyTests {
           .enabled(if: SharedData.folder("synthea/bundles") != nil, "../shared/synthea/bundles is absent: skipped"))
     func syntheaValidates() throws {
         #expect(Self.syntheaFiles.count == 28)
-        let validator = DocumentValidator()
         let resourceValidator = FHIRValidator()
         var failures: [String] = []
         var failingBundles: Set<String> = []
         var resources = 0
         var types: Set<String> = []
         for file in Self.syntheaFiles {
-            let name = file.lastPathComponent
-            let outcome = validator.validate(try SharedData.bytes(of: file))
-            let errors = outcome.issues.filter(\.isError)
+            let (name, outcome, errors) = try Self.validate(file)
             if !errors.isEmpty {
                 failures.append("\(name): \(errors.prefix(3).map(\.description))")
                 failingBundles.insert(name)
@@ -109,6 +103,12 @@ struct RealDataSurveyTests {
         print("\(Self.usCoreFiles.count + Self.syntheaFiles.count - failures.count) of "
               + "\(Self.usCoreFiles.count + Self.syntheaFiles.count) files go JSON → XML → JSON unchanged")
         #expect(failures.isEmpty, "\(failures.count) failed:\n\(failures.prefix(25).joined(separator: "\n"))")
+    }
+
+    /// A file as `fhir-gateway validate` sees it: strict read, base R4.
+    static func validate(_ file: URL) throws -> (name: String, outcome: DocumentValidator.Outcome, errors: [FHIRCore.Issue]) {
+        let outcome = DocumentValidator().validate(try SharedData.bytes(of: file))
+        return (file.lastPathComponent, outcome, outcome.issues.filter(\.isError))
     }
 
     /// What went wrong between the JSON read, the XML written and read back, and the JSON
