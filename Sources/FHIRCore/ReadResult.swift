@@ -12,12 +12,28 @@ public struct ReadResult: Sendable {
     public var hasErrors: Bool { issues.containsErrors }
 }
 
-/// How a reader treats content the catalogue does not know.
+/// How a reader treats content the catalogue does not know, and content that breaks a rule
+/// on how often an element occurs.
 public enum ReadMode: Sendable, Hashable {
-    /// Unknown elements are errors (FHIR's default for a server that validates).
+    /// Unknown elements are errors (FHIR's default for a server that validates), and so is an
+    /// element that occurs fewer or more times than its cardinality allows.
     case strict
-    /// Unknown elements are kept, with a warning each, and written back out unchanged.
+    /// Unknown elements are kept, with a warning each, and written back out unchanged. A
+    /// required element that is missing, or a repeating element with more items than its
+    /// maximum, is a warning: the tree holds exactly what was read, so it converts without
+    /// loss, and `FHIRValidator` checks those rules again (as errors) on the tree. What the
+    /// tree cannot hold as read stays an error: malformed JSON or XML, a wrong JSON type, a
+    /// second value of an element that has at most one, an empty element.
     case lenient
+
+    /// The severity of an occurrence rule broken in the input (missing required element,
+    /// too many items): see the cases.
+    public var occurrenceSeverity: Issue.Severity {
+        switch self {
+        case .strict: .error
+        case .lenient: .warning
+        }
+    }
 }
 
 /// Hard limits a reader enforces before any work grows with the input.

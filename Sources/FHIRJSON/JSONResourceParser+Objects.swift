@@ -239,7 +239,9 @@ extension JSONResourceParser {
             try error(.structure, "\(member.name) and _\(member.name) must have the same number of items", at: valueOffset, child: step(member))
         }
         if member.max != Int.max && count > member.max {
-            try error(.structure, "has more than the \(member.max) values allowed", at: valueOffset, child: step(member))
+            // Every item is kept, so a lenient read loses nothing (`ReadMode.lenient`).
+            try report(mode.occurrenceSeverity, .structure, OccurrenceFinding.tooMany(max: member.max),
+                       at: valueOffset, child: step(member))
         }
     }
 
@@ -434,7 +436,8 @@ extension JSONResourceParser {
         }
         for (requiredPosition, pathName) in context.required
         where !positionStack[slots].contains(requiredPosition) {
-            try error(.required, "missing required element '\(pathName)'", at: objectStart, child: pathName)
+            try report(mode.occurrenceSeverity, .required, OccurrenceFinding.missingRequired(pathName),
+                       at: objectStart, child: pathName)
         }
         var sorted = true
         var previous: Int32 = .min

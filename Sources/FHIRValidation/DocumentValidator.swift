@@ -35,7 +35,14 @@ public struct DocumentValidator: Sendable {
         }
         var findings = validator.validate(resource, profiles: profiles)
         Self.locate(&findings, in: bytes, format: format)
-        return Outcome(format: format, resource: resource, issues: read.issues + findings)
+        return Outcome(format: format, resource: resource, issues: Self.withoutRestated(read.issues) + findings)
+    }
+
+    /// A lenient read reports a missing required element or too many items as a warning
+    /// (`ReadMode.lenient`); the validator reports each of them again as an error, which is
+    /// the verdict, so the reader's warning is left out rather than shown twice.
+    private static func withoutRestated(_ issues: [Issue]) -> [Issue] {
+        issues.filter { $0.severity != .warning || !OccurrenceFinding.matches($0) }
     }
 
     /// Finds positions only when there is something to report, so valid input pays nothing.

@@ -1,8 +1,13 @@
 import FHIRCore
 
-/// Extensions (extensibility.html §2.17.1): `Extension.url` is absolute, an extension in the
-/// core namespace is one R4 defines, and a core extension's value and sub-extensions are those
-/// of its definition (the catalogue's `X` records, generated from the core package).
+/// Extensions (extensibility.html §2.17.1): `Extension.url` is absolute, and a core extension's
+/// value and sub-extensions are those of its definition (the catalogue's `X` records, generated
+/// from the core package).
+///
+/// A URL in the core namespace that R4 does not define is a warning, not an error: HL7 publishes
+/// further extensions in that namespace outside the core specification (the extensions pack,
+/// `hl7.fhir.uv.extensions`, e.g. `artifact-versionAlgorithm`, `itemWeight`), US Core uses
+/// them, and the gateway does not have their definitions. Such an extension is not checked.
 ///
 /// Extensions from other namespaces that this gateway does not know (neither core nor in the
 /// profile registry) are not reported: R4 says an application "SHALL NOT reject resources
@@ -26,10 +31,12 @@ extension ValidationRun {
         guard let definition = catalogue.extensionDefinitions[url] else {
             guard registry.profiles[url] == nil else { return }
             if url.hasPrefix(Self.coreExtensionNamespace) {
-                report(.error, .structure,
-                       "the extension URL is in the core namespace but R4 defines no such extension, so it is not allowed here",
+                report(.warning, .notSupported,
+                       "the extension URL is in the core namespace but R4 defines no such extension (it may come from "
+                           + "HL7's extensions pack, which this gateway does not have): it is not checked",
                        child: "url")
-            } else if isModifier {
+            }
+            if isModifier {
                 report(.warning, .notSupported,
                        "a modifier extension this gateway does not know: the meaning of the element may differ")
             }

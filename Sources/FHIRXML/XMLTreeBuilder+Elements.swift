@@ -159,7 +159,9 @@ extension XMLTreeBuilder {
                 return false
             }
             if !fact.isUnbounded && frames[parent].repeatCount + 1 > Int(fact.max) {
-                error(.structure, "has more than the \(fact.max) values allowed", child: member(contextID, memberIndex).pathName)
+                // Kept, as every item is: a lenient read loses nothing (`ReadMode.lenient`).
+                record(mode.occurrenceSeverity, .structure, OccurrenceFinding.tooMany(max: Int(fact.max)), at: tagStart(),
+                       child: member(contextID, memberIndex).pathName)
             }
             return true
         }
@@ -316,8 +318,8 @@ extension XMLTreeBuilder {
             for (offset, requiredPosition) in facts.requiredPositions(contextID: contextID).enumerated()
             where !positions.contains(requiredPosition, from: frame.childBase) {
                 let pathName = contexts[contextID].required[offset].pathName
-                record(.error, .required, "missing required element '\(pathName)'", at: tagStart(before: frame.start),
-                       child: pathName)
+                record(mode.occurrenceSeverity, .required, OccurrenceFinding.missingRequired(pathName),
+                       at: tagStart(before: frame.start), child: pathName)
             }
         case .unknown:
             break

@@ -4,7 +4,9 @@ import FHIRXML
 import Foundation
 
 /// `fhir-gateway convert`: reads a resource in JSON or XML (detected), checks it against the
-/// catalogue, and writes it in the other format, or in the one `--to` names.
+/// catalogue, and writes it in the other format, or in the one `--to` names. `--lenient` keeps
+/// unknown elements and converts a document that misses a required element, with a warning
+/// for each (`ReadMode.lenient`); what cannot be converted without loss is refused either way.
 enum ConvertCommand {
     struct Options {
         var input: String?

@@ -5,8 +5,9 @@ import Foundation
 import GatewayTestSupport
 import Testing
 
-/// The validator finds no error in what the specification itself publishes, nor in Synthea's
-/// bundles, except findings the reference validator reports too (listed with the reason).
+/// The validator finds no error in what the specification itself publishes, except findings the
+/// reference validator reports too (listed with the reason). Synthea's bundles and the US Core
+/// examples are surveyed in `RealDataSurveyTests`.
 @Suite("Validation of real corpora")
 struct CorpusValidationTests {
     /// The resource types the IOP maps (issue 4): none of their official examples may have an error.
@@ -68,23 +69,6 @@ struct CorpusValidationTests {
         }
         for (file, errors) in errorsByFile.sorted(by: { $0.key < $1.key }) {
             Issue.record("\(file): \(errors.prefix(4).map(\.description))")
-        }
-    }
-
-    @Test("the 28 Synthea bundles validate without error",
-          .enabled(if: SharedData.root != nil, "../shared is not beside the checkout: skipped"))
-    func syntheaBundles() throws {
-        let validator = FHIRValidator()
-        var messageCounts: [String: Int] = [:]
-        for file in SharedData.files(in: "synthea/bundles", withExtension: "json") {
-            let read = FHIRJSONReader().read(try SharedData.bytes(of: file))
-            let resource = try #require(read.resource, "\(file.lastPathComponent)")
-            for error in validator.validate(resource).filter(\.isError) {
-                messageCounts[(error.expression ?? "") .replacing(/\[\d+\]/, with: "[]") + ": " + error.message, default: 0] += 1
-            }
-        }
-        for (message, count) in messageCounts.sorted(by: { $0.value > $1.value }) {
-            Issue.record("\(count)× \(message)")
         }
     }
 }
