@@ -18,7 +18,7 @@ extension FHIRAPI {
         let (page, included) = try await store.readAsync { store in
             let page = try Self.search(parsed.query, in: store)
             let included = parsed.countOnly
-                ? [] : try IncludeResolver(store: store, access: reader, limit: maxIncludes).resolve(parsed, matches: page.resources)
+                ? ([], false) : try IncludeResolver(store: store, access: reader, limit: maxIncludes).resolve(parsed, matches: page.resources)
             return (page, included)
         }
         return call.resource(searchBundle(type: type, parsed: parsed, page: page, included: included, call: call), status: 200)
@@ -45,7 +45,7 @@ extension FHIRAPI {
     }
 
     func searchBundle(
-        type: String, parsed: ParsedSearch, page: SearchPage, included: [StoredResource], call: APICall
+        type: String, parsed: ParsedSearch, page: SearchPage, included: (resources: [StoredResource], truncated: Bool), call: APICall
     ) -> FHIRElement {
         let query = parsed.query
         let selfURL = link(type: type, parsed.applied + (query.cursor.map { [("_cursor", $0.token)] } ?? []), call: call)
@@ -58,14 +58,20 @@ extension FHIRAPI {
         let subset = ResourceSubset(summary: parsed.summary, elements: parsed.elements)
         var entries: [ResponseBundle.Model.Entry] = []
         if !parsed.countOnly {
-            for (stored, mode) in page.resources.map({ ($0, "match") }) + included.map({ ($0, "include") }) {
+            for (stored, mode) in page.resources.map({ ($0, "match") }) + included.resources.map({ ($0, "include") }) {
                 entries.append(ResponseBundle.entry(
                     fullUrl: "\(call.baseURL)/\(stored.type)/\(stored.id)",
                     resource: APICall.element(of: stored).map(subset.apply), search: mode))
             }
         }
-        if !parsed.ignored.isEmpty {
-            let issues = parsed.ignored.map { Issue(.warning, .notSupported, "search parameter \($0.name) was ignored: \($0.reason)") }
+        var issues = parsed.ignored.map { Issue(.warning, .notSupported, "search parameter \($0.name) was ignored: \($0.reason)") }
+        if included.truncated {
+            issues.append(Issue(
+                .warning, .tooCostly,
+                "_include/_revinclude stopped at \(configuration.maxPageSize) resources on this page; "
+                    + "ask for a smaller _count to get them all"))
+        }
+        if !issues.isEmpty {
             entries.append(ResponseBundle.entry(resource: issues.operationOutcome(), search: "outcome"))
         }
         return ResponseBundle.bundle(type: "searchset", total: total, links: links, entries: entries)

@@ -11,8 +11,9 @@ struct IncludeResolver {
     let limit: Int
     static let maxRounds = 4
 
-    func resolve(_ parsed: ParsedSearch, matches: [StoredResource]) throws -> [StoredResource] {
-        guard !parsed.includes.isEmpty || !parsed.revincludes.isEmpty else { return [] }
+    /// The resources to add, and whether more were left out at `limit` (the response says so).
+    func resolve(_ parsed: ParsedSearch, matches: [StoredResource]) throws -> (resources: [StoredResource], truncated: Bool) {
+        guard !parsed.includes.isEmpty || !parsed.revincludes.isEmpty else { return ([], false) }
         var seen = Set(matches.map { "\($0.type)/\($0.id)" })
         var added: [StoredResource] = []
         var frontier = matches
@@ -26,7 +27,7 @@ struct IncludeResolver {
             }
             var fresh: [StoredResource] = []
             for resource in found where seen.insert("\(resource.type)/\(resource.id)").inserted {
-                guard added.count < limit else { return added }
+                guard added.count < limit else { return (added, true) }
                 added.append(resource)
                 fresh.append(resource)
             }
@@ -35,7 +36,7 @@ struct IncludeResolver {
             }
             frontier = fresh
         }
-        return added
+        return (added, false)
     }
 
     private func forward(_ include: IncludeRequest, from sources: [StoredResource]) throws -> [StoredResource] {
@@ -60,7 +61,8 @@ struct IncludeResolver {
     private func reverse(_ include: IncludeRequest, to targets: [StoredResource]) throws -> [StoredResource] {
         guard access.mayRead(include.sourceType) else { return [] }
         let references = targets.filter { include.targetType == nil || $0.type == include.targetType }.map { "\($0.type)/\($0.id)" }
+        // One more than the limit, so a cut is seen as one.
         return try store.referencingResources(
-            type: include.sourceType, parameter: include.parameter, targets: references, limit: limit)
+            type: include.sourceType, parameter: include.parameter, targets: references, limit: limit + 1)
     }
 }

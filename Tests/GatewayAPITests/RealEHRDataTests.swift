@@ -83,7 +83,11 @@ struct RealEHRDataTests {
                 checked += 1
             }
             print("US Core: \(checked) of \(files.count) examples created and read back; refused: \(refused.count)")
-            #expect(refused.isEmpty, "\(refused.joined(separator: "\n"))")
+            // The one example that breaks R4 itself: its narrative has no `div` (Narrative.div is
+            // 1..1; the IG publisher adds it when it builds the guide). Refused with that reason.
+            #expect(refused.count == 1, "\(refused.joined(separator: "\n"))")
+            #expect(refused.first?.hasPrefix("diagnosticreport-cbc.json: 400 DiagnosticReport.text.div") == true, "\(refused)")
+            #expect(checked == files.count - 1)
         }
     }
 

@@ -74,6 +74,11 @@ public struct SearchQueryParser: Sendable {
             parsed.query.count = min(max(count, 1), maxCount)
         case "_sort":
             parsed.query.sort = try sortKeys(value, type: type)
+        case "_totalMethod":
+            // fhirpy's `count()` sends this (an Aidbox parameter): it asks for a total, as
+            // `_total=accurate` does, and selects nothing, so honouring it drops no filter.
+            parsed.total = .accurate
+            parsed.query.includeTotal = true
         case "_total":
             guard let mode = TotalMode(rawValue: value) else {
                 throw SearchQueryError(parameter: name, "must be none, estimate or accurate")
