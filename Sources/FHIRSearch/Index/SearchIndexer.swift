@@ -25,6 +25,9 @@ public struct SearchIndexer: Sendable {
     let localBases: [String]
     /// Parameters whose expression or a component's did not compile (none in R4; tested).
     public let uncompiled: [String]
+    /// Skip a plain-path expression when the resource lacks its first element (`LeadingElements`);
+    /// off only in the test that proves it changes no row.
+    var skipsAbsentElements = true
 
     /// `localBases` are this server's base URLs (`https://iop.example/fhir`): an absolute reference
     /// under one is indexed as `Type/id`; other absolute URLs stay as written (search.html §3.1.1.4.6).
@@ -34,7 +37,7 @@ public struct SearchIndexer: Sendable {
         for resourceType in catalogue.resourceTypes {
             var list: [ParameterPlan] = []
             for definition in catalogue.parameters(of: resourceType) {
-                switch ParameterPlan.make(definition, catalogue: catalogue) {
+                switch ParameterPlan.make(definition, catalogue: catalogue, types: types) {
                 case .plan(let plan)?: list.append(plan)
                 case .failed?: uncompiled.append("\(resourceType).\(definition.name)")
                 case nil: continue
@@ -64,6 +67,7 @@ public struct SearchIndexer: Sendable {
         let context = FHIRPathEvaluationContext(resource: node, rootResource: node, environment: environment)
         var rows = IndexRows(types: types, localBases: localBases)
         for plan in plans {
+            if skipsAbsentElements, let leading = plan.leading, !leading.present(in: resource.children) { continue }
             do {
                 let items = try plan.expression.evaluate(focus: node, in: context)
                 if items.isEmpty { continue }
@@ -83,6 +87,12 @@ public struct SearchIndexer: Sendable {
     public func parameterNames(of resourceType: String) -> [String] {
         plans[resourceType]?.map(\.name) ?? []
     }
+
+    /// How many of the parameters are plain paths the indexer skips when their element is absent.
+    public var skippableCount: (skippable: Int, all: Int) {
+        let all = plans.values.joined()
+        return (all.filter { $0.leading != nil }.count, all.count)
+    }
 }
 
 /// A parameter ready to evaluate: its compiled expression, and for a composite its components.
@@ -92,6 +102,8 @@ struct ParameterPlan: Sendable {
     let expression: FHIRPathExpression
     let derivedNames: DerivedNames
     let components: [Component]
+    /// The resource elements the expression starts from, when it is a plain path.
+    let leading: LeadingElements?
 
     struct Component: Sendable {
         let name: String
@@ -102,7 +114,7 @@ struct ParameterPlan: Sendable {
     enum Made { case plan(ParameterPlan), failed }
 
     /// Nil for the parameters the index does not serve.
-    static func make(_ definition: SearchParameterDefinition, catalogue: SearchParameterCatalogue) -> Made? {
+    static func make(_ definition: SearchParameterDefinition, catalogue: SearchParameterCatalogue, types: TypeCatalogue) -> Made? {
         guard let text = definition.expression, definition.type != .special,
               definition.name != "_id", definition.name != "_lastUpdated"
         else { return nil }
@@ -119,7 +131,8 @@ struct ParameterPlan: Sendable {
         }
         return .plan(ParameterPlan(
             name: definition.name, type: definition.type, expression: expression,
-            derivedNames: DerivedNames(definition.name), components: components))
+            derivedNames: DerivedNames(definition.name), components: components,
+            leading: LeadingElements(text, resourceType: definition.resourceType, types: types)))
     }
 }
 
