@@ -1,6 +1,7 @@
 import FHIRCore
 import FHIRJSON
 import FHIRSearch
+import FHIRValidation
 import Foundation
 
 /// `gateway-bench index`: the search indexer over the Synthea bundles' resources (each entry's
@@ -54,6 +55,11 @@ enum IndexBenchmark {
                 for resource in entryResources(tree) { sink &+= indexer.index(resource).rowCount }
             }
         }
+        // For scale: what the intake does besides parsing, on the same trees (the validator, built once).
+        let validator = FHIRValidator()
+        let validate = medianSeconds(repeats: repeats) {
+            for tree in trees { sink &+= validator.validate(tree).count }
+        }
         let count = Double(resources.count)
         print(pad("", 26) + padLeft("seconds", 10) + padLeft("µs/resource", 13) + padLeft("resources/s", 13))
         func row(_ name: String, _ seconds: Double) {
@@ -63,8 +69,10 @@ enum IndexBenchmark {
         row("parse only", parse)
         row("index only (tree in hand)", indexOnly)
         row("parse + index", both)
+        row("validate (tree in hand)", validate)
         print("rows: \(rows) (\(format(Double(rows) / count, 1)) per resource); failed expressions: \(failed.count); "
-              + "parse+index / parse = \(format(both / parse, 2))x")
+              + "parse+index / parse = \(format(both / parse, 2))x; "
+            + "parse+validate+index / parse+validate = \(format((both + validate) / (parse + validate), 2))x")
         if sink == -1 { print(sink) }  // keeps the timed results alive
     }
 

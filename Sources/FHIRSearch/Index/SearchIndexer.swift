@@ -96,7 +96,8 @@ public struct SearchIndexer: Sendable {
 }
 
 /// A parameter ready to evaluate: its compiled expression, and for a composite its components.
-struct ParameterPlan: Sendable {
+/// A class so the per-resource loop passes one reference, not a copy of every field.
+final class ParameterPlan: Sendable {
     let name: String
     let type: SearchParameterType
     let expression: FHIRPathExpression
@@ -112,6 +113,18 @@ struct ParameterPlan: Sendable {
     }
 
     enum Made { case plan(ParameterPlan), failed }
+
+    init(
+        name: String, type: SearchParameterType, expression: FHIRPathExpression, derivedNames: DerivedNames,
+        components: [Component], leading: LeadingElements?
+    ) {
+        self.name = name
+        self.type = type
+        self.expression = expression
+        self.derivedNames = derivedNames
+        self.components = components
+        self.leading = leading
+    }
 
     /// Nil for the parameters the index does not serve.
     static func make(_ definition: SearchParameterDefinition, catalogue: SearchParameterCatalogue, types: TypeCatalogue) -> Made? {
