@@ -47,6 +47,36 @@ struct LeadingElements: Sendable {
         return false
     }
 
+    /// The branches of a top-level `|` union: a `|` inside parentheses, brackets or quotes does not split.
+    static func unionBranches(_ expression: String) -> [String] {
+        let bytes = Array(expression.utf8)
+        var pieces: [String] = []
+        var start = 0
+        var depth = 0
+        var quote: UInt8?
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if let open = quote {
+                if byte == UInt8(ascii: "\\") { index += 1 } else if byte == open { quote = nil }
+            } else if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "`") {
+                quote = byte
+            } else if byte == UInt8(ascii: "(") || byte == UInt8(ascii: "[") {
+                depth += 1
+            } else if byte == UInt8(ascii: ")") || byte == UInt8(ascii: "]") {
+                depth -= 1
+            } else if byte == UInt8(ascii: "|"), depth == 0 {
+                pieces.append(String(decoding: bytes[start..<index], as: UTF8.self))
+                start = index + 1
+            }
+            index += 1
+        }
+        pieces.append(String(decoding: bytes[start...], as: UTF8.self))
+        return pieces.map { piece in
+            String(piece.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+        }
+    }
+
     /// Reads one union branch up to a top-level `|` or the end; its first element's name.
     private static func branch(_ bytes: [UInt8], _ position: inout Int) -> String? {
         var open = 0

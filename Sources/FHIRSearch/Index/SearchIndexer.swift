@@ -66,13 +66,24 @@ public struct SearchIndexer: Sendable {
         let node = FHIRPathNode(resource: resource, catalogue: types)
         let context = FHIRPathEvaluationContext(resource: node, rootResource: node, environment: environment)
         var rows = IndexRows(types: types, localBases: localBases)
+        let children = resource.children
         for plan in plans {
-            if skipsAbsentElements, let leading = plan.leading, !leading.present(in: resource.children) { continue }
             do {
-                let items = try plan.expression.evaluate(focus: node, in: context)
+                var items: [FHIRPathItem] = []
+                var contributing = 0
+                for branch in plan.branches {
+                    if skipsAbsentElements, let leading = branch.leading, !leading.present(in: children) { continue }
+                    let found = try branch.expression.evaluate(focus: node, in: context)
+                    if found.isEmpty { continue }
+                    contributing += 1
+                    if items.isEmpty { items = found } else { items += found }
+                }
                 if items.isEmpty { continue }
                 if plan.components.isEmpty {
+                    let mark = rows.mark
                     rows.add(items, as: plan.type, parameter: plan.name, derived: plan.derivedNames)
+                    // A union's values are distinct (N1 §6.5.1): so are its rows.
+                    if contributing > 1 { rows.removeDuplicates(since: mark) }
                 } else {
                     try rows.addComposite(items, plan, context: context)
                 }
@@ -88,9 +99,10 @@ public struct SearchIndexer: Sendable {
         plans[resourceType]?.map(\.name) ?? []
     }
 
-    /// How many of the parameters are plain paths the indexer skips when their element is absent.
+    /// How many of the parameters' union branches are plain paths the indexer skips when their
+    /// first element is absent, of how many.
     public var skippableCount: (skippable: Int, all: Int) {
-        let all = plans.values.joined()
+        let all = plans.values.joined().flatMap(\.branches)
         return (all.filter { $0.leading != nil }.count, all.count)
     }
 }
@@ -100,11 +112,17 @@ public struct SearchIndexer: Sendable {
 final class ParameterPlan: Sendable {
     let name: String
     let type: SearchParameterType
-    let expression: FHIRPathExpression
+    /// The top-level `|` branches of the expression, evaluated one by one: a branch whose first
+    /// element the resource lacks is skipped, and no union has to compare nodes for distinctness.
+    let branches: [Branch]
     let derivedNames: DerivedNames
     let components: [Component]
-    /// The resource elements the expression starts from, when it is a plain path.
-    let leading: LeadingElements?
+
+    struct Branch: Sendable {
+        let expression: FHIRPathExpression
+        /// The resource elements the branch starts from, when it is a plain path.
+        let leading: LeadingElements?
+    }
 
     struct Component: Sendable {
         let name: String
@@ -115,15 +133,13 @@ final class ParameterPlan: Sendable {
     enum Made { case plan(ParameterPlan), failed }
 
     init(
-        name: String, type: SearchParameterType, expression: FHIRPathExpression, derivedNames: DerivedNames,
-        components: [Component], leading: LeadingElements?
+        name: String, type: SearchParameterType, branches: [Branch], derivedNames: DerivedNames, components: [Component]
     ) {
         self.name = name
         self.type = type
-        self.expression = expression
+        self.branches = branches
         self.derivedNames = derivedNames
         self.components = components
-        self.leading = leading
     }
 
     /// Nil for the parameters the index does not serve.
@@ -131,7 +147,17 @@ final class ParameterPlan: Sendable {
         guard let text = definition.expression, definition.type != .special,
               definition.name != "_id", definition.name != "_lastUpdated"
         else { return nil }
-        guard let expression = try? FHIRPathExpression(text) else { return .failed }
+        guard (try? FHIRPathExpression(text)) != nil else { return .failed }
+        var branches: [Branch] = []
+        for branch in LeadingElements.unionBranches(text) {
+            // A piece that does not compile alone means the split was wrong: keep the whole.
+            guard let compiled = try? FHIRPathExpression(branch) else { branches = []; break }
+            branches.append(Branch(
+                expression: compiled, leading: LeadingElements(branch, resourceType: definition.resourceType, types: types)))
+        }
+        if branches.isEmpty, let whole = try? FHIRPathExpression(text) {
+            branches = [Branch(expression: whole, leading: LeadingElements(text, resourceType: definition.resourceType, types: types))]
+        }
         var components: [Component] = []
         if definition.type == .composite {
             for (offset, component) in definition.components.enumerated() {
@@ -143,9 +169,8 @@ final class ParameterPlan: Sendable {
             if components.isEmpty { return .failed }
         }
         return .plan(ParameterPlan(
-            name: definition.name, type: definition.type, expression: expression,
-            derivedNames: DerivedNames(definition.name), components: components,
-            leading: LeadingElements(text, resourceType: definition.resourceType, types: types)))
+            name: definition.name, type: definition.type, branches: branches,
+            derivedNames: DerivedNames(definition.name), components: components))
     }
 }
 
