@@ -35,6 +35,9 @@ let usage = """
           transactions, bundles/s) and delivery (queued messages to a loopback receiver,
           messages/s) with one and three processes on PostgreSQL, beside one on SQLite; each case
           in a database of its own, made with psql (URL: --postgres or IOP_BENCH_POSTGRES_URL).
+      index [--corpus DIR] [--repeat N]
+          The search indexer (every R4 SearchParameter's FHIRPath) over the Synthea bundles' entry
+          resources: parse only, index only and parse+index, in µs per resource.
       deliver [--messages N] [--backlog N] [--participants N] [--workers N]
           Outbound delivery to a loopback receiver with durable bookkeeping (SQLite file):
           messages/s with 1 and N workers, then the time to drain a backlog (default 10,000)
@@ -52,6 +55,8 @@ case "validate":
     ValidateBenchmark.run(Array(arguments.dropFirst()))
 case "import":
     ImportBenchmark.run(Array(arguments.dropFirst()))
+case "index":
+    IndexBenchmark.run(Array(arguments.dropFirst()))
 case "deliver":
     DeliverBenchmark.run(Array(arguments.dropFirst()))
 case "import-child":

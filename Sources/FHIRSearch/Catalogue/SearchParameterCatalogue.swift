@@ -29,10 +29,12 @@ public struct SearchParameterCatalogue: Sendable {
         var sorted: [String: [SearchParameterDefinition]] = [:]
         var byURL: [String: SearchParameterDefinition] = [:]
         var lineNumber = 0
+        // The same target lists recur (146 types for a reference to any resource): one array each.
+        var lists: [Substring: [String]] = [:]
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
             lineNumber += 1
             if line.hasPrefix("#") { continue }
-            let definition = try Self.definition(line, number: lineNumber)
+            let definition = try Self.definition(line, number: lineNumber, lists: &lists)
             sorted[definition.resourceType, default: []].append(definition)
             if byURL[definition.url] == nil { byURL[definition.url] = definition }
         }
@@ -44,7 +46,9 @@ public struct SearchParameterCatalogue: Sendable {
         self.byURL = byURL
     }
 
-    private static func definition(_ line: Substring, number: Int) throws -> SearchParameterDefinition {
+    private static func definition(
+        _ line: Substring, number: Int, lists: inout [Substring: [String]]
+    ) throws -> SearchParameterDefinition {
         let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
         guard fields.count >= 9, fields[0] == "P", (fields.count - 9) % 2 == 0 else {
             throw FormatError(line: number, reason: "expected a P record of 9 fields and component pairs")
@@ -53,7 +57,11 @@ public struct SearchParameterCatalogue: Sendable {
             throw FormatError(line: number, reason: "unknown parameter type")
         }
         func list(_ field: Substring) -> [String] {
-            field == "-" ? [] : field.split(separator: ",").map(String.init)
+            if field == "-" { return [] }
+            if let known = lists[field] { return known }
+            let values = field.split(separator: ",").map(String.init)
+            lists[field] = values
+            return values
         }
         var components: [SearchParameterDefinition.Component] = []
         var index = 9

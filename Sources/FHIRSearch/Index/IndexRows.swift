@@ -18,6 +18,29 @@ struct IndexRows {
         self.localBases = localBases
     }
 
+    /// Where each table ends: the rows added after it belong to one parameter.
+    struct Mark {
+        let tokens, references, dates, strings, numbers, quantities, uris: Int
+    }
+
+    var mark: Mark {
+        Mark(
+            tokens: index.tokens.count, references: index.references.count, dates: index.dates.count,
+            strings: index.strings.count, numbers: index.numbers.count, quantities: index.quantities.count,
+            uris: index.uris.count)
+    }
+
+    /// Drops the rows added since `mark` that repeat one added since then.
+    mutating func removeDuplicates(since mark: Mark) {
+        index.tokens.removeDuplicates(from: mark.tokens)
+        index.references.removeDuplicates(from: mark.references)
+        index.dates.removeDuplicates(from: mark.dates)
+        index.strings.removeDuplicates(from: mark.strings)
+        index.numbers.removeDuplicates(from: mark.numbers)
+        index.quantities.removeDuplicates(from: mark.quantities)
+        index.uris.removeDuplicates(from: mark.uris)
+    }
+
     static let quantityTypes: Set<String> = ["Quantity", "Age", "Duration", "Distance", "Count", "SimpleQuantity", "MoneyQuantity"]
 
     mutating func add(_ items: [FHIRPathItem], as type: SearchParameterType, parameter: String, derived: DerivedNames?) {
@@ -251,5 +274,16 @@ struct IndexRows {
 
     private mutating func string(_ parameter: String, _ value: String) {
         index.strings.append(.init(parameter: parameter, normalized: SearchText.normalized(value), exact: value, group: group))
+    }
+}
+
+extension Array where Element: Hashable {
+    /// Keeps the first of equal elements at `start` and after, in order.
+    fileprivate mutating func removeDuplicates(from start: Int) {
+        guard count - start > 1 else { return }
+        var seen: Set<Element> = []
+        var kept: [Element] = []
+        for element in self[start...] where seen.insert(element).inserted { kept.append(element) }
+        replaceSubrange(start..., with: kept)
     }
 }

@@ -12,7 +12,7 @@ public enum SearchReference {
         if reference.isEmpty || reference.hasPrefix("#") { return nil }
         if reference.hasPrefix("urn:") { return reference }
         var relative = Substring(reference)
-        if reference.contains("://") {
+        if hasScheme(reference) {
             guard let base = localBases.first(where: { reference.hasPrefix($0) && reference.dropFirst($0.count).first == "/" })
             else { return reference }
             relative = reference.dropFirst(base.count + 1)
@@ -21,10 +21,20 @@ public enum SearchReference {
         return String(relative)
     }
 
+    /// Whether the text has `://` (an absolute URL), byte-wise: Foundation's `contains` is slow.
+    static func hasScheme(_ text: String) -> Bool {
+        var previous: (UInt8, UInt8) = (0, 0)
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "/"), previous == (UInt8(ascii: ":"), UInt8(ascii: "/")) { return true }
+            previous = (previous.1, byte)
+        }
+        return false
+    }
+
     /// The resource type and id of `Type/id` or `Type/id/_history/v`, also at the end of an
     /// absolute URL when `anywhere` is set; the type must be an R4 resource type.
     static func typeAndID(_ text: Substring, types: TypeCatalogue, anywhere: Bool = false) -> (Substring, Substring)? {
-        if text.contains("?") { return nil }
+        if text.utf8.contains(UInt8(ascii: "?")) { return nil }
         var segments = text.split(separator: "/", omittingEmptySubsequences: false)
         if segments.count >= 4, segments[segments.count - 2] == "_history" { segments.removeLast(2) }
         guard segments.count == 2 || (anywhere && segments.count > 2) else { return nil }
@@ -39,7 +49,7 @@ public enum SearchReference {
     /// works from the reference text alone, without the target at hand (`urn:uuid:` does not).
     static func stubResolver(types: TypeCatalogue) -> @Sendable (String) -> FHIRPathNode? {
         { reference in
-            guard let (type, id) = typeAndID(Substring(reference), types: types, anywhere: reference.contains("://")) else {
+            guard let (type, id) = typeAndID(Substring(reference), types: types, anywhere: hasScheme(reference)) else {
                 return nil
             }
             let stub = FHIRElement.resource(
