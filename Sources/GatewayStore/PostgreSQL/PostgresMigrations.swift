@@ -152,5 +152,26 @@ enum PostgresMigrations {
                 PRIMARY KEY (endpoint_key, route)
             );
             """),
+        // Only on the identity branch: version 3 is the search index v2 on main; the integrator
+        // replaces this placeholder with it.
+        Migration(version: 3, name: "reserved: search index v2 (merged from main)", sql: "SELECT 1;"),
+        Migration(version: 4, name: "identity review", sql: """
+            CREATE TABLE identity_review (
+                id text COLLATE "C" PRIMARY KEY,
+                status text COLLATE "C" NOT NULL CHECK (status IN ('held', 'merged', 'kept_apart')),
+                origin text NOT NULL,
+                content_hash text COLLATE "C",
+                input bytea NOT NULL,
+                id_seed text NOT NULL,
+                stored_participant text COLLATE "C" NOT NULL,
+                incoming_participant text COLLATE "C" NOT NULL,
+                fields text NOT NULL,
+                outcome bytea NOT NULL,
+                held_at timestamptz NOT NULL,
+                resolved_at timestamptz,
+                resolved_by text
+            );
+            CREATE INDEX identity_review_by_status ON identity_review (status, held_at, id);
+            """),
     ]
 }

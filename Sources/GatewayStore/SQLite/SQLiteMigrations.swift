@@ -151,5 +151,28 @@ enum SQLiteMigrations {
                 PRIMARY KEY (endpoint_key, route)
             );
             """),
+        // Only on the identity branch: version 3 is the search index v2 on main; the integrator
+        // replaces this placeholder with it.
+        Migration(version: 3, name: "reserved: search index v2 (merged from main)", sql: "SELECT 1;"),
+        Migration(version: 4, name: "identity review", sql: """
+            -- Inputs held because their participant may be someone already on record
+            -- (HeldInput); a decision processes them and records how.
+            CREATE TABLE identity_review (
+                id TEXT PRIMARY KEY,
+                status TEXT NOT NULL CHECK (status IN ('held', 'merged', 'kept_apart')),
+                origin TEXT NOT NULL,
+                content_hash TEXT,
+                input BLOB NOT NULL,
+                id_seed TEXT NOT NULL,
+                stored_participant TEXT NOT NULL,
+                incoming_participant TEXT NOT NULL,
+                fields TEXT NOT NULL,
+                outcome BLOB NOT NULL,
+                held_at INTEGER NOT NULL,
+                resolved_at INTEGER,
+                resolved_by TEXT
+            );
+            CREATE INDEX identity_review_by_status ON identity_review (status, held_at, id);
+            """),
     ]
 }
