@@ -20,11 +20,14 @@ public struct IdentityConflict: Hashable, Sendable, Codable, Error, CustomString
 
     public var description: String {
         let names = fields.map(\.rawValue).joined(separator: ", ")
+        // The incoming record is mapped to the stored id when its matching identifier is the
+        // one the id is made from.
+        let incoming = incomingID == storedID ? "the incoming record (mapped to the same id)" : "participant \(incomingID)"
         if fields == [.participantIdentifier] {
-            return "participant \(incomingID) shares only identifiers that cannot match alone (SSN, driver's licence, "
+            return "\(incoming) shares only identifiers that cannot match alone (SSN, driver's licence, "
                 + "passport or an unlisted system) with participant \(storedID); held for review"
         }
-        return "participant \(incomingID) shares a matching identifier with participant \(storedID) but they disagree on "
+        return "\(incoming) shares a matching identifier with participant \(storedID) but they disagree on "
             + "\(names); held for review"
     }
 }

@@ -35,6 +35,22 @@ public struct IdentityPolicy: Hashable, Sendable, Codable {
         "http://hl7.org/fhir/sid/passport-*",
     ]
 
+    /// A deployment's policy file: each key may be left out for its default.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        matchingTypes = try container.decodeIfPresent(Set<String>.self, forKey: .matchingTypes) ?? ["MR"]
+        matchingSystems = try container.decodeIfPresent([String].self, forKey: .matchingSystems) ?? []
+        reviewsSharedNonMatchingIdentifiers = try container.decodeIfPresent(
+            Bool.self, forKey: .reviewsSharedNonMatchingIdentifiers) ?? true
+    }
+
+    /// This policy with more systems that match (the gateway's own, added to any deployment's).
+    public func matching(systems: [String]) -> IdentityPolicy {
+        var policy = self
+        for system in systems where !policy.matchingSystems.contains(system) { policy.matchingSystems.append(system) }
+        return policy
+    }
+
     /// Whether this identifier may, alone, make two records one person.
     public func canMatch(_ identifier: BusinessIdentifier) -> Bool {
         guard identifier.isUsable, !Self.isDocument(identifier) else { return false }

@@ -95,5 +95,10 @@ enum SecurityLabel {
 
 extension IdentityPolicy {
     /// The default policy with the gateway's own identifier systems (`<base>/sid/…`) matching.
-    public static var gateway: IdentityPolicy { IdentityPolicy(matchingSystems: [IOPCanonical.base + "/sid/*"]) }
+    public static var gateway: IdentityPolicy { IdentityPolicy().matching(systems: ownSystems) }
+
+    /// A deployment's policy with the gateway's own systems added: they always match.
+    public static func gateway(_ configured: IdentityPolicy) -> IdentityPolicy { configured.matching(systems: ownSystems) }
+
+    static var ownSystems: [String] { [IOPCanonical.base + "/sid/*"] }
 }
