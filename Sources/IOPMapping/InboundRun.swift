@@ -103,7 +103,8 @@ final class InboundRun {
     /// store's version 4, so the writer finds rows an earlier version wrote.
     func stableID<Owner>(_ kind: String, _ parts: [String]) -> EntityID<Owner> {
         let id: EntityID<Owner> = StableID.make(kind, parts)
-        let legacy: EntityID<Owner> = StableID.legacy(kind, parts)
+        // A part that is itself a new id (a participant's) stood for its old id then.
+        let legacy: EntityID<Owner> = StableID.legacy(kind, parts.map { records.legacyIDs[$0] ?? $0 })
         records.legacyIDs[id.rawValue] = legacy.rawValue
         return id
     }
