@@ -163,7 +163,7 @@ let package = Package(
             name: "GatewayAPITests",
             dependencies: [
                 "GatewayAPI", "HTTPServer", "GatewayIntake", "GatewayStore", "FHIRCore", "FHIRJSON", "FHIRXML", "FHIRValidation",
-                "IOPMapping", "GatewayTestSupport",
+                "IOPMapping", "IOPDomain", "GatewayTestSupport",
             ],
             swiftSettings: strictSettings),
         .testTarget(

@@ -178,7 +178,7 @@ extension Importer {
                     return held
                 }
                 report.held.append(.init(path: path, line: line.number, heldID: held.id, issues: [Self.onLine(hold.issue, line.number)]))
-            } catch {
+            } catch where !Self.isStoreFailure(error) {
                 progress.refused += 1
                 let snapshot = progress
                 try await store.writeAsync { try Self.recordProgress(snapshot, hash: hash, path: path, in: $0) }

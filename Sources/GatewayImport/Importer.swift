@@ -135,7 +135,7 @@ public final class Importer: Sendable {
                     }
                     report.held.append(.init(path: path, line: nil, heldID: held.id, issues: [hold.issue]))
                     return
-                } catch {
+                } catch where !Self.isStoreFailure(error) {
                     try await refuse(item, issues: [Self.issue(for: error)], report: &report)
                     return
                 }
@@ -168,14 +168,22 @@ public final class Importer: Sendable {
         }
     }
 
-    /// The issue for a write that failed: what the intake said, or only the kind of store failure
-    /// (a store error's own words could carry bound values).
+    /// The issue for a write the input caused to fail: what the intake said, or only the kind of
+    /// failure (a store error's own words could carry bound values).
     static func issue(for error: any Error) -> Issue {
         switch error {
         case let error as IntakeError: error.issue
-        case StoreError.busy:
-            Issue(.error, .transient, "the store was busy; this input was not written, run the import again")
         default: Issue(.error, .exception, "the store could not write this input; nothing of it was written")
+        }
+    }
+
+    /// A failure of the store rather than of the input (busy past its timeout, damaged): it would
+    /// refuse every input alike, so the run stops (`ImportReport.failure`) and a later run goes on
+    /// from what was committed, instead of recording good inputs as refused.
+    static func isStoreFailure(_ error: any Error) -> Bool {
+        switch error {
+        case StoreError.busy, StoreError.corrupt, StoreError.schemaTooNew: true
+        default: false
         }
     }
 

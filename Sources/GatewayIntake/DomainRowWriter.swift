@@ -40,24 +40,20 @@ public enum DomainRowWriter {
         }
         // A record an earlier version stored under its old id is the same record when it belongs
         // to the same participant; so a crafted collision with the old hash reaches nobody else's.
-        func sameParticipant<T>(_ participant: @escaping (T) -> String) -> (DomainRow, T) throws -> Bool {
-            { [renamed = plan.renamed] stored, incoming in
-                let key = participant(incoming)
-                return stored.participantKey == (renamed[key] ?? key)
-            }
+        let owned: [(kind: String, rows: [(id: String, participant: String)])] = [
+            (Kind.enrolment, records.enrolments.map { ($0.id.rawValue, $0.participantID.rawValue) }),
+            (Kind.session, records.sessions.map { ($0.id.rawValue, $0.participantID.rawValue) }),
+            (Kind.treatmentPlan, records.treatmentPlans.map { ($0.id.rawValue, $0.participantID.rawValue) }),
+            (Kind.medicationOrder, records.medicationOrders.map { ($0.id.rawValue, $0.participantID.rawValue) }),
+            (Kind.careMessage, records.careMessages.map { ($0.id.rawValue, $0.participantID.rawValue) }),
+            (Kind.consent, records.consents.map { ($0.id.rawValue, $0.participantID.rawValue) }),
+        ]
+        let participantRenames = plan.renamed
+        for (kind, rows) in owned {
+            try renameLegacy(rows, kind: kind, ids: \.id, legacy: records.legacyIDs, same: { stored, row in
+                stored.participantKey == (participantRenames[row.participant] ?? row.participant)
+            }, into: &plan, in: transaction)
         }
-        try renameLegacy(records.enrolments, kind: Kind.enrolment, ids: { $0.id.rawValue }, legacy: records.legacyIDs,
-                         same: sameParticipant { $0.participantID.rawValue }, into: &plan, in: transaction)
-        try renameLegacy(records.sessions, kind: Kind.session, ids: { $0.id.rawValue }, legacy: records.legacyIDs,
-                         same: sameParticipant { $0.participantID.rawValue }, into: &plan, in: transaction)
-        try renameLegacy(records.treatmentPlans, kind: Kind.treatmentPlan, ids: { $0.id.rawValue }, legacy: records.legacyIDs,
-                         same: sameParticipant { $0.participantID.rawValue }, into: &plan, in: transaction)
-        try renameLegacy(records.medicationOrders, kind: Kind.medicationOrder, ids: { $0.id.rawValue }, legacy: records.legacyIDs,
-                         same: sameParticipant { $0.participantID.rawValue }, into: &plan, in: transaction)
-        try renameLegacy(records.careMessages, kind: Kind.careMessage, ids: { $0.id.rawValue }, legacy: records.legacyIDs,
-                         same: sameParticipant { $0.participantID.rawValue }, into: &plan, in: transaction)
-        try renameLegacy(records.consents, kind: Kind.consent, ids: { $0.id.rawValue }, legacy: records.legacyIDs,
-                         same: sameParticipant { $0.participantID.rawValue }, into: &plan, in: transaction)
         return plan
     }
 

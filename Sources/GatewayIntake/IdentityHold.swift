@@ -25,12 +25,6 @@ public struct IdentityHold: Error, Sendable, CustomStringConvertible {
     public var description: String { issue.description }
 
     static func fingerprint(of participant: Participant) -> String {
-        var encoding: [UInt8] = []
-        for fact in participant.identityFacts {
-            let bytes = Array(fact.utf8)
-            withUnsafeBytes(of: UInt64(bytes.count).bigEndian) { encoding.append(contentsOf: $0) }
-            encoding.append(contentsOf: bytes)
-        }
-        return String(SHA256Digest.hash(encoding).hex.prefix(32))
+        String(SHA256Digest.hash(lengthPrefixed: participant.identityFacts).hex.prefix(32))
     }
 }

@@ -11,8 +11,11 @@ extension IdentityPolicy {
     public func assess(stored: Participant, incoming: Participant) -> IdentityAssessment {
         let storedForms = Dictionary(stored.identifiers.filter(\.isUsable).map { ($0, $0) }, uniquingKeysWith: { first, _ in first })
         let sharedPairs = incoming.identifiers.filter(\.isUsable).compactMap { mine in storedForms[mine].map { ($0, mine) } }
-        guard !sharedPairs.isEmpty else { return .differentPeople }
-        let matching = sharedPairs.contains { storedForm, incomingForm in
+        // The gateway's own id is the gateway's own identifier, which always matches: a record
+        // mapped to the id on record (from the same matching identifier, or from the very same
+        // set of identifiers when it has none that can match) is that participant's.
+        guard !sharedPairs.isEmpty || stored.id == incoming.id else { return .differentPeople }
+        let matching = stored.id == incoming.id || sharedPairs.contains { storedForm, incomingForm in
             !Self.isDocument(storedForm) && !Self.isDocument(incomingForm) && (canMatch(storedForm) || canMatch(incomingForm))
         }
         guard matching else { return reviewsSharedNonMatchingIdentifiers ? .review([.participantIdentifier]) : .differentPeople }

@@ -98,9 +98,9 @@ extension InboundRun {
         if let own = gatewayID(of: input.entries[position]) {
             id = EntityID(own)
         } else {
-            // From an identifier that can match, so two people sharing only a driver's licence
-            // never get one id.
-            id = StableID.make("participant", [matchKeys.min() ?? keys.min() ?? ""])
+            // From an identifier that can match, else from all of them, so two people sharing
+            // only a driver's licence never get one id (one id is one person: IdentityPolicy).
+            id = matchKeys.min().map { StableID.make("participant", [$0]) } ?? StableID.make("participant-by-all", keys.sorted())
             let legacy: Participant.ID = StableID.legacy("participant", [keys.min() ?? ""])
             records.legacyIDs[id.rawValue] = legacy.rawValue
         }

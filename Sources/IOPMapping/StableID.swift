@@ -12,13 +12,7 @@ import IOPDomain
 /// (GatewayCrypto sits below FHIRCore in the layering, on libcrypto alone, so mapping may use it.)
 enum StableID {
     static func make<Owner>(_ kind: String, _ parts: [String]) -> EntityID<Owner> {
-        var encoding: [UInt8] = []
-        for part in [kind] + parts {
-            let bytes = Array(part.utf8)
-            withUnsafeBytes(of: UInt64(bytes.count).bigEndian) { encoding.append(contentsOf: $0) }
-            encoding.append(contentsOf: bytes)
-        }
-        return EntityID(uuidShaped(Array(SHA256Digest.hash(encoding).hex.prefix(32))))
+        EntityID(uuidShaped(Array(SHA256Digest.hash(lengthPrefixed: [kind] + parts).hex.prefix(32))))
     }
 
     /// The ID the gateway gave the same record before version 4 of the store: two 64-bit FNV-1a

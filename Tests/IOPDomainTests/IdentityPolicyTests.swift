@@ -66,6 +66,13 @@ struct IdentityPolicyTests {
         #expect(policy.assess(stored: stored, incoming: try Self.person("b", [Self.memberID])) == .differentPeople)
     }
 
+    @Test func theGatewaysOwnIDIsAMatchingIdentifier() throws {
+        let policy = IdentityPolicy()
+        #expect(policy.assess(stored: try Self.person("p1", [Self.memberID]), incoming: try Self.person("p1", [Self.memberID])) == .samePerson)
+        #expect(policy.assess(stored: try Self.person("p1", [Self.memberID]), incoming: try Self.person("p1", [], birthDate: "1990-01-01"))
+                == .review([.participantBirthDate]))
+    }
+
     @Test func theConflictNamesRecordsAndFieldsNeverValues() throws {
         let conflict = IdentityConflict(storedID: "stored-1", incomingID: "incoming-2", fields: [.participantBirthDate])
         #expect(conflict.description.contains("stored-1") && conflict.description.contains("incoming-2"))
