@@ -67,9 +67,4 @@ public struct IdentityPolicy: Hashable, Sendable, Codable {
     static func system(_ system: String, fits pattern: String) -> Bool {
         pattern.hasSuffix("*") ? system.hasPrefix(pattern.dropLast()) : system == pattern
     }
-
-    /// The identifiers of `participant` that can match, in a stable order.
-    public func matchKeys(of participant: Participant) -> [BusinessIdentifier] {
-        participant.identifiers.filter(canMatch).sorted()
-    }
 }
