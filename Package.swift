@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "IOPDomain", swiftSettings: strictSettings),
         // FHIR ⇄ IOP domain, through the typed models, with a verdict per resource.
         .target(
-            name: "IOPMapping", dependencies: ["FHIRCore", "FHIRResources", "IOPDomain"], swiftSettings: strictSettings),
+            name: "IOPMapping", dependencies: ["FHIRCore", "FHIRResources", "IOPDomain", "GatewayCrypto"], swiftSettings: strictSettings),
         // SQLite, imported only by GatewayStore.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // libpq (PostgreSQL's client), imported only by GatewayStore.
@@ -170,7 +170,7 @@ let package = Package(
             name: "GatewayAPITests",
             dependencies: [
                 "GatewayAPI", "HTTPServer", "GatewayIntake", "GatewayStore", "FHIRCore", "FHIRJSON", "FHIRXML", "FHIRValidation",
-                "IOPMapping", "GatewayTestSupport",
+                "IOPMapping", "IOPDomain", "GatewayTestSupport",
             ],
             swiftSettings: strictSettings),
         .testTarget(

@@ -41,9 +41,10 @@ extension FHIRAPI {
             return (index, url)
         }
         let audit = AuditMiddleware.eventForUnitOfWork(status: 200)
+        let policy = intake.identityPolicy
         let (results, readEntries) = try await store.writeAsync { transaction in
             let results = try TransactionExecutor.execute(plan, in: transaction)
-            try DomainCommit.write(mapping.records, in: transaction)
+            try DomainCommit.write(mapping.records, policy: policy, in: transaction)
             // GET entries run last (http.html §3.1.0.11.2), in the same snapshot as the writes.
             let readEntries = try reads.map { index, url in (index, try self.readEntry(url: url, reader: transaction, call: call)) }
             if let audit { try transaction.appendAudit(audit) }

@@ -96,6 +96,10 @@ public struct FHIRAPI: HTTPResponder {
             if apiError.status < 500 || apiError.status == 503 { return apiError }
         case let error as StoreError:
             if let apiError = APIError.from(error) { return apiError }
+        case let error as IdentityHold:
+            // A client cannot be promised that a held write proceeds later, so it is refused:
+            // 409, naming both participants by id and the fields (README, "Identity").
+            return APIError(409, [error.issue])
         default:
             break
         }

@@ -7,8 +7,11 @@ import IOPMapping
 
 /// The steps every write goes through, as `Intake.prepare` and `Intake.commit` take them, kept
 /// apart here so each refusal gets its own status: unreadable or invalid FHIR is 400 (413 over
-/// a size limit), a request the transaction rules refuse is 4xx by its kind, and a resource the
-/// IOP cannot act on (the mapper refuses it) is 422 Unprocessable Content.
+/// a size limit), a request the transaction rules refuse is 4xx by its kind, a resource the
+/// IOP cannot act on (the mapper refuses it) is 422 Unprocessable Content, and a Patient that
+/// may be someone on record but that the identity policy will not match alone is 409 Conflict
+/// (for a batch, that entry only): nothing is held for a client, which cannot be promised the
+/// write proceeds later.
 extension FHIRAPI {
     /// Reads and validates the request body (base R4 and the IOP's profiles), or throws the
     /// issues with FHIRPath, line and column.
@@ -50,10 +53,11 @@ extension FHIRAPI {
         _ plan: TransactionPlan, _ mapping: MappingOutcome,
         check: @escaping @Sendable (any StoreTransaction) throws -> Void = { _ in }
     ) async throws -> [TransactionExecutor.EntryResult] {
-        try await store.writeAsync { transaction in
+        let policy = intake.identityPolicy
+        return try await store.writeAsync { transaction in
             try check(transaction)
             let results = try TransactionExecutor.execute(plan, in: transaction)
-            try DomainCommit.write(mapping.records, in: transaction)
+            try DomainCommit.write(mapping.records, policy: policy, in: transaction)
             return results
         }
     }

@@ -24,6 +24,19 @@ public struct SHA256Digest: Sendable, Hashable, CustomStringConvertible {
         hasher.update(data)
         return hasher.finish()
     }
+
+    /// The digest of several strings, each preceded by its UTF-8 length as 8 bytes big-endian,
+    /// so `["ab", "c"]` and `["a", "bc"]` differ and no part can fake a boundary: for ids and
+    /// fingerprints derived from input.
+    public static func hash(lengthPrefixed parts: [String]) -> SHA256Digest {
+        var encoding: [UInt8] = []
+        for part in parts {
+            let bytes = Array(part.utf8)
+            withUnsafeBytes(of: UInt64(bytes.count).bigEndian) { encoding.append(contentsOf: $0) }
+            encoding.append(contentsOf: bytes)
+        }
+        return hash(encoding)
+    }
 }
 
 /// Feeds data in pieces; `finish()` gives the digest. Not Sendable: one hasher, one owner.

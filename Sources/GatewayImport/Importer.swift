@@ -30,7 +30,9 @@ public final class Importer: Sendable {
 
     var stopRequested: Bool { stop.load(ordering: .relaxed) }
 
-    public func run(_ sources: [ImportSource], progress: ImportProgress? = nil) async throws -> ImportReport {
+    /// Imports every source; one input's refusal or hold never stops the run or touches another
+    /// input. Returns the report also when the store fails as a whole (`ImportReport.failure`).
+    public func run(_ sources: [ImportSource], progress: ImportProgress? = nil) async -> ImportReport {
         var report = ImportReport()
         report.counts.filesTotal = sources.count
         report.counts.bytesTotal = sources.reduce(0) { $0 + Self.size(of: $1.url) }
@@ -39,18 +41,25 @@ public final class Importer: Sendable {
 
         // Documents: prepared `jobs` at a time, written one at a time in discovery order.
         var start = 0
-        while start < documents.count, !stopRequested {
-            let batch = Array(documents[start..<min(start + options.jobs, documents.count)])
-            let prepared = await prepareDocuments(batch)
-            for item in prepared {
-                if stopRequested { break }
-                try await finish(item, report: &report)
-                progress?.update(report.counts)
+        do {
+            while start < documents.count, !stopRequested {
+                let batch = Array(documents[start..<min(start + options.jobs, documents.count)])
+                let prepared = await prepareDocuments(batch)
+                for item in prepared {
+                    if stopRequested { break }
+                    try await finish(item, report: &report)
+                    progress?.update(report.counts)
+                }
+                start += batch.count
             }
-            start += batch.count
-        }
-        for source in streams where !stopRequested {
-            try await importStream(source, report: &report, progress: progress)
+
+            for source in streams where !stopRequested {
+                try await importStream(source, report: &report, progress: progress)
+            }
+        } catch {
+            // Only what stops every input (the store itself failing, an unreadable quarantine
+            // folder) ends here; the report says so and keeps what was done.
+            report.failure = Self.failureText(error)
         }
         report.interrupted = stopRequested
         progress?.update(report.counts, force: true)
@@ -106,36 +115,81 @@ public final class Importer: Sendable {
             if let store {
                 let hash = item.hash
                 let count = prepared.resourceCount
-                try await store.writeAsync { transaction in
-                    try Intake.commit(prepared, in: transaction)
-                    try transaction.recordImport(
-                        hash: hash, path: path, status: .imported,
-                        counts: .init(read: count, written: count, refused: 0), report: Data("{}".utf8))
-                    _ = try transaction.appendAudit(AuditEvent(
-                        time: transaction.now, actor: "import", action: "import", outcome: "imported",
-                        detail: "\(count) resources"))
+                let policy = intake.identityPolicy
+                do {
+                    try await store.writeAsync { transaction in
+                        try Intake.commit(prepared, policy: policy, in: transaction)
+                        try transaction.recordImport(
+                            hash: hash, path: path, status: .imported,
+                            counts: .init(read: count, written: count, refused: 0), report: Data("{}".utf8))
+                        _ = try transaction.appendAudit(AuditEvent(
+                            time: transaction.now, actor: "import", action: "import", outcome: "imported",
+                            detail: "\(count) resources"))
+                    }
+                } catch let hold as IdentityHold {
+                    // Not recorded in the ledger: a run after the decision finds it processed,
+                    // a run before it holds it again (the same held id, so nothing doubles).
+                    let bytes = try Self.bytes(of: item.source.url)
+                    let held = try await store.writeAsync { transaction in
+                        try IdentityReview.hold(hold, input: bytes, idSeed: hash, origin: path, contentHash: hash, in: transaction)
+                    }
+                    report.held.append(.init(path: path, line: nil, heldID: held.id, issues: [hold.issue]))
+                    return
+                } catch where !Self.isStoreFailure(error) {
+                    try await refuse(item, issues: [Self.issue(for: error)], report: &report)
+                    return
                 }
             }
             report.counts.filesImported += 1
             report.counts.resources += prepared.resourceCount
         case .failure(let list):
-            report.counts.filesRefused += 1
-            report.refusals.append(.init(path: path, line: nil, issues: list.issues))
-            try quarantine(item.source.url, issues: list.issues)
-            if let store, !item.hash.isEmpty {
-                let hash = item.hash
-                let outcome = Data(FHIRJSONWriterBridge.outcome(list.issues))
-                try await store.writeAsync { transaction in
-                    try transaction.recordImport(
-                        hash: hash, path: path, status: .refused, counts: .init(read: 1, written: 0, refused: 1),
-                        report: outcome)
-                    _ = try transaction.appendAudit(AuditEvent(
-                        time: transaction.now, actor: "import", action: "import", outcome: "refused"))
-                }
-            }
+            try await refuse(item, issues: list.issues, report: &report)
         case nil:
             break
         }
+    }
+
+    /// Records a refused file: in the report, the quarantine and the ledger (so a re-run skips it).
+    private func refuse(_ item: PreparedDocument, issues: [Issue], report: inout ImportReport) async throws {
+        let path = item.source.url.path
+        report.counts.filesRefused += 1
+        report.refusals.append(.init(path: path, line: nil, issues: issues))
+        try quarantine(item.source.url, issues: issues)
+        if let store, !item.hash.isEmpty {
+            let hash = item.hash
+            let outcome = Data(FHIRJSONWriterBridge.outcome(issues))
+            try await store.writeAsync { transaction in
+                try transaction.recordImport(
+                    hash: hash, path: path, status: .refused, counts: .init(read: 1, written: 0, refused: 1),
+                    report: outcome)
+                _ = try transaction.appendAudit(AuditEvent(
+                    time: transaction.now, actor: "import", action: "import", outcome: "refused"))
+            }
+        }
+    }
+
+    /// The issue for a write the input caused to fail: what the intake said, or only the kind of
+    /// failure (a store error's own words could carry bound values).
+    static func issue(for error: any Error) -> Issue {
+        switch error {
+        case let error as IntakeError: error.issue
+        default: Issue(.error, .exception, "the store could not write this input; nothing of it was written")
+        }
+    }
+
+    /// A failure of the store rather than of the input (busy past its timeout, damaged): it would
+    /// refuse every input alike, so the run stops (`ImportReport.failure`) and a later run goes on
+    /// from what was committed, instead of recording good inputs as refused.
+    static func isStoreFailure(_ error: any Error) -> Bool {
+        switch error {
+        case StoreError.busy, StoreError.corrupt, StoreError.schemaTooNew: true
+        default: false
+        }
+    }
+
+    static func bytes(of url: URL) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw ImportError.unreadable(url.path) }
+        return Array(data)
     }
 
     /// Copies a refused file into the quarantine folder beside its `.outcome.json`.
@@ -151,6 +205,14 @@ public final class Importer: Sendable {
         let stem = (name as NSString).deletingPathExtension + suffix
         try Data(FHIRJSONWriterBridge.outcome(issues, pretty: true))
             .write(to: folder.appendingPathComponent(stem + ".outcome.json"), options: .atomic)
+    }
+
+    static func failureText(_ error: any Error) -> String {
+        switch error {
+        case let error as ImportError: error.description
+        case let error as StoreError: "the store failed: \(error.description)"
+        default: "the import failed"
+        }
     }
 
     static func size(of url: URL) -> UInt64 {

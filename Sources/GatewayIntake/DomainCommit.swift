@@ -8,16 +8,18 @@ import PCPUpdates
 /// every accepted write is committed together with the outbound messages it causes
 /// (ARCHITECTURE.md, decision 6), whether it came through the API or an imported file.
 public enum DomainCommit {
-    public static func write(_ records: DomainRecords, in transaction: any StoreTransaction) throws {
-        let renamed = try DomainRowWriter.storedIDs(for: records, in: transaction)
-        let keys = participantKeys(of: records, renamed: renamed)
+    /// Throws `IdentityHold` when a participant may be someone on record and `policy` will not
+    /// decide alone; nothing of the input is then written (the caller's unit of work rolls back).
+    public static func write(_ records: DomainRecords, policy: IdentityPolicy = .gateway, in transaction: any StoreTransaction) throws {
+        let plan = try DomainRowWriter.plan(for: records, policy: policy, in: transaction)
+        let keys = participantKeys(of: records, renamed: plan.renamed)
         // Two processes changing one participant at once would each compare against a state
         // without the other's change, and a trigger that needs both (the second of two misses)
         // would fire in neither.
         try transaction.lockParticipants(keys)
         var before: [String: ParticipantRecords] = [:]
         for key in keys { before[key] = try ParticipantRecordsLoader.load(participantKey: key, from: transaction) }
-        try DomainRowWriter.write(records, renamed: renamed, in: transaction)
+        try DomainRowWriter.write(records, plan: plan, in: transaction)
         for key in keys {
             guard let after = try ParticipantRecordsLoader.load(participantKey: key, from: transaction) else { continue }
             try ParticipantChangeUpdates.apply(before: before[key], after: after, in: transaction)

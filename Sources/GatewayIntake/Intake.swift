@@ -3,6 +3,7 @@ import FHIRValidation
 import Foundation
 import GatewayCrypto
 import GatewayStore
+import IOPDomain
 import IOPMapping
 
 /// What a FHIR input goes through, however it arrives (an imported file, an NDJSON line, an
@@ -17,11 +18,16 @@ public struct Intake: Sendable {
     public let mapper: any InboundMapping
     /// How a resource that arrives alone finds the stored resources it refers to.
     public let context: MappingContext?
+    /// Which stored participant an incoming one is (`DomainCommit`); the mapper has its own
+    /// copy for the Patients within one input.
+    public let identityPolicy: IdentityPolicy
 
-    public init(validator: DocumentValidator, mapper: any InboundMapping, context: MappingContext? = nil) {
+    public init(validator: DocumentValidator, mapper: any InboundMapping, context: MappingContext? = nil,
+                identityPolicy: IdentityPolicy = .gateway) {
         self.validator = validator
         self.mapper = mapper
         self.context = context
+        self.identityPolicy = identityPolicy
     }
 
     /// An input ready to be written.
@@ -65,11 +71,14 @@ public struct Intake: Sendable {
     }
 
     /// Writes the resources and the domain rows in the caller's unit of work; any failure
-    /// throws, and the store rolls everything back.
+    /// throws (`IdentityHold` for a participant a person must decide on), and the store rolls
+    /// everything back.
     @discardableResult
-    public static func commit(_ prepared: Prepared, in transaction: any StoreTransaction) throws -> [TransactionExecutor.EntryResult] {
+    public static func commit(
+        _ prepared: Prepared, policy: IdentityPolicy = .gateway, in transaction: any StoreTransaction
+    ) throws -> [TransactionExecutor.EntryResult] {
         let results = try TransactionExecutor.execute(prepared.plan, in: transaction)
-        try DomainCommit.write(prepared.mapping.records, in: transaction)
+        try DomainCommit.write(prepared.mapping.records, policy: policy, in: transaction)
         return results
     }
 

@@ -53,6 +53,13 @@ public protocol StoreReader {
     /// The most recent entries first.
     func ledgerEntries(limit: Int) throws -> [ImportLedgerEntry]
 
+    // MARK: Identity review
+
+    func heldInput(id: String) throws -> HeldInput?
+
+    /// Held inputs, oldest first; every status when `status` is nil.
+    func heldInputs(status: HeldInput.Status?, limit: Int) throws -> [HeldInput]
+
     // MARK: Outbox
 
     func outboundMessage(id: String) throws -> OutboundMessage?

@@ -75,6 +75,18 @@ public protocol StoreTransaction: StoreReader {
         hash: String, path: String, status: ImportLedgerEntry.Status, counts: ImportLedgerEntry.Counts, report: Data
     ) throws -> ImportLedgerEntry
 
+    // MARK: Identity review
+
+    /// Holds an input for identity review. Returns `false` when a held input with this id is
+    /// already recorded (the same input held again by a re-run), which is left as it is.
+    @discardableResult
+    func holdInput(_ held: HeldInput) throws -> Bool
+
+    /// Records the decision on a held input (`merged` or `keptApart`, by `actor`). Returns
+    /// `false` when it is not waiting (unknown, or already decided).
+    @discardableResult
+    func resolveHeldInput(id: String, as status: HeldInput.Status, by actor: String) throws -> Bool
+
     // MARK: Outbox
 
     func enqueue(_ message: NewOutboundMessage) throws -> EnqueueOutcome

@@ -8,10 +8,24 @@ public struct BusinessIdentifier: Hashable, Comparable, Sendable, Codable {
     /// A URI naming the issuer's namespace, e.g. `http://hl7.org/fhir/sid/us-npi`.
     public var system: String
     public var value: String
+    /// The kind of identifier as a v2-0203 code (`MR`, `SS`, `DL`, `PPN`), when the sender
+    /// said: what `IdentityPolicy` decides on. It describes the identifier and is not part of
+    /// its identity, so equality and hashing are system and value only.
+    public var type: String?
 
-    public init(system: String, value: String) {
+    public init(system: String, value: String, type: String? = nil) {
         self.system = system
         self.value = value
+        self.type = type
+    }
+
+    public static func == (lhs: BusinessIdentifier, rhs: BusinessIdentifier) -> Bool {
+        lhs.system == rhs.system && lhs.value == rhs.value
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(system)
+        hasher.combine(value)
     }
 
     /// Whether both parts have content; only usable identifiers take part in matching.

@@ -6,6 +6,7 @@ public enum DomainField: String, Hashable, Sendable, Codable, CaseIterable {
     case identifier = "BusinessIdentifier"
     case participantIdentifier = "Participant.identifier"
     case participantBirthDate = "Participant.birthDate"
+    case participantName = "Participant.name"
     case enrolmentHistory = "Enrolment.history"
     case enrolmentReason = "Enrolment.reason"
     case referralIdentifier = "Enrolment.referralIdentifier"

@@ -1,10 +1,10 @@
 /// Identity matching: one person, one `Participant`.
 ///
 /// The same referral arrives twice (a retried POST) or by two routes (the PCP's EHR and a file
-/// a staff member imports). The rule is deliberately narrow: records are the same person when
-/// they share a usable identifier (same system and same value). Names and birth dates are not
-/// used to match, since two people share both more often than one expects; a birth date that
-/// disagrees between records with a shared identifier is a conflict for a person to resolve.
+/// a staff member imports). `isSamePerson` is the bare fact that two records share a usable
+/// identifier (same system and same value); which shared identifiers are enough to merge, and
+/// when a person must decide, is the deployment's `IdentityPolicy`. Names and birth dates never
+/// make a match, since two people share both more often than one expects.
 extension Participant {
     /// The usable identifiers, the keys for matching.
     public var matchKeys: Set<Identifier> { Set(identifiers.filter(\.isUsable)) }
@@ -26,6 +26,13 @@ extension Participant {
         if let mine = birthDate, let theirs = other.birthDate, mine != theirs {
             throw .identityConflict(.participantBirthDate)
         }
+        return absorbing(other)
+    }
+
+    /// This participant with what `other` adds, as `merged(with:)` but without its checks: for
+    /// records that `IdentityPolicy` or a person (`identities merge`) has already decided are
+    /// one person. This record's values win where both have one.
+    public func absorbing(_ other: Participant) -> Participant {
         var result = self
         for identifier in other.identifiers where !result.identifiers.contains(identifier) {
             result.identifiers.append(identifier)
@@ -48,5 +55,20 @@ extension Sequence where Element == Participant {
     /// The first participant that is the same person as `candidate`, for the importer's lookup.
     public func firstMatch(for candidate: Participant) -> Participant? {
         first { $0.isSamePerson(as: candidate) }
+    }
+}
+
+extension Participant {
+    /// The same record under another id (a person kept apart from the one holding this id).
+    public func withID(_ id: ID) -> Participant {
+        Participant(id: id, identifiers: identifiers, name: name, birthDate: birthDate, contacts: contacts,
+                    connectionMode: connectionMode, primaryCare: primaryCare)
+    }
+
+    /// What identifies this record as a person (identifiers, birth date, name parts) in a fixed
+    /// order, for a fingerprint that tells one held record from another under the same id.
+    public var identityFacts: [String] {
+        identifiers.sorted().map { "\($0.system)|\($0.value)" } + ["birthDate", birthDate?.description ?? "",
+            "family", name.family ?? ""] + name.given
     }
 }

@@ -12,6 +12,9 @@ public struct DomainRecords: Sendable, Hashable {
     public var careMessages: [CareMessage] = []
     public var consents: [DisclosureConsent] = []
     public var progressSummaries: [ProgressSummary] = []
+    /// For each ID made by the mapper's hash, the ID an earlier version of the gateway (before
+    /// store version 4) gave the same record, so the writer can find rows it wrote.
+    public var legacyIDs: [String: String] = [:]
 
     public init() {}
 

@@ -3,6 +3,9 @@ public enum DomainRowKind {
     public static let participant = "participant"
     /// Index rows: key `system|value` → the participant's id.
     public static let participantIdentifier = "participant-identifier"
+    /// A person's decision on a held pair (`IdentityVerdict`), keyed
+    /// `storedID|incomingID|fingerprint`, so the same pair is not held again.
+    public static let identityDecision = "identity-decision"
     public static let practice = "practice"
     public static let enrolment = "enrolment"
     public static let session = "session"

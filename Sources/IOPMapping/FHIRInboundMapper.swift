@@ -22,11 +22,15 @@ public struct FHIRInboundMapper: Sendable {
         /// reserved `.invalid` domain (RFC 6761), which never resolves, so nothing can be sent
         /// there before an operator configures the practice. The mapper warns when it uses it.
         public var unconfiguredEndpoint: PracticeEndpoint
+        /// Which identifiers make two Patients of one input one participant.
+        public var identityPolicy: IdentityPolicy
 
         public init(knownPractices: [PrimaryCarePractice] = [],
-                    unconfiguredEndpoint: PracticeEndpoint = Configuration.placeholderEndpoint) {
+                    unconfiguredEndpoint: PracticeEndpoint = Configuration.placeholderEndpoint,
+                    identityPolicy: IdentityPolicy = .gateway) {
             self.knownPractices = knownPractices
             self.unconfiguredEndpoint = unconfiguredEndpoint
+            self.identityPolicy = identityPolicy
         }
 
         public static let placeholderEndpoint: PracticeEndpoint = {

@@ -37,7 +37,9 @@ extension FHIROutboundMapper {
     /// so the same news always has the same id at the receiver.
     public static func resourceID(of update: CareUpdate) -> String {
         if case .summary(let summary) = update.content { return summary.id.rawValue }
-        let id: EntityID<CareUpdate> = StableID.make("care-update", [update.key])
+        // Receivers already hold notes under these ids: a new derivation would send the same news twice
+        // after an upgrade, so outbound ids stay on the earlier one (their parts are the gateway's own).
+        let id: EntityID<CareUpdate> = StableID.legacy("care-update", [update.key])
         return id.rawValue
     }
 
@@ -102,9 +104,11 @@ extension Outbound {
 
 extension FHIROutboundMapper {
     /// The id of the summary of `period` for `participant`: the same period always makes the same
-    /// id, so a summary queued twice (two processes, a restart) is one message and one note.
+    /// id, so a summary queued twice (two processes, a restart) is one message and one note. On the
+    /// earlier derivation (`StableID.legacy`): a summary queued before an upgrade and again after
+    /// it must stay one message; the parts are the gateway's own id and dates, not a sender's.
     public static func summaryID(participant: Participant.ID, period: DatePeriod) -> ProgressSummary.ID {
-        StableID.make("progress-summary", [participant.rawValue, period.start.map(FHIRDateCodec.instant) ?? "",
+        StableID.legacy("progress-summary", [participant.rawValue, period.start.map(FHIRDateCodec.instant) ?? "",
                                            period.end.map(FHIRDateCodec.instant) ?? ""])
     }
 }

@@ -1,3 +1,5 @@
+import IOPDomain
+
 /// The canonical URLs and codes of the IOP's conformance resources (`Profiles/README.md`) and of
 /// the standard terminologies the mapper writes and reads.
 public enum IOPCanonical {
@@ -89,4 +91,14 @@ enum SecurityLabel {
     static let noRedisclosure = (Terminology.actCode, "NORDSCLCD")
     /// The codes that say a resource holds 42 CFR Part 2 records.
     static let part2Markers: Set<String> = ["ETH", "SUD", "42CFRPart2"]
+}
+
+extension IdentityPolicy {
+    /// The default policy with the gateway's own identifier systems (`<base>/sid/…`) matching.
+    public static var gateway: IdentityPolicy { IdentityPolicy().matching(systems: ownSystems) }
+
+    /// A deployment's policy with the gateway's own systems added: they always match.
+    public static func gateway(_ configured: IdentityPolicy) -> IdentityPolicy { configured.matching(systems: ownSystems) }
+
+    static var ownSystems: [String] { [IOPCanonical.base + "/sid/*"] }
 }

@@ -91,32 +91,56 @@ extension InboundRun {
             }
         }
 
-        let id: Participant.ID = gatewayID(of: input.entries[position]).map { EntityID($0) }
-            ?? StableID.make("participant", [identifiers.map { $0.system + "|" + $0.value }.min() ?? ""])
+        let policy = configuration.identityPolicy
+        let keys = identifiers.map { $0.system + "|" + $0.value }
+        let matchKeys = identifiers.filter(policy.canMatch).map { $0.system + "|" + $0.value }
+        var id: Participant.ID
+        if let own = gatewayID(of: input.entries[position]) {
+            id = EntityID(own)
+        } else {
+            // From an identifier that can match, else from all of them, so two people sharing
+            // only a driver's licence never get one id (one id is one person: IdentityPolicy).
+            id = matchKeys.min().map { StableID.make("participant", [$0]) } ?? StableID.make("participant-by-all", keys.sorted())
+            let legacy: Participant.ID = StableID.legacy("participant", [keys.min() ?? ""])
+            records.legacyIDs[id.rawValue] = legacy.rawValue
+        }
         let candidate = Participant(id: id, identifiers: identifiers, name: name, birthDate: birthDate, contacts: contacts,
                                     connectionMode: connectionMode, primaryCare: primaryCare)
-        let matches = participants.indices.filter { participants[$0].isSamePerson(as: candidate) }
-        if let first = matches.first {
-            do throws(DomainError) {
-                var merged = try participants[first].merged(with: candidate)
-                for other in matches.dropFirst().reversed() {
-                    merged = try merged.merged(with: participants[other])
-                    let removed = participants.remove(at: other)
-                    for (key, value) in participantOfTarget where value == removed.id { participantOfTarget[key] = merged.id }
-                }
-                participants[first] = merged
-                participantOfTarget[ResolvedTarget.entry(position).key] = merged.id
-                if merged.connectionMode != candidate.connectionMode {
-                    warnings.append(warning(position, "extension", "Another Patient for the same person states another preferred channel; the first is kept"))
-                }
-            } catch {
-                refuse(position, "birthDate", .conflict,
-                       "Another Patient in the input shares an identifier but states another birth date: \(error.description)")
+        var matches: [Int] = []
+        for index in participants.indices {
+            switch policy.assess(stored: participants[index], incoming: candidate) {
+            case .samePerson: matches.append(index)
+            case .differentPeople: continue
+            case .review(let fields) where fields != [.participantIdentifier]:
+                refuse(position, fields.contains(.participantBirthDate) ? "birthDate" : "name", .conflict,
+                       "Another Patient in the input shares a matching identifier but disagrees on "
+                           + fields.map(\.rawValue).joined(separator: ", ") + "; the sender must correct one of them")
                 return
+            case .review:
+                // Only a document (SSN, licence) in common: two people within one input.
+                continue
+            }
+        }
+        if participants.contains(where: { $0.id == candidate.id }), matches.isEmpty {
+            id = StableID.make("participant", [candidate.id.rawValue, "entry", String(position)])
+        }
+        let distinct = Participant(id: id, identifiers: identifiers, name: name, birthDate: birthDate, contacts: contacts,
+                                   connectionMode: connectionMode, primaryCare: primaryCare)
+        if let first = matches.first {
+            var merged = participants[first].absorbing(distinct)
+            for other in matches.dropFirst().reversed() {
+                merged = merged.absorbing(participants[other])
+                let removed = participants.remove(at: other)
+                for (key, value) in participantOfTarget where value == removed.id { participantOfTarget[key] = merged.id }
+            }
+            participants[first] = merged
+            participantOfTarget[ResolvedTarget.entry(position).key] = merged.id
+            if merged.connectionMode != distinct.connectionMode {
+                warnings.append(warning(position, "extension", "Another Patient for the same person states another preferred channel; the first is kept"))
             }
         } else {
-            participants.append(candidate)
-            participantOfTarget[ResolvedTarget.entry(position).key] = candidate.id
+            participants.append(distinct)
+            participantOfTarget[ResolvedTarget.entry(position).key] = distinct.id
         }
         verdicts[position] = .mapped(warnings: warnings)
     }

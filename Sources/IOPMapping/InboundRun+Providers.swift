@@ -114,9 +114,9 @@ extension InboundRun {
         if case .entry(let position) = target, let own = gatewayID(of: input.entries[position]) {
             id = EntityID(own)
         } else if !identifiers.isEmpty {
-            id = StableID.make("practice", identifiers.map { $0.system + "|" + $0.value }.sorted())
+            id = stableID("practice", identifiers.map { $0.system + "|" + $0.value }.sorted())
         } else {
-            id = StableID.make("practice", [targetIdentity(target)])
+            id = stableID("practice", [targetIdentity(target)])
         }
         if practices.contains(where: { $0.id == id }) { return id }
         var warnings: [Issue] = []
@@ -151,8 +151,8 @@ extension InboundRun {
             return known.id
         }
         let id: PrimaryCarePractice.ID = identifiers.isEmpty
-            ? StableID.make("solo-practice", [targetIdentity(target)])
-            : StableID.make("solo-practice", identifiers.map { $0.system + "|" + $0.value }.sorted())
+            ? stableID("solo-practice", [targetIdentity(target)])
+            : stableID("solo-practice", identifiers.map { $0.system + "|" + $0.value }.sorted())
         if practices.contains(where: { $0.id == id }) { return id }
         let display = Self.personName(Self.preferredName(practitioner.name)).displayText
         let name = display.contains(where: { !$0.isWhitespace }) ? display : "Unnamed practice"
@@ -234,9 +234,13 @@ extension InboundRun {
         }
     }
 
+    static let v2IdentifierType = "http://terminology.hl7.org/CodeSystem/v2-0203"
+
     static func businessIdentifier(_ identifier: Identifier) -> BusinessIdentifier? {
         guard let system = identifier.system?.value, let value = identifier.value?.value else { return nil }
-        let result = BusinessIdentifier(system: system, value: value)
+        // The v2-0203 type is what the identity policy decides on (MR matches, DL never alone).
+        let type = identifier.type?.coding.first { $0.system?.value == v2IdentifierType }?.code?.value
+        let result = BusinessIdentifier(system: system, value: value, type: type)
         return result.isUsable ? result : nil
     }
 

@@ -117,17 +117,27 @@ final class InboundRun {
         Issue(.warning, code, message, expression: path(position, element))
     }
 
+    /// A deterministic domain ID (`StableID`), remembering the ID the same record had before the
+    /// store's version 4, so the writer finds rows an earlier version wrote.
+    func stableID<Owner>(_ kind: String, _ parts: [String]) -> EntityID<Owner> {
+        let id: EntityID<Owner> = StableID.make(kind, parts)
+        // A part that is itself a new id (a participant's) stood for its old id then.
+        let legacy: EntityID<Owner> = StableID.legacy(kind, parts.map { records.legacyIDs[$0] ?? $0 })
+        records.legacyIDs[id.rawValue] = legacy.rawValue
+        return id
+    }
+
     /// A domain ID for the record made from the entry at `position` (see `FHIRInboundMapper`).
     func recordID<Owner>(_ kind: String, at position: Int, extra: [String] = []) -> EntityID<Owner> {
         let entry = input.entries[position]
         if let own = gatewayID(of: entry) {
-            return extra.isEmpty ? EntityID(own) : StableID.make(kind, [own] + extra)
+            return extra.isEmpty ? EntityID(own) : stableID(kind, [own] + extra)
         }
         let keys = (entry.resource?.businessIdentifiers ?? []).compactMap(\.key).sorted()
-        if !keys.isEmpty { return StableID.make(kind, keys + extra) }
-        if let fullUrl = entry.fullUrl { return StableID.make(kind, [fullUrl] + extra) }
-        if let id = entry.resource?.resourceID { return StableID.make(kind, [entry.resource?.resourceType ?? "", id] + extra) }
-        return StableID.make(kind, ["entry", String(entry.index ?? -1)] + extra)
+        if !keys.isEmpty { return stableID(kind, keys + extra) }
+        if let fullUrl = entry.fullUrl { return stableID(kind, [fullUrl] + extra) }
+        if let id = entry.resource?.resourceID { return stableID(kind, [entry.resource?.resourceType ?? "", id] + extra) }
+        return stableID(kind, ["entry", String(entry.index ?? -1)] + extra)
     }
 
     /// The resource id when the entry is one the gateway holds: its fullUrl is under our base.

@@ -7,11 +7,10 @@ import GatewayStore
 import IOPMapping
 
 /// `fhir-gateway import <paths…> [--data DIR] [--jobs N] [--dry-run] [--report FILE]
-/// [--quarantine DIR] [--profiles DIR] [--store postgres://…]`: folders (recursive) and files of
-/// Bundles and single resources (JSON or XML) and NDJSON, into the store under `--data`
-/// (default `./var`) or the PostgreSQL database `--store` names.
-/// Exit 0 when nothing was refused, 1 when something was, 130 when stopped by Ctrl-C (what was
-/// committed stays; running again finishes the job), 2 for a usage error.
+/// [--quarantine DIR] [--profiles DIR] [--identity-policy FILE] [--store postgres://…]`: folders
+/// (recursive) and files of Bundles and single resources (JSON or XML) and NDJSON, into the
+/// store under `--data` (default `./var`) or the PostgreSQL database `--store` names.
+/// No input stops the run; `--report` is written whatever happens. Exit codes: `ExitStatus`.
 enum ImportCommand {
     struct Options {
         var paths: [String] = []
@@ -21,6 +20,7 @@ enum ImportCommand {
         var report: String?
         var quarantine: String?
         var profileFolder: String?
+        var identityPolicy: String?
         var location = StoreLocation.sqlite(folder: "var")
     }
 
@@ -30,37 +30,73 @@ enum ImportCommand {
             printError("fhir-gateway import: name at least one file or folder")
             return 2
         }
+        var report = ImportReport()
+        defer { write(report, to: options.report) }
         do {
             let sources = try ImportSource.discover(options.paths)
             let registry = try ProfileFolder.load(options.profileFolder)
+            let policy = try IdentityPolicyFile.load(options.identityPolicy)
             let store: (any GatewayStore)? = options.dryRun ? nil : try options.location.open()
             let intake = Intake(
-                validator: DocumentValidator(validator: FHIRValidator(registry: registry)), mapper: FHIRInboundMapper(),
-                context: store.map(MappingContext.store))
+                validator: DocumentValidator(validator: FHIRValidator(registry: registry)),
+                mapper: FHIRInboundMapper(configuration: .init(identityPolicy: policy)),
+                context: store.map(MappingContext.store), identityPolicy: policy)
             let importer = Importer(
                 intake: intake, store: store,
                 options: ImportOptions(
                     jobs: options.jobs, dryRun: options.dryRun,
                     quarantine: options.quarantine.map { URL(fileURLWithPath: $0) }))
             let interrupt = StopSignals(announcing: "stopping after the current unit of work") { importer.requestStop() }
-            let report = try await importer.run(sources, progress: ImportProgress())
+            report = await importer.run(sources, progress: ImportProgress())
             interrupt.cancel()
-            print(report.summary)
-            let here = FileManager.default.currentDirectoryPath + "/"
-            for refusal in report.refusals.prefix(20) {
-                let path = refusal.path.hasPrefix(here) ? String(refusal.path.dropFirst(here.count)) : refusal.path
-                let line = refusal.line.map { " line \($0)" } ?? ""
-                print("refused: \(path)\(line): " + (refusal.issues.first { $0.isError }?.description ?? ""))
-            }
-            if report.refusals.count > 20 { print("… \(report.refusals.count - 20) more refusals in --report") }
-            if let path = options.report {
-                try report.json().write(to: URL(fileURLWithPath: path), options: .atomic)
-            }
-            if report.interrupted { return 130 }
-            return report.refusals.isEmpty && report.refusalsNotKept == 0 ? 0 : 1
         } catch {
-            printError("fhir-gateway import: " + options.location.redacted("\(error)"))
-            return 1
+            report.failure = options.location.redacted("\(error)")
+        }
+        print(report.summary)
+        let here = FileManager.default.currentDirectoryPath + "/"
+        func shown(_ path: String, _ line: Int?) -> String {
+            (path.hasPrefix(here) ? String(path.dropFirst(here.count)) : path) + (line.map { " line \($0)" } ?? "")
+        }
+        for refusal in report.refusals.prefix(20) {
+            print("refused: \(shown(refusal.path, refusal.line)): " + (refusal.issues.first { $0.isError }?.description ?? ""))
+        }
+        if report.refusals.count > 20 { print("… \(report.refusals.count - 20) more refusals in --report") }
+        for hold in report.held.prefix(20) {
+            print("held \(hold.heldID): \(shown(hold.path, hold.line)): " + (hold.issues.first?.message ?? ""))
+        }
+        if report.held.count > 20 { print("… \(report.held.count - 20) more held inputs: fhir-gateway identities list") }
+        if let failure = report.failure { printError("fhir-gateway import: \(failure)") }
+        return ExitStatus(report).rawValue
+    }
+
+    /// The exit status: what a script can branch on without reading the report.
+    enum ExitStatus: Int32 {
+        /// Everything was imported (or already was).
+        case clean = 0
+        /// Something was refused (a file, an NDJSON line); anything held is also in the report.
+        case refused = 1
+        /// Nothing refused, but something is held for identity review (`identities list`).
+        case held = 3
+        /// The run could not go on (the store failed, a path is missing); the report says how far it got.
+        case failed = 4
+        /// Stopped by Ctrl-C or SIGTERM; what was committed stays, running again finishes.
+        case interrupted = 130
+
+        init(_ report: ImportReport) {
+            if report.failure != nil { self = .failed }
+            else if report.interrupted { self = .interrupted }
+            else if !report.refusals.isEmpty || report.refusalsNotKept > 0 { self = .refused }
+            else if !report.held.isEmpty { self = .held }
+            else { self = .clean }
+        }
+    }
+
+    private static func write(_ report: ImportReport, to path: String?) {
+        guard let path else { return }
+        do {
+            try report.json().write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            printError("fhir-gateway import: cannot write the report to \(path)")
         }
     }
 
@@ -74,6 +110,7 @@ enum ImportCommand {
             case "--report": options.report = try arguments.value(for: argument)
             case "--quarantine": options.quarantine = try arguments.value(for: argument)
             case "--profiles": options.profileFolder = try arguments.value(for: argument)
+            case "--identity-policy": options.identityPolicy = try arguments.value(for: argument)
             default:
                 guard !argument.hasPrefix("-") else { throw UsageError(description: "unexpected option '\(argument)'") }
                 options.paths.append(argument)

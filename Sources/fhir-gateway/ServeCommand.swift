@@ -29,6 +29,7 @@ enum ServeCommand {
         var port = 8080
         var storeFlags = StoreFlags()
         var profileFolder: String?
+        var identityPolicy: String?
         var baseURL: String?
         var grace = 20
         var config: String?
@@ -41,9 +42,11 @@ enum ServeCommand {
         do {
             let registry = try ProfileFolder.load(options.profileFolder)
             let store = try options.location.open()
+            let policy = try IdentityPolicyFile.load(options.identityPolicy)
             let intake = Intake(
-                validator: DocumentValidator(validator: FHIRValidator(registry: registry)), mapper: FHIRInboundMapper(),
-                context: .store(store))
+                validator: DocumentValidator(validator: FHIRValidator(registry: registry)),
+                mapper: FHIRInboundMapper(configuration: .init(identityPolicy: policy)), context: .store(store),
+                identityPolicy: policy)
             let clients = try openClients(options)
             let configuration = FHIRAPIConfiguration(publicBaseURL: options.baseURL)
             let middleware = GatewayMiddleware.standard(
@@ -105,6 +108,7 @@ enum ServeCommand {
                 }
                 options.port = port
             case "--profiles": options.profileFolder = try arguments.value(for: argument)
+            case "--identity-policy": options.identityPolicy = try arguments.value(for: argument)
             case "--base-url": options.baseURL = try arguments.value(for: argument)
             case "--grace": options.grace = try arguments.positiveInteger(for: argument)
             case "--config": options.config = try arguments.value(for: argument)

@@ -33,13 +33,25 @@ let usage = """
           meta.profile; loaded from --profiles, $IOP_GATEWAY_PROFILES or ./Profiles). Prints each
           finding with its FHIRPath, line and column; --json prints an OperationOutcome (a
           Bundle of them for several files). Exit 0 when no file has an error, 1 otherwise.
-      import <path…> [--data DIR] [--jobs N] [--dry-run] [--report FILE] [--quarantine DIR]
+      import <path…> [--data DIR] [--jobs N] [--dry-run] [--report FILE] [--quarantine DIR] [--identity-policy FILE]
           Import referral files: folders (recursive) of Bundles and single resources in JSON
           or XML, and NDJSON (streamed). Each Bundle is validated, mapped to the IOP's domain
           and stored all or nothing in --data (default ./var). A file already imported (same
-          content) is skipped; a run stopped at any point resumes. --report writes every
-          refusal's OperationOutcome as JSON; --quarantine copies refused files there beside
-          their .outcome.json. Exit 0 when nothing was refused, 1 otherwise.
+          content) is skipped; a run stopped at any point resumes. No file, line or record stops
+          the run: each is imported, refused, or held for identity review when its participant
+          may be someone on record (see identities). --report writes every refusal's and hold's
+          OperationOutcome as JSON, whatever happens to the run; --quarantine copies refused
+          files there beside their .outcome.json. --identity-policy (or $IOP_IDENTITY_POLICY)
+          names the deployment's matching policy (JSON; README "Identity").
+          Exit 0 when all was imported, 1 when something was refused, 3 when nothing was
+          refused but something is held for review, 4 when the run could not go on (the store
+          failed; the report says how far it got), 130 when interrupted, 2 for usage.
+      identities list|show|merge|keep-apart [ID] [--all] [--by NAME] [--data DIR] [--identity-policy FILE]
+          Inputs held for identity review: list (waiting; --all for decided too), show ID (the
+          two participants by id and the fields that disagree, never the values), merge ID
+          (process the input as the stored participant), keep-apart ID (process it as another
+          person; the pair is not held again). Decisions are audited (--by, default $USER).
+          Exit 0, 1 when the input is unknown, decided, or held again by another conflict.
       deliver [--endpoint KEY=URL[,profile=rest|transaction|note|communication]]… [--receivers FILE]
             [--practices] [--data DIR] [--no-summaries] [--once] [--lease SECONDS]
           Deliver the outbox in --data to the endpoints named (one worker each; KEY is a
@@ -85,6 +97,8 @@ case "deliver":
     exit(await DeliverCommand.run(Array(arguments.dropFirst())))
 case "queue":
     exit(await QueueCommand.run(Array(arguments.dropFirst())))
+case "identities":
+    exit(IdentitiesCommand.run(Array(arguments.dropFirst())))
 case "summary":
     exit(SummaryCommand.run(Array(arguments.dropFirst())))
 case "disclosures":

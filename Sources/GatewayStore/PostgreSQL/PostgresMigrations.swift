@@ -219,5 +219,23 @@ enum PostgresMigrations {
                 SELECT 2, COALESCE(MAX(seq), 0), 0, COUNT(*), 0, now(), CASE WHEN COUNT(*) = 0 THEN now() END
                 FROM resource_head WHERE NOT deleted;
             """),
+        Migration(version: 4, name: "identity review", sql: """
+            CREATE TABLE identity_review (
+                id text COLLATE "C" PRIMARY KEY,
+                status text COLLATE "C" NOT NULL CHECK (status IN ('held', 'merged', 'kept_apart')),
+                origin text NOT NULL,
+                content_hash text COLLATE "C",
+                input bytea NOT NULL,
+                id_seed text NOT NULL,
+                stored_participant text COLLATE "C" NOT NULL,
+                incoming_participant text COLLATE "C" NOT NULL,
+                fields text NOT NULL,
+                outcome bytea NOT NULL,
+                held_at timestamptz NOT NULL,
+                resolved_at timestamptz,
+                resolved_by text
+            );
+            CREATE INDEX identity_review_by_status ON identity_review (status, held_at, id);
+            """),
     ]
 }

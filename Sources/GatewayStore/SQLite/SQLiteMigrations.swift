@@ -226,5 +226,25 @@ enum SQLiteMigrations {
                        CASE WHEN COUNT(*) = 0 THEN CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER) END
                 FROM resource_head WHERE deleted = 0;
             """),
+        Migration(version: 4, name: "identity review", sql: """
+            -- Inputs held because their participant may be someone already on record
+            -- (HeldInput); a decision processes them and records how.
+            CREATE TABLE identity_review (
+                id TEXT PRIMARY KEY,
+                status TEXT NOT NULL CHECK (status IN ('held', 'merged', 'kept_apart')),
+                origin TEXT NOT NULL,
+                content_hash TEXT,
+                input BLOB NOT NULL,
+                id_seed TEXT NOT NULL,
+                stored_participant TEXT NOT NULL,
+                incoming_participant TEXT NOT NULL,
+                fields TEXT NOT NULL,
+                outcome BLOB NOT NULL,
+                held_at INTEGER NOT NULL,
+                resolved_at INTEGER,
+                resolved_by TEXT
+            );
+            CREATE INDEX identity_review_by_status ON identity_review (status, held_at, id);
+            """),
     ]
 }

@@ -11,6 +11,7 @@ import GatewayIntake
 import GatewayStore
 import GatewayTestSupport
 import HTTPServer
+import IOPDomain
 import IOPMapping
 import Synchronization
 import Testing
@@ -20,9 +21,14 @@ enum APIFixtures {
     static let root = SharedData.repositoryRoot
     static let profiles = root.appendingPathComponent("Profiles")
 
+    /// The deployment's identity policy: the test clinic sends its MRNs without a type, so its
+    /// system is listed (README, "Identity"), as an operator would list theirs.
+    static let identityPolicy = IdentityPolicy.gateway(IdentityPolicy(matchingSystems: ["http://clinic.example.org/mrn"]))
+
     static let intake: Intake = {
         let registry = (try? ProfileRegistry(folder: profiles)) ?? ProfileRegistry()
-        return Intake(validator: DocumentValidator(validator: FHIRValidator(registry: registry)), mapper: FHIRInboundMapper())
+        return Intake(validator: DocumentValidator(validator: FHIRValidator(registry: registry)),
+                      mapper: FHIRInboundMapper(configuration: .init(identityPolicy: identityPolicy)), identityPolicy: identityPolicy)
     }()
 
     static let capabilityStatement: FHIRElement? = {
