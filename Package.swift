@@ -139,7 +139,7 @@ let package = Package(
         .testTarget(
             name: "GatewayImportTests",
             dependencies: [
-                "GatewayImport", "GatewayIntake", "GatewayStore", "FHIRCore", "FHIRValidation", "IOPMapping", "IOPDomain",
+                "GatewayImport", "GatewayIntake", "GatewayStore", "FHIRSearch", "FHIRCore", "FHIRValidation", "IOPMapping", "IOPDomain",
                 "GatewayTestSupport",
             ],
             swiftSettings: strictSettings),
