@@ -16,9 +16,10 @@ extension InboundRun {
             unplaced(position, "subject", "The medication order's subject is not a Patient in the input")
             return
         }
-        guard case .codeableConcept(let concept) = request.medication else {
-            refuse(position, "medicationCodeableConcept", .required,
-                   "The IOP needs the medication as a CodeableConcept with an RxNorm coding; a Medication reference is not enough")
+        guard let concept = medicationConcept(request, at: position) else {
+            refuse(position, "medicationReference", .required,
+                   "The IOP needs the medication's code: the Medication reference resolves neither to a contained Medication "
+                       + "nor to one in the input")
             return
         }
         guard let coding = concept.coding.first(where: { $0.system?.value == Terminology.rxNorm && $0.code?.value != nil }),
@@ -97,6 +98,26 @@ extension InboundRun {
                             asNeeded: asNeeded, instructions: instructions)
         } catch {
             preconditionFailure("the dose values were checked")
+        }
+    }
+}
+
+extension InboundRun {
+    /// The medication as coded: `medicationCodeableConcept`, or the `code` of the Medication that
+    /// `medicationReference` names, contained or in the input (the shape most EHRs send).
+    func medicationConcept(_ request: MedicationRequest, at position: Int) -> CodeableConcept? {
+        switch request.medication {
+        case .codeableConcept(let concept):
+            return concept
+        case .reference(let reference):
+            guard let target = input.resolve(reference, from: position), let medication = input.resource(at: target) else { return nil }
+            let element: FHIRElement
+            switch medication {
+            case .other(let other): element = other
+            default: return nil
+            }
+            guard element.resourceType == "Medication", let code = element.child("code") else { return nil }
+            return try? CodeableConcept(element: code)
         }
     }
 }

@@ -28,7 +28,12 @@ struct RealDataImportTests {
         let sources = try ImportSource.discover([bundles.path, examples.path])
         let report = try await Importer(intake: intake, store: store, options: ImportOptions(jobs: 2)).run(sources)
         let refused = report.refusals.map { URL(fileURLWithPath: $0.path).lastPathComponent }
-        #expect(refused == ["diagnosticreport-cbc.json"], "\(report.refusals.prefix(5).map { "\($0.path): \($0.issues.prefix(2))" })")
+        print(report.refusals.map { "\($0.path): \($0.issues.filter(\.isError).map(\.message))" }.joined(separator: "\n"))
+        // Refused, each for a reason of its own: a narrative without `div` (breaks R4); a CarePlan
+        // for a participant on record (so a referral) with no date at all; a MedicationRequest for
+        // a participant whose Medication is neither contained nor in the input, so its RxNorm code
+        // is unknown. US Core's Patient "example" is imported first, so its orders are the IOP's.
+        #expect(Set(refused) == ["diagnosticreport-cbc.json", "colonoscopy.json", "medicationrequest-referenced-oral-axid.json"])
 
         // What was sent, by type, as comparable JSON.
         var sent: [String: [String]] = [:]
@@ -42,8 +47,14 @@ struct RealDataImportTests {
             else { continue }
             for case .object(let entry) in entries { if let resource = entry["resource"] { add(resource) } }
         }
-        for file in SharedData.files(in: "us-core/examples", withExtension: "json") where file.lastPathComponent != "diagnosticreport-cbc.json" {
-            add(try JSONValue.parse(try SharedData.bytes(of: file)))
+        for file in SharedData.files(in: "us-core/examples", withExtension: "json") where !refused.contains(file.lastPathComponent) {
+            let resource = try JSONValue.parse(try SharedData.bytes(of: file))
+            // A Bundle file is imported as the resources it holds (import.md: folders of Bundles).
+            if resource.string("resourceType") == "Bundle", case .object(let bundle) = resource, case .array(let entries)? = bundle["entry"] {
+                for case .object(let entry) in entries { if let inner = entry["resource"] { add(inner) } }
+            } else {
+                add(resource)
+            }
         }
         var checked = 0
         for (type, expected) in sent.sorted(by: { $0.key < $1.key }) {
