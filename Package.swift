@@ -106,7 +106,7 @@ let package = Package(
             dependencies: [
                 "FHIRCore", "FHIRJSON", "FHIRXML", "FHIRValidation", "IOPMapping", "GatewayStore", "GatewayIntake",
                 "GatewayImport", "CLibXML2",
-                "GatewayAPI", "GatewayCrypto", "HTTPServer", "Outbound", "IOPDomain", "GatewayTestSupport",
+                "GatewayAPI", "GatewayCrypto", "HTTPServer", "Outbound", "IOPDomain", "GatewayTestSupport", "FHIRSearch",
             ],
             swiftSettings: strictSettings),
         // Helpers shared by the test targets: fixture discovery, a generic JSON comparison, loopback
