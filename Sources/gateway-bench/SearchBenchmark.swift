@@ -23,12 +23,18 @@ enum SearchBenchmark {
         var repeats = 200
         var secondsPerQuery = 20.0
         var parts: Set<String> = ["index", "grow", "query", "reindex"]
+        /// Also run the queries again after `ANALYZE` (the store never runs it itself).
+        var analyze = false
     }
 
     static func run(_ arguments: [String]) {
         var options = Options()
         var remaining = arguments[...]
         while let argument = remaining.popFirst() {
+            if argument == "--analyze" {
+                options.analyze = true
+                continue
+            }
             let value = remaining.popFirst() ?? ""
             switch argument {
             case "--corpus": options.corpus = value
@@ -54,6 +60,13 @@ enum SearchBenchmark {
                 let store = try grownStore(at: options.store, target: options.target, copies: copies)
                 if options.parts.contains("query") {
                     try SearchQueries(store: store, copies: copies, options: options).run()
+                    if options.analyze {
+                        // Without sqlite_stat1 the planner guesses; ANALYZE gives it the real row counts.
+                        let start = DispatchTime.now().uptimeNanoseconds
+                        sqlite(options.store, "ANALYZE;")
+                        print("\nANALYZE took \(format(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)) s; the queries again:")
+                        try SearchQueries(store: store, copies: copies, options: options).run()
+                    }
                 }
             }
             if options.parts.contains("reindex") {

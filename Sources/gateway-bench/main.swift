@@ -39,7 +39,7 @@ let usage = """
           Outbound delivery to a loopback receiver with durable bookkeeping (SQLite file):
           messages/s with 1 and N workers, then the time to drain a backlog (default 10,000)
           built up while the receiver was down, from the moment it is back.
-      search [--store PATH] [--target N] [--reindex-target N] [--repeat N] [--only index,grow,query,reindex]
+      search [--store PATH] [--target N] [--reindex-target N] [--repeat N] [--analyze] [--only index,grow,query,reindex]
           Index cost per resource beside the strict parse; a durable store grown to N (default
           1,000,000) from Synthea copies, kept at PATH; ten typical queries (p50/p99); re-index rate.
       json-peak FILE
