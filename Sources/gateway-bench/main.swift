@@ -42,6 +42,9 @@ let usage = """
           Outbound delivery to a loopback receiver with durable bookkeeping (SQLite file):
           messages/s with 1 and N workers, then the time to drain a backlog (default 10,000)
           built up while the receiver was down, from the moment it is back.
+      search [--store PATH] [--target N] [--reindex-target N] [--repeat N] [--analyze] [--only index,grow,query,reindex]
+          Index cost per resource beside the strict parse; a durable store grown to N (default
+          1,000,000) from Synthea copies, kept at PATH; ten typical queries (p50/p99); re-index rate.
       json-peak FILE
           (internal) Parse FILE once in a fresh process and print the peak memory it took.
     """
@@ -65,6 +68,7 @@ case "http":
     HTTPBenchmark.run(Array(arguments.dropFirst()))
 case "cluster":
     ClusterBenchmark.run(Array(arguments.dropFirst()))
+case "search": SearchBenchmark.run(Array(arguments.dropFirst()))
 case "json-peak":
     guard arguments.count == 2 else { print(usage); exit(2) }
     PeakMemory.measureParse(of: arguments[1])
