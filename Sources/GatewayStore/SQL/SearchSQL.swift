@@ -147,10 +147,14 @@ struct SearchSQL {
         case .reference(_, let matches):
             return try Self.alternatives(matches.map { match in
                 switch match {
-                case .target(let target):
+                case .target(let target) where target.contains("://") && !target.contains("|"):
                     // A canonical is indexed with its `|version` when it has one; the bare URL matches it too.
                     let versioned = Self.startsWith("\(x).target", target + "|")
                     return SQLFragment("(\(x).target = ? OR \(versioned.sql))", [.text(target)] + versioned.arguments)
+                case .target(let target):
+                    // `Type/id` (nearly every reference search): one equality, so the
+                    // (type, param, target) index is used on its whole key.
+                    return SQLFragment("\(x).target = ?", [.text(target)])
                 case .chained(let targetType, let inner):
                     let target = nextAlias()
                     let targetCondition = try condition(inner, type: targetType, head: target)
