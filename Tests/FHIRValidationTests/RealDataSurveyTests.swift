@@ -27,7 +27,12 @@ struct RealDataSurveyTests {
 
     @Test("every US Core 9.0.0 example validates against base R4, but for the known errors named with their reason",
           .enabled(if: SharedData.folder("us-core/examples") != nil, "../shared/us-core/examples is absent: skipped"))
-    func usCoreValidates() throws {
+    func usCoreValidates() async throws {
+        // One corpus-sized test at a time (HeavyTestGate): the delivery tests beside it keep their timing.
+        try await HeavyTestGate.shared.run { [self] in try self.usCoreValidatesAlone() }
+    }
+
+    func usCoreValidatesAlone() throws {
         #expect(Self.usCoreFiles.count == 230)
         var failures: [String] = []
         var valid = 0
@@ -56,7 +61,12 @@ struct RealDataSurveyTests {
 
     @Test("every Synthea bundle, and every resource in it on its own, validates against base R4",
           .enabled(if: SharedData.folder("synthea/bundles") != nil, "../shared/synthea/bundles is absent: skipped"))
-    func syntheaValidates() throws {
+    func syntheaValidates() async throws {
+        // One corpus-sized test at a time (HeavyTestGate): the delivery tests beside it keep their timing.
+        try await HeavyTestGate.shared.run { [self] in try self.syntheaValidatesAlone() }
+    }
+
+    func syntheaValidatesAlone() throws {
         #expect(Self.syntheaFiles.count == 28)
         let resourceValidator = FHIRValidator()
         var failures: [String] = []
@@ -91,7 +101,12 @@ struct RealDataSurveyTests {
     @Test("JSON → XML → JSON returns every US Core example and every Synthea bundle unchanged",
           .enabled(if: SharedData.folder("us-core/examples") != nil && SharedData.folder("synthea/bundles") != nil,
                    "../shared/us-core/examples or ../shared/synthea/bundles is absent: skipped"))
-    func roundTrips() throws {
+    func roundTrips() async throws {
+        // One corpus-sized test at a time (HeavyTestGate): the delivery tests beside it keep their timing.
+        try await HeavyTestGate.shared.run { [self] in try self.roundTripsAlone() }
+    }
+
+    func roundTripsAlone() throws {
         var failures: [String] = []
         for file in Self.usCoreFiles + Self.syntheaFiles {
             // The known invalid examples convert in lenient mode, as `convert --lenient` does.

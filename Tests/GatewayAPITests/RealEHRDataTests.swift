@@ -11,6 +11,11 @@ import Testing
 struct RealEHRDataTests {
     @Test("every Synthea Bundle is accepted and every Location reads back what was sent")
     func syntheaBundles() async throws {
+        // One corpus-sized test at a time (HeavyTestGate): the delivery tests beside it keep their timing.
+        try await HeavyTestGate.shared.run { [self] in try await self.syntheaBundlesAlone() }
+    }
+
+    func syntheaBundlesAlone() async throws {
         let files = SharedData.files(in: "synthea/bundles", withExtension: "json")
         #expect(files.count == 28)
         try await withAPIServer { server in
@@ -61,6 +66,11 @@ struct RealEHRDataTests {
 
     @Test("every US Core example is created and its Location reads back what was sent")
     func usCoreExamples() async throws {
+        // One corpus-sized test at a time (HeavyTestGate): the delivery tests beside it keep their timing.
+        try await HeavyTestGate.shared.run { [self] in try await self.usCoreExamplesAlone() }
+    }
+
+    func usCoreExamplesAlone() async throws {
         let files = SharedData.files(in: "us-core/examples", withExtension: "json")
         #expect(files.count == 230)
         try await withAPIServer { server in

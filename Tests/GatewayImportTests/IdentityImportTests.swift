@@ -117,6 +117,11 @@ struct IdentityImportTests {
     @Test("Synthea's bundles and NDJSON with the crafted collisions: the run completes and only the collisions wait",
           .enabled(if: SharedData.root != nil, "../shared is not beside the checkout: skipped"))
     func syntheaWithCollisions() async throws {
+        // One corpus-sized test at a time (HeavyTestGate): the delivery tests beside it keep their timing.
+        try await HeavyTestGate.shared.run { [self] in try await self.syntheaWithCollisionsAlone() }
+    }
+
+    func syntheaWithCollisionsAlone() async throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try SQLiteGatewayStore(path: folder.appendingPathComponent("gateway.sqlite").path)

@@ -15,6 +15,11 @@ import Testing
 struct RealDataImportTests {
     @Test("Synthea and US Core: every resource stored as sent, whatever its type")
     func everyResourceStoredAsSent() async throws {
+        // One corpus-sized test at a time (HeavyTestGate): the delivery tests beside it keep their timing.
+        try await HeavyTestGate.shared.run { [self] in try await self.everyResourceStoredAsSentAlone() }
+    }
+
+    func everyResourceStoredAsSentAlone() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("real-import-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -15,6 +15,11 @@ import Testing
 struct SyntheaImportTests {
     @Test("28 bundles and the NDJSON sample", .enabled(if: SharedData.root != nil, "../shared is not beside the checkout: skipped"))
     func synthea() async throws {
+        // One corpus-sized test at a time (HeavyTestGate): the delivery tests beside it keep their timing.
+        try await HeavyTestGate.shared.run { [self] in try await self.syntheaAlone() }
+    }
+
+    func syntheaAlone() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("synthea-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
