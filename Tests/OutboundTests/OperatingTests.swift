@@ -38,7 +38,7 @@ struct OperatingTests {
         let lines = LogLines()
         let worker = EndpointWorker(
             endpoint: OutboundEndpoint(key: "pcp-1", primary: try Fixture.route(server.baseURL, .rest)), store: store,
-            policy: Fixture.policy { $0.circuitFailureThreshold = 2; $0.circuitCoolDown = .seconds(2); $0.backoffCap = .milliseconds(1) },
+            policy: Fixture.policy { $0.circuitFailureThreshold = 2; $0.circuitCoolDown = .seconds(8); $0.backoffCap = .milliseconds(1) },
             gate: PermitAllGate(), workerID: "worker-a", jitter: { $0 }, log: lines.log)
 
         let first = try await worker.runOnce()
@@ -57,7 +57,9 @@ struct OperatingTests {
 
         // After the cool-down the probe goes through and closes the circuit.
         healthy.store(true, ordering: .relaxed)
-        try await Task.sleep(for: .milliseconds(2100))
+        // The cool-down is 8 s so that the first pass (three sends) always ends inside it, even on
+        // a loaded 2-core machine; at 2 s a slow pass met a half-open circuit and probed early.
+        try await Task.sleep(for: .milliseconds(8100))
         try await Fixture.drain(worker, store)
         #expect(receiver.filed.count == 3)
         #expect(try store.read { try $0.outboundRouteStates() }.map(\.circuit) == [.closed])
