@@ -1,3 +1,4 @@
+import FHIRSearch
 import Foundation
 
 /// Where a request goes under the FHIR base (FHIR R4 http.html §3.1.0: `[base]/[type]/[id]`,
@@ -78,10 +79,6 @@ enum FHIRRoute: Sendable, Hashable {
 
     /// FHIR `id`: `[A-Za-z0-9\-\.]{1,64}`.
     static func isValidID(_ id: String) -> Bool {
-        guard (1...64).contains(id.utf8.count) else { return false }
-        return id.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || byte == 0x2D || byte == 0x2E
-        }
+        FHIRID.isValid(id)
     }
 }

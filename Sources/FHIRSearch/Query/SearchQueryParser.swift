@@ -299,9 +299,10 @@ public struct SearchQueryParser: Sendable {
     }
 }
 
-/// FHIR `id`: `[A-Za-z0-9\-\.]{1,64}`.
-enum FHIRID {
-    static func isValid(_ id: String) -> Bool {
+/// FHIR `id`: `[A-Za-z0-9\-\.]{1,64}`: what a search value, a URL segment and a reference's id
+/// must be (the API's routing asks the same function).
+public enum FHIRID {
+    public static func isValid(_ id: String) -> Bool {
         guard (1...64).contains(id.utf8.count) else { return false }
         return id.utf8.allSatisfy { byte in
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)

@@ -47,10 +47,8 @@ extension SQLUnitOfWork {
     func readCurrent(type: String, ids: [String]) throws -> [StoredResource] {
         try perform(writing: false) {
             var found: [StoredResource] = []
-            // Bounded statement shapes: ids in chunks of a fixed size (the last padded).
             for start in stride(from: 0, to: ids.count, by: 50) {
-                let chunk = Array(ids[start..<min(start + 50, ids.count)])
-                let padded = chunk + Array(repeating: chunk[0], count: 50 - chunk.count)
+                let padded = Self.paddedChunk(ids, from: start)
                 found += try connection.fetch(
                     "SELECT \(Self.versionColumns) FROM resource_head h JOIN resource_version v ON v.seq = h.seq "
                         + "WHERE h.type = ? AND h.deleted = ? AND h.id IN (\(SearchSQL.placeholders(50)))",
@@ -65,8 +63,7 @@ extension SQLUnitOfWork {
         try perform(writing: false) {
             var found: [IndexedReference] = []
             for start in stride(from: 0, to: ids.count, by: 50) {
-                let chunk = Array(ids[start..<min(start + 50, ids.count)])
-                let padded = chunk + Array(repeating: chunk[0], count: 50 - chunk.count)
+                let padded = Self.paddedChunk(ids, from: start)
                 var sql = "SELECT DISTINCT r.id, r.param, r.target FROM search_reference r WHERE r.type = ? "
                     + "AND r.id IN (\(SearchSQL.placeholders(50)))"
                 var arguments: [StoreValue] = [.text(type)] + padded.map(StoreValue.text)
@@ -87,8 +84,7 @@ extension SQLUnitOfWork {
             guard !targets.isEmpty, limit > 0 else { return [] }
             var found: [String: StoredResource] = [:]
             for start in stride(from: 0, to: targets.count, by: 50) where found.count < limit {
-                let chunk = Array(targets[start..<min(start + 50, targets.count)])
-                let padded = chunk + Array(repeating: chunk[0], count: 50 - chunk.count)
+                let padded = Self.paddedChunk(targets, from: start)
                 var sql = "SELECT \(Self.versionColumns) FROM resource_head h JOIN resource_version v ON v.seq = h.seq "
                     + "WHERE h.type = ? AND h.deleted = ? AND h.id IN (SELECT r.id FROM search_reference r WHERE r.type = ? "
                     + "AND r.target IN (\(SearchSQL.placeholders(50)))"
@@ -135,5 +131,12 @@ extension SQLUnitOfWork {
             }
             return HistoryPage(versions: rows.map(\.resource), next: next)
         }
+    }
+
+    /// The 50 values from `start` (the last chunk padded with its first value, which changes no
+    /// `IN` list): every statement over a list has one shape, so it is prepared once and cached.
+    static func paddedChunk(_ values: [String], from start: Int) -> [String] {
+        let chunk = Array(values[start..<min(start + 50, values.count)])
+        return chunk + Array(repeating: chunk[0], count: 50 - chunk.count)
     }
 }
