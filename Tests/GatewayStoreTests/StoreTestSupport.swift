@@ -79,6 +79,9 @@ struct TestDatabase {
     /// The PostgreSQL URL of this schema.
     var postgresURL: String? { postgres?.url }
 
+    /// The SQLite file's path.
+    var sqlitePath: String? { directory?.databasePath }
+
     func remove() {
         directory?.remove()
         postgres?.drop()

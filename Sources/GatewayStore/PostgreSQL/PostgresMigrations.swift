@@ -237,5 +237,61 @@ enum PostgresMigrations {
             );
             CREATE INDEX identity_review_by_status ON identity_review (status, held_at, id);
             """),
+        Migration(version: 5, name: "search rows keyed by version", sql: """
+            -- As SQLite's migration 5: rows carry the seq of the version they index and are found
+            -- by it; the foreign keys to resource_head go (the store deletes replaced rows itself).
+            DO $$
+            DECLARE c record;
+            BEGIN
+                FOR c IN SELECT conrelid::regclass AS child, conname FROM pg_constraint
+                         WHERE contype = 'f' AND confrelid = 'resource_head'::regclass
+                           AND conrelid::regclass::text LIKE 'search%'
+                LOOP
+                    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', c.child, c.conname);
+                END LOOP;
+            END $$;
+
+            ALTER TABLE search_token ADD COLUMN seq bigint;
+            UPDATE search_token x SET seq = h.seq FROM resource_head h WHERE h.type = x.type AND h.id = x.id;
+            ALTER TABLE search_token ALTER COLUMN seq SET NOT NULL;
+            DROP INDEX search_token_by_resource;
+            CREATE INDEX search_token_by_seq ON search_token (seq);
+
+            ALTER TABLE search_reference ADD COLUMN seq bigint;
+            UPDATE search_reference x SET seq = h.seq FROM resource_head h WHERE h.type = x.type AND h.id = x.id;
+            ALTER TABLE search_reference ALTER COLUMN seq SET NOT NULL;
+            DROP INDEX search_reference_by_resource;
+            CREATE INDEX search_reference_by_seq ON search_reference (seq);
+
+            ALTER TABLE search_date ADD COLUMN seq bigint;
+            UPDATE search_date x SET seq = h.seq FROM resource_head h WHERE h.type = x.type AND h.id = x.id;
+            ALTER TABLE search_date ALTER COLUMN seq SET NOT NULL;
+            DROP INDEX search_date_by_resource;
+            CREATE INDEX search_date_by_seq ON search_date (seq);
+
+            ALTER TABLE search_string ADD COLUMN seq bigint;
+            UPDATE search_string x SET seq = h.seq FROM resource_head h WHERE h.type = x.type AND h.id = x.id;
+            ALTER TABLE search_string ALTER COLUMN seq SET NOT NULL;
+            DROP INDEX search_string_by_resource;
+            CREATE INDEX search_string_by_seq ON search_string (seq);
+
+            ALTER TABLE search_number ADD COLUMN seq bigint;
+            UPDATE search_number x SET seq = h.seq FROM resource_head h WHERE h.type = x.type AND h.id = x.id;
+            ALTER TABLE search_number ALTER COLUMN seq SET NOT NULL;
+            DROP INDEX search_number_by_resource;
+            CREATE INDEX search_number_by_seq ON search_number (seq);
+
+            ALTER TABLE search_quantity ADD COLUMN seq bigint;
+            UPDATE search_quantity x SET seq = h.seq FROM resource_head h WHERE h.type = x.type AND h.id = x.id;
+            ALTER TABLE search_quantity ALTER COLUMN seq SET NOT NULL;
+            DROP INDEX search_quantity_by_resource;
+            CREATE INDEX search_quantity_by_seq ON search_quantity (seq);
+
+            ALTER TABLE search_uri ADD COLUMN seq bigint;
+            UPDATE search_uri x SET seq = h.seq FROM resource_head h WHERE h.type = x.type AND h.id = x.id;
+            ALTER TABLE search_uri ALTER COLUMN seq SET NOT NULL;
+            DROP INDEX search_uri_by_resource;
+            CREATE INDEX search_uri_by_seq ON search_uri (seq);
+            """),
     ]
 }

@@ -82,7 +82,8 @@ extension SQLUnitOfWork {
             let exists = head.map { !$0.deleted } ?? false
             if !exists && !createIfMissing { throw StoreError.notFound(what: "\(type) resource") }
             let resource = try insertVersion(
-                type: type, id: id, version: (head?.version ?? 0) + 1, deleted: false, body: body, index: index)
+                type: type, id: id, version: (head?.version ?? 0) + 1, deleted: false, body: body, index: index,
+                replacing: head?.seq)
             return UpdateOutcome(resource: resource, created: !exists)
         }
     }
@@ -94,7 +95,8 @@ extension SQLUnitOfWork {
                 throw StoreError.conflict(expected: ifMatch, current: head?.version)
             }
             guard let head, !head.deleted else { return nil }
-            return try insertVersion(type: type, id: id, version: head.version + 1, deleted: true, body: Data(), index: .empty)
+            return try insertVersion(
+                type: type, id: id, version: head.version + 1, deleted: true, body: Data(), index: .empty, replacing: head.seq)
         }
     }
 
@@ -105,21 +107,22 @@ extension SQLUnitOfWork {
         try require(!type.isEmpty && !id.isEmpty, "a resource needs a type and an id")
         if try currentHead(type: type, id: id) != nil { throw StoreError.duplicate(what: "resource id already in use") }
         return try connection.insertingNewResource {
-            try insertVersion(type: type, id: id, version: 1, deleted: false, body: body, index: index)
+            try insertVersion(type: type, id: id, version: 1, deleted: false, body: body, index: index, replacing: nil)
         }
     }
 
     /// Locks the head row where writers run concurrently (`headLockClause`), so concurrent
     /// updates of one resource queue up and each sees the version the previous one wrote.
-    private func currentHead(type: String, id: String) throws -> (version: Int, deleted: Bool)? {
+    func currentHead(type: String, id: String) throws -> (version: Int, deleted: Bool, seq: Int64)? {
         try connection.fetchOne(
-            "SELECT version, deleted FROM resource_head WHERE type = ? AND id = ?\(Connection.headLockClause)",
+            "SELECT version, deleted, seq FROM resource_head WHERE type = ? AND id = ?\(Connection.headLockClause)",
             [.text(type), .text(id)],
-            purpose: "read resource head") { (version: $0.int(0), deleted: $0.bool(1)) }
+            purpose: "read resource head") { (version: $0.int(0), deleted: $0.bool(1), seq: $0.int64(2)) }
     }
 
+    /// `replacing` is the seq of the head version this one replaces, whose search rows go.
     private func insertVersion(
-        type: String, id: String, version: Int, deleted: Bool, body: Data, index: SearchIndex
+        type: String, id: String, version: Int, deleted: Bool, body: Data, index: SearchIndex, replacing: Int64?
     ) throws -> StoredResource {
         let hash = ContentHash.sha256Hex(body)
         let seq = try connection.insertReturningSeq(
@@ -133,7 +136,7 @@ extension SQLUnitOfWork {
                 + "last_updated = excluded.last_updated, deleted = excluded.deleted",
             [.text(type), .text(id), .int(version), .integer(seq), .timestamp(now), .bool(deleted)],
             purpose: "update resource head")
-        try replaceIndex(type: type, id: id, index: index)
+        try replaceIndex(type: type, id: id, seq: seq, index: index, replacing: replacing)
         return StoredResource(
             type: type, id: id, versionId: version, lastUpdated: now, isDeleted: deleted, contentHash: hash, body: body)
     }

@@ -64,8 +64,8 @@ extension SQLUnitOfWork {
             var found: [IndexedReference] = []
             for start in stride(from: 0, to: ids.count, by: 50) {
                 let padded = Self.paddedChunk(ids, from: start)
-                var sql = "SELECT DISTINCT r.id, r.param, r.target FROM search_reference r WHERE r.type = ? "
-                    + "AND r.id IN (\(SearchSQL.placeholders(50)))"
+                var sql = "SELECT DISTINCT h.id, r.param, r.target FROM resource_head h "
+                    + "JOIN search_reference r ON r.seq = h.seq WHERE h.type = ? AND h.id IN (\(SearchSQL.placeholders(50)))"
                 var arguments: [StoreValue] = [.text(type)] + padded.map(StoreValue.text)
                 if let parameter {
                     sql += " AND r.param = ?"

@@ -68,7 +68,7 @@ struct SearchOrder {
             }
             return Column(
                 expression: SQLFragment(
-                    "COALESCE((SELECT \(aggregate)(o.\(column)) FROM \(table.sqlName) o WHERE o.type = h.type AND o.id = h.id "
+                    "COALESCE((SELECT \(aggregate)(o.\(column)) FROM \(table.sqlName) o WHERE o.seq = h.seq "
                         + "AND o.param = ?), ?)",
                     [.text(parameter), sentinel]),
                 descending: descending, kind: kind)

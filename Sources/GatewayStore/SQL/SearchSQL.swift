@@ -88,7 +88,7 @@ struct SearchSQL {
             let alias = nextAlias()
             if let first {
                 from.append(
-                    "JOIN \(table.sqlName) \(alias) ON \(alias).type = \(first).type AND \(alias).id = \(first).id "
+                    "JOIN \(table.sqlName) \(alias) ON \(alias).seq = \(first).seq "
                         + "AND \(alias).grp = \(first).grp")
             } else {
                 from.append("\(table.sqlName) \(alias)")

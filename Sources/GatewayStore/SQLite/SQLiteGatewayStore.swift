@@ -79,7 +79,19 @@ public final class SQLiteGatewayStore: GatewayStore, @unchecked Sendable {
         }
         try writer.execute("PRAGMA synchronous = FULL", purpose: "set synchronous")
         try writer.execute("PRAGMA foreign_keys = ON", purpose: "enable foreign keys")
+        // A write of a resource dirties ~25 pages (its body, its heads, one page of each index
+        // its ~15 search rows land in): an import's unit of work is thousands of pages. The
+        // default 2 MiB cache spilled and re-read them mid-transaction, and the default
+        // checkpoint every 1,000 pages copied each page back to the file after nearly every
+        // commit; measured on the Synthea import, these two cut its pwrite calls by a third.
+        try writer.execute("PRAGMA cache_size = -\(Self.writerCacheKibibytes)", purpose: "set cache size")
+        try writer.execute("PRAGMA wal_autocheckpoint = \(Self.checkpointPages)", purpose: "set checkpoint interval")
     }
+
+    /// The writer's page cache, in KiB (readers keep SQLite's default).
+    static let writerCacheKibibytes = 64 * 1024
+    /// WAL pages between automatic checkpoints (40 MB at 4 KiB pages; SQLite's default is 1,000).
+    static let checkpointPages = 10_000
 
     // MARK: Migrations
 

@@ -246,5 +246,131 @@ enum SQLiteMigrations {
             );
             CREATE INDEX identity_review_by_status ON identity_review (status, held_at, id);
             """),
+        Migration(version: 5, name: "search rows keyed by version", sql: """
+            -- Search rows carry the seq of the version they index and are found by it (the
+            -- by_seq index grows at its end), instead of by (type, id), whose random ids spread
+            -- every write over the whole by_resource index. The store deletes a version's rows
+            -- itself when it replaces the version, so the foreign key (and its per-row check)
+            -- goes too: SQLite can drop one only by rebuilding the table.
+
+            CREATE TABLE search_token_v5 (
+                type TEXT NOT NULL,
+                id TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                param TEXT NOT NULL,
+                system TEXT NOT NULL,
+                code TEXT NOT NULL,
+                grp INTEGER NOT NULL DEFAULT 0
+            );
+            INSERT INTO search_token_v5 (type, id, seq, param, system, code, grp)
+                SELECT x.type, x.id, h.seq, x.param, x.system, x.code, x.grp
+                FROM search_token x JOIN resource_head h ON h.type = x.type AND h.id = x.id;
+            DROP TABLE search_token;
+            ALTER TABLE search_token_v5 RENAME TO search_token;
+            CREATE INDEX search_token_by_value ON search_token (type, param, code, system);
+            CREATE INDEX search_token_by_seq ON search_token (seq);
+
+            CREATE TABLE search_reference_v5 (
+                type TEXT NOT NULL,
+                id TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                param TEXT NOT NULL,
+                target TEXT NOT NULL,
+                grp INTEGER NOT NULL DEFAULT 0
+            );
+            INSERT INTO search_reference_v5 (type, id, seq, param, target, grp)
+                SELECT x.type, x.id, h.seq, x.param, x.target, x.grp
+                FROM search_reference x JOIN resource_head h ON h.type = x.type AND h.id = x.id;
+            DROP TABLE search_reference;
+            ALTER TABLE search_reference_v5 RENAME TO search_reference;
+            CREATE INDEX search_reference_by_target ON search_reference (type, param, target);
+            CREATE INDEX search_reference_by_seq ON search_reference (seq);
+
+            CREATE TABLE search_date_v5 (
+                type TEXT NOT NULL,
+                id TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                param TEXT NOT NULL,
+                low INTEGER NOT NULL,
+                high INTEGER NOT NULL,
+                grp INTEGER NOT NULL DEFAULT 0
+            );
+            INSERT INTO search_date_v5 (type, id, seq, param, low, high, grp)
+                SELECT x.type, x.id, h.seq, x.param, x.low, x.high, x.grp
+                FROM search_date x JOIN resource_head h ON h.type = x.type AND h.id = x.id;
+            DROP TABLE search_date;
+            ALTER TABLE search_date_v5 RENAME TO search_date;
+            CREATE INDEX search_date_by_value ON search_date (type, param, low, high);
+            CREATE INDEX search_date_by_seq ON search_date (seq);
+
+            CREATE TABLE search_string_v5 (
+                type TEXT NOT NULL,
+                id TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                param TEXT NOT NULL,
+                norm TEXT NOT NULL,
+                exact TEXT NOT NULL,
+                grp INTEGER NOT NULL DEFAULT 0
+            );
+            INSERT INTO search_string_v5 (type, id, seq, param, norm, exact, grp)
+                SELECT x.type, x.id, h.seq, x.param, x.norm, x.exact, x.grp
+                FROM search_string x JOIN resource_head h ON h.type = x.type AND h.id = x.id;
+            DROP TABLE search_string;
+            ALTER TABLE search_string_v5 RENAME TO search_string;
+            CREATE INDEX search_string_by_value ON search_string (type, param, norm);
+            CREATE INDEX search_string_by_seq ON search_string (seq);
+
+            CREATE TABLE search_number_v5 (
+                type TEXT NOT NULL,
+                id TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                param TEXT NOT NULL,
+                low REAL NOT NULL,
+                high REAL NOT NULL,
+                grp INTEGER NOT NULL DEFAULT 0
+            );
+            INSERT INTO search_number_v5 (type, id, seq, param, low, high, grp)
+                SELECT x.type, x.id, h.seq, x.param, x.low, x.high, x.grp
+                FROM search_number x JOIN resource_head h ON h.type = x.type AND h.id = x.id;
+            DROP TABLE search_number;
+            ALTER TABLE search_number_v5 RENAME TO search_number;
+            CREATE INDEX search_number_by_value ON search_number (type, param, low, high);
+            CREATE INDEX search_number_by_seq ON search_number (seq);
+
+            CREATE TABLE search_quantity_v5 (
+                type TEXT NOT NULL,
+                id TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                param TEXT NOT NULL,
+                system TEXT NOT NULL,
+                code TEXT NOT NULL,
+                low REAL NOT NULL,
+                high REAL NOT NULL,
+                grp INTEGER NOT NULL DEFAULT 0
+            );
+            INSERT INTO search_quantity_v5 (type, id, seq, param, system, code, low, high, grp)
+                SELECT x.type, x.id, h.seq, x.param, x.system, x.code, x.low, x.high, x.grp
+                FROM search_quantity x JOIN resource_head h ON h.type = x.type AND h.id = x.id;
+            DROP TABLE search_quantity;
+            ALTER TABLE search_quantity_v5 RENAME TO search_quantity;
+            CREATE INDEX search_quantity_by_value ON search_quantity (type, param, code, low, high);
+            CREATE INDEX search_quantity_by_seq ON search_quantity (seq);
+
+            CREATE TABLE search_uri_v5 (
+                type TEXT NOT NULL,
+                id TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                param TEXT NOT NULL,
+                value TEXT NOT NULL,
+                grp INTEGER NOT NULL DEFAULT 0
+            );
+            INSERT INTO search_uri_v5 (type, id, seq, param, value, grp)
+                SELECT x.type, x.id, h.seq, x.param, x.value, x.grp
+                FROM search_uri x JOIN resource_head h ON h.type = x.type AND h.id = x.id;
+            DROP TABLE search_uri;
+            ALTER TABLE search_uri_v5 RENAME TO search_uri;
+            CREATE INDEX search_uri_by_value ON search_uri (type, param, value);
+            CREATE INDEX search_uri_by_seq ON search_uri (seq);
+            """),
     ]
 }
