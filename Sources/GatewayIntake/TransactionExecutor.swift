@@ -57,6 +57,7 @@ public enum TransactionExecutor {
             targets[fullUrl] = "\(operation.resourceType)/\(id)"
         }
         let rewriter = ReferenceRewriter(targets: targets)
+        let retargeted = SearchIndexRetargeting(planned: TransactionPlan.plannedTargets(plan.operations), actual: targets)
         let lastUpdated = transaction.now.fhirInstant
 
         // 3. The writes, in the plan's order.
@@ -69,7 +70,8 @@ public enum TransactionExecutor {
             }
             do {
                 let result = try write(
-                    operation, matched: matched[position], rewriter: rewriter, lastUpdated: lastUpdated, in: transaction)
+                    operation, matched: matched[position], rewriter: rewriter, retargeted: retargeted,
+                    lastUpdated: lastUpdated, in: transaction)
                 written[position] = result.resource
                 results.append(result)
             } catch let error as StoreError {
@@ -81,7 +83,7 @@ public enum TransactionExecutor {
 
     private static func write(
         _ operation: TransactionPlan.Operation, matched: StoredResource?, rewriter: ReferenceRewriter,
-        lastUpdated: String, in transaction: any StoreTransaction
+        retargeted: SearchIndexRetargeting, lastUpdated: String, in transaction: any StoreTransaction
     ) throws -> EntryResult {
         if let matched { return EntryResult(entryIndex: operation.entryIndex, status: .unchanged, resource: matched) }
         switch operation.method {
@@ -92,7 +94,8 @@ public enum TransactionExecutor {
             guard let resource = operation.resource else {
                 throw IntakeError(entryIndex: operation.entryIndex, code: .required, "a POST entry needs a resource")
             }
-            let (body, index) = prepare(resource, id: operation.id, version: 1, lastUpdated: lastUpdated, rewriter: rewriter)
+            let (body, index) = prepare(
+                operation, resource, version: 1, lastUpdated: lastUpdated, rewriter: rewriter, retargeted: retargeted)
             let created = try transaction.create(type: operation.resourceType, id: operation.id, body: body, index: index)
             return EntryResult(entryIndex: operation.entryIndex, status: .created, resource: created)
         case .put:
@@ -101,7 +104,8 @@ public enum TransactionExecutor {
             }
             let current = try transaction.read(type: operation.resourceType, id: operation.id)
             let version = (current?.versionId ?? 0) + 1
-            let (body, index) = prepare(resource, id: operation.id, version: version, lastUpdated: lastUpdated, rewriter: rewriter)
+            let (body, index) = prepare(
+                operation, resource, version: version, lastUpdated: lastUpdated, rewriter: rewriter, retargeted: retargeted)
             let outcome = try transaction.update(
                 type: operation.resourceType, id: operation.id, body: body, index: index,
                 ifMatch: operation.ifMatch, createIfMissing: true)
@@ -113,10 +117,12 @@ public enum TransactionExecutor {
     }
 
     private static func prepare(
-        _ resource: FHIRElement, id: String, version: Int, lastUpdated: String, rewriter: ReferenceRewriter
+        _ operation: TransactionPlan.Operation, _ resource: FHIRElement, version: Int, lastUpdated: String,
+        rewriter: ReferenceRewriter, retargeted: SearchIndexRetargeting
     ) -> (Data, SearchIndex) {
-        let stamped = ResourceStamp.stamp(rewriter.rewrite(resource), id: id, versionId: version, lastUpdated: lastUpdated)
-        return (Data(FHIRJSONWriter().write(stamped)), ResourceIndexing.index(stamped))
+        let stamped = ResourceStamp.stamp(rewriter.rewrite(resource), id: operation.id, versionId: version, lastUpdated: lastUpdated)
+        let index = operation.searchIndex.map(retargeted.apply) ?? ResourceIndexing.index(stamped)
+        return (Data(FHIRJSONWriter().write(stamped)), index)
     }
 
     /// The same resource written twice in one transaction is an error (http.html §3.1.0.11.2).

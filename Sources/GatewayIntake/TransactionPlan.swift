@@ -1,4 +1,5 @@
 import FHIRCore
+import GatewayStore
 
 /// A FHIR input turned into the writes it asks for, in the order FHIR prescribes for a
 /// transaction (http.html §3.1.0.11.2: DELETE, then POST, then PUT/PATCH, then GET/HEAD), so
@@ -24,6 +25,10 @@ public struct TransactionPlan: Sendable {
         /// `ifMatch` as a version number, when given as `W/"n"`.
         public let ifMatch: Int?
         public var resource: FHIRElement?
+        /// The resource's search rows, computed with the plan (`indexedAhead`), outside the
+        /// store's unit of work: under the ids the plan assigned, which the executor corrects
+        /// where a conditional create matched a resource already stored.
+        public internal(set) var searchIndex: SearchIndex?
     }
 
     public var operations: [Operation]
@@ -35,7 +40,7 @@ public struct TransactionPlan: Sendable {
         let type = input.resourceType == "Bundle" ? input.child("type")?.value : nil
         isBatch = type == "batch"
         guard type == "transaction" || type == "batch" else {
-            operations = Self.asReceived(input, makeID: makeID)
+            operations = Self.indexedAhead(Self.asReceived(input, makeID: makeID))
             return
         }
         var planned: [Operation] = []
@@ -72,10 +77,36 @@ public struct TransactionPlan: Sendable {
                 ifMatch: request.child("ifMatch")?.value.flatMap(VersionETag.version), resource: resource))
         }
         let order: [Method: Int] = [.delete: 0, .post: 1, .put: 2, .get: 3]
-        operations = planned.enumerated()
+        operations = Self.indexedAhead(planned.enumerated()
             .sorted { (order[$0.element.method]!, $0.offset) < (order[$1.element.method]!, $1.offset) }
             .map(\.element)
-            .filter { $0.method != .get }
+            .filter { $0.method != .get })
+    }
+
+    /// Every reference to an entry's `fullUrl` as `Type/id` under the id the plan assigned:
+    /// what the references become unless a conditional create matches (`retargeted`).
+    static func plannedTargets(_ operations: [Operation]) -> [String: String] {
+        var targets: [String: String] = [:]
+        for operation in operations {
+            if let fullUrl = operation.fullUrl { targets[fullUrl] = "\(operation.resourceType)/\(operation.id)" }
+        }
+        return targets
+    }
+
+    /// The writes with their search rows computed now, where the caller prepares inputs in
+    /// parallel, so the store's serial unit of work only writes them (indexing there made the
+    /// writer the bottleneck of an import). The rows are those of the resource as it will be
+    /// stored, bar `meta.versionId` and `meta.lastUpdated`, which no indexed parameter reads.
+    private static func indexedAhead(_ operations: [Operation]) -> [Operation] {
+        let rewriter = ReferenceRewriter(targets: plannedTargets(operations))
+        return operations.map { operation in
+            guard operation.method == .post || operation.method == .put, let resource = operation.resource else { return operation }
+            var indexed = operation
+            let stamped = ResourceStamp.stamp(
+                rewriter.rewrite(resource), id: operation.id, versionId: 1, lastUpdated: "1970-01-01T00:00:00Z")
+            indexed.searchIndex = ResourceIndexing.index(stamped)
+            return indexed
+        }
     }
 
     private static func asReceived(_ input: FHIRElement, makeID: (Int) -> String) -> [Operation] {

@@ -45,6 +45,27 @@ struct TransactionTests {
         return FHIRJSONReader().read(Array(stored.body)).resource
     }
 
+    /// The rows of a resource as stored equal indexing its stored body, whether the rows were
+    /// computed ahead under the plan's ids (the Patient new) or then retargeted because the
+    /// Patient's conditional create matched the one already stored.
+    @Test("search rows computed ahead of the unit of work follow a conditional match")
+    func rowsIndexedAheadFollowConditionalMatches() throws {
+        let store = try SQLiteGatewayStore.inMemory()
+        for seed in ["first", "second"] {
+            let prepared = try prepared(Self.referral, seed: seed)
+            #expect(prepared.plan.operations.allSatisfy { $0.searchIndex != nil })
+            let results = try store.write { try Intake.commit(prepared, in: $0) }
+            let observation = try #require(results.first { $0.resource?.type == "Observation" }?.resource)
+            let parsed = try #require(FHIRJSONReader().read(Array(observation.body)).resource)
+            let expected = Set(ResourceIndexing.index(parsed).references.map { "\($0.parameter) \($0.target)" })
+            let stored = try store.read { try $0.indexedReferences(type: "Observation", ids: [observation.id], parameter: nil) }
+            #expect(Set(stored.map { "\($0.parameter) \($0.target)" }) == expected)
+            #expect(expected.contains("subject " + (parsed.child("subject")?.child("reference")?.value ?? "?")))
+        }
+        let patients = try store.read { try $0.search(ResourceQuery(type: "Patient")).resources }
+        #expect(patients.count == 1)  // the second referral matched it
+    }
+
     @Test("ids are assigned, references rewritten to Type/id, meta stamped; the same input gives the same ids")
     func createAndRewrite() throws {
         let store = try SQLiteGatewayStore.inMemory()
