@@ -39,18 +39,25 @@ public final class Importer: Sendable {
         let documents = ImportSource.orderedForReferences(sources.filter { $0.kind == .document })
         let streams = ImportSource.orderedForReferences(sources.filter { $0.kind == .ndjson })
 
-        // Documents: prepared `jobs` at a time, written one at a time in discovery order.
-        var start = 0
+        // Documents: prepared `jobs` at a time, written one at a time in discovery order; the
+        // next batch is prepared while this one is written, so reading, validating, mapping and
+        // indexing (all cores) overlap the serial unit of work instead of alternating with it.
+        let batches = stride(from: 0, to: documents.count, by: max(1, options.jobs)).map {
+            Array(documents[$0..<min($0 + max(1, options.jobs), documents.count)])
+        }
+        var upcoming = batches.first.map { batch in Task { await self.prepareDocuments(batch) } }
+        defer { upcoming?.cancel() }
         do {
-            while start < documents.count, !stopRequested {
-                let batch = Array(documents[start..<min(start + options.jobs, documents.count)])
-                let prepared = await prepareDocuments(batch)
+            for position in batches.indices {
+                guard let current = upcoming, !stopRequested else { break }
+                let prepared = await current.value
+                upcoming = position + 1 < batches.count
+                    ? Task { [batch = batches[position + 1]] in await self.prepareDocuments(batch) } : nil
                 for item in prepared {
                     if stopRequested { break }
                     try await finish(item, report: &report)
                     progress?.update(report.counts)
                 }
-                start += batch.count
             }
 
             for source in streams where !stopRequested {
@@ -110,6 +117,12 @@ public final class Importer: Sendable {
             return
         }
         let path = item.source.url.path
+        // A copy of a file written since this one was prepared (the ledger was read then) is
+        // done already: the same content imports once.
+        if let store, try await store.readAsync({ try $0.ledgerEntry(hash: item.hash) }) != nil {
+            report.counts.filesSkipped += 1
+            return
+        }
         switch item.result {
         case .success(let prepared):
             if let store {
