@@ -5,7 +5,8 @@ import GatewayStore
 /// makes the references to its entry point at that resource, not at the id the plan assigned.
 /// Reference rows (and uri rows, since a `uri` element holding a `fullUrl` is rewritten too)
 /// whose value is a planned `Type/id` that changed take the actual one, so the rows equal those of
-/// indexing the resource as rewritten (tested against that in `IndexedAheadTests`).
+/// indexing the resource as rewritten (tested against that in
+/// `TransactionTests.rowsIndexedAheadFollowConditionalMatches`).
 struct SearchIndexRetargeting {
     /// Planned `Type/id` → actual `Type/id`, only where they differ.
     private let changed: [String: String]
