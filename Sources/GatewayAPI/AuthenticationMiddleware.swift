@@ -1,8 +1,12 @@
 import FHIRCore
+import GatewayCrypto
+import GatewayStore
 import HTTPServer
 
 /// Bearer tokens (RFC 6750) and SMART `system/` scopes for every request under the FHIR base
-/// except `/metadata`.
+/// except `/metadata`. A token is a client's static one (`ClientRegistry`) or one the token
+/// endpoint issued (`IssuedTokens`), which carries the scopes granted then and stops working
+/// when it expires (401 `invalid_token`).
 ///
 /// No token, or one no client has: 401 with `WWW-Authenticate: Bearer` and an OperationOutcome
 /// (`login`). A known client without the scope the interaction needs on the resource type: 403
@@ -12,10 +16,13 @@ import HTTPServer
 public struct AuthenticationMiddleware: APIMiddleware {
     let clients: ClientRegistry
     let basePath: String
+    /// nil: only static tokens (no store to look issued ones up in).
+    let issued: IssuedTokens?
 
-    public init(clients: ClientRegistry, basePath: String = "/fhir") {
+    public init(clients: ClientRegistry, basePath: String = "/fhir", store: (any GatewayStore)? = nil) {
         self.clients = clients
         self.basePath = basePath
+        self.issued = store.map(IssuedTokens.init)
     }
 
     public func respond(to request: HTTPRequest, context: RequestContext, next: APINext) async -> HTTPResponse {
@@ -25,8 +32,14 @@ public struct AuthenticationMiddleware: APIMiddleware {
             guard let token = Self.bearerToken(request.headers) else {
                 return Self.unauthorized(request, error: nil, "this endpoint needs an Authorization: Bearer token")
             }
-            guard let client = clients.authenticate(token: token) else {
-                return Self.unauthorized(request, error: "invalid_token", "the bearer token is not valid")
+            let client: APIClient
+            switch await authenticate(token) {
+            case .client(let found): client = found
+            case .refused(let message): return Self.unauthorized(request, error: "invalid_token", message)
+            case .unavailable:
+                return APICall.refusal(
+                    for: request, APIError(503, [Issue(.error, .transient, "the token store cannot be read; try again")],
+                                           headers: ["Retry-After": "1"]))
             }
             observation.client = client.name
             observation.authenticated = client
@@ -34,6 +47,28 @@ public struct AuthenticationMiddleware: APIMiddleware {
             guard missing.isEmpty else { return Self.forbidden(request, missing: missing) }
             return await next(request, context)
         }
+    }
+
+    enum Authentication {
+        case client(APIClient)
+        case refused(String)
+        case unavailable
+    }
+
+    /// The static token's client, else the client an issued, unexpired token was granted to,
+    /// holding only the scopes granted.
+    func authenticate(_ token: String) async -> Authentication {
+        if let client = clients.authenticate(token: token) { return .client(client) }
+        guard let issued else { return .refused("the bearer token is not valid") }
+        let found: IssuedAccessToken?
+        do {
+            found = try await issued.token(sha256: SHA256Digest.hash(Array(token.utf8)).hex)
+        } catch {
+            return .unavailable
+        }
+        guard let found, let registered = clients.client(named: found.client) else { return .refused("the bearer token is not valid") }
+        guard found.expiresAt > StoreTimestamp.now() else { return .refused("the access token has expired") }
+        return .client(registered.holding(found.scopes.compactMap(SMARTScope.init)))
     }
 
     /// The token of `Authorization: Bearer <token>` (the scheme is case-insensitive, RFC 9110

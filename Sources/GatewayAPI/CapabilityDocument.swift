@@ -24,9 +24,11 @@ struct CapabilityDocument: Sendable {
     private let startedAt: String
     private let softwareName: String
     private let softwareVersion: String
+    private let basePath: String
 
     init(statement: FHIRElement?, configuration: FHIRAPIConfiguration) {
         startedAt = StoreTimestamp.now().fhirInstant
+        basePath = configuration.basePath
         softwareName = configuration.softwareName
         softwareVersion = configuration.softwareVersion
         var model = statement.flatMap { try? CapabilityStatement(element: $0) } ?? Self.minimal(startedAt: startedAt)
@@ -85,7 +87,25 @@ struct CapabilityDocument: Sendable {
         let description = statement.implementation?.description.value ?? softwareName
         statement.implementation = CapabilityStatement.Implementation(
             description: FHIRString(description), url: FHIRUrl(baseURL))
+        if !statement.rest.isEmpty {
+            var security = statement.rest[0].security ?? CapabilityStatement.Rest.Security()
+            security.extension.removeAll { $0.url == Self.oauthURIs }
+            security.extension.append(Extension(
+                extension: [Extension(url: "token", value: .uri(FHIRUri(tokenURL(baseURL: baseURL))))], url: Self.oauthURIs))
+            statement.rest[0].security = security
+        }
         return statement.element()
+    }
+
+    /// SMART's extension naming the OAuth endpoints (App Launch 1.0 §"Conformance"; v2 keeps it
+    /// beside `/.well-known/smart-configuration`).
+    static let oauthURIs = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"
+
+    /// The token endpoint beside this base URL (`…/fhir` → `…/auth/token`).
+    private func tokenURL(baseURL: String) -> String {
+        var origin = baseURL
+        if origin.hasSuffix(basePath) { origin.removeLast(basePath.count) }
+        return origin + TokenEndpoint.path
     }
 
     private static func minimal(startedAt: String) -> CapabilityStatement {

@@ -8,7 +8,17 @@ public struct ClientConfigurationError: Error, Sendable, CustomStringConvertible
     public var description: String { "\(path): \(reason)" }
 }
 
-/// The configuration file: `{"clients":[{"name":"…","tokenSHA256":"<64 hex>","scopes":["system/*.rs"]}]}`.
+/// The configuration file:
+///
+///     {"clients": [
+///       {"name": "local", "tokenSHA256": "<64 hex>", "scopes": ["system/*.*"]},
+///       {"name": "cedar-ehr", "scopes": ["system/Patient.rs", "system/DocumentReference.rs?category=…"],
+///        "jwks": {"keys": [ … ]}  or  "jwksFile": "cedar.jwks.json",
+///        "organizations": ["Organization/cedar", "http://hl7.org/fhir/sid/us-npi|1234567893"]}]}
+///
+/// A client has a static token (`tokenSHA256`), registered public keys for SMART Backend
+/// Services (`jwks`, or `jwksFile` relative to this file's folder), or both. `name` is the
+/// client id its assertions carry as `iss` and `sub`.
 extension ClientRegistry {
     struct File: Codable {
         struct Client: Codable {
@@ -28,33 +38,81 @@ extension ClientRegistry {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ClientConfigurationError(path: path, reason: "cannot be read")
         }
-        let file: File
-        do {
-            file = try JSONDecoder().decode(File.self, from: data)
-        } catch {
-            throw ClientConfigurationError(path: path, reason: #"is not {"clients":[{"name":…,"tokenSHA256":…,"scopes":[…]}]}"#)
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let entries = object["clients"] as? [Any]
+        else {
+            throw ClientConfigurationError(path: path, reason: #"is not {"clients":[{"name":…,"scopes":[…],"tokenSHA256" or "jwks":…}]}"#)
         }
+        let folder = (path as NSString).deletingLastPathComponent
         var clients: [APIClient] = []
+        var keys: [String: JSONWebKeySet] = [:]
         var names: Set<String> = []
-        for (index, entry) in file.clients.enumerated() {
+        for (index, item) in entries.enumerated() {
             let at = "clients[\(index)]"
-            guard !entry.name.isEmpty, names.insert(entry.name).inserted else {
-                throw ClientConfigurationError(path: path, reason: "\(at).name is empty or used twice")
+            func fail(_ reason: String) -> ClientConfigurationError { ClientConfigurationError(path: path, reason: "\(at)\(reason)") }
+            guard let entry = item as? [String: Any] else { throw fail(" is not an object") }
+            guard let name = entry["name"] as? String, !name.isEmpty, names.insert(name).inserted else {
+                throw fail(".name is missing, empty or used twice")
             }
-            guard let hash = hexBytes(entry.tokenSHA256), hash.count == 32 else {
-                throw ClientConfigurationError(path: path, reason: "\(at).tokenSHA256 is not 64 hexadecimal digits")
+            var hash: [UInt8]?
+            if let text = entry["tokenSHA256"] {
+                guard let text = text as? String, let bytes = hexBytes(text), bytes.count == 32 else {
+                    throw fail(".tokenSHA256 is not 64 hexadecimal digits")
+                }
+                hash = bytes
             }
+            if let set = try keySet(entry, folder: folder, fail: fail) { keys[name] = set }
+            guard hash != nil || keys[name] != nil else { throw fail(" has neither tokenSHA256 nor jwks/jwksFile: it could never authenticate") }
+            guard let scopeTexts = entry["scopes"] as? [String] else { throw fail(".scopes is not a list of strings") }
             var scopes: [SMARTScope] = []
-            for text in entry.scopes {
+            for text in scopeTexts {
                 guard let scope = SMARTScope(text) else {
-                    throw ClientConfigurationError(
-                        path: path, reason: "\(at): '\(text)' is not a system/ scope (system/Patient.cru, system/*.rs, system/*.read)")
+                    throw fail(": '\(text)' is not a system/ scope (system/Patient.cru, system/*.rs, system/Observation.rs?category=laboratory)")
                 }
                 scopes.append(scope)
             }
-            clients.append(APIClient(name: entry.name, tokenSHA256: hash, scopes: scopes))
+            var organizations: [OrganizationSelector] = []
+            if let listed = entry["organizations"] {
+                guard let texts = listed as? [String] else { throw fail(".organizations is not a list of strings") }
+                for text in texts {
+                    guard let selector = OrganizationSelector(text) else {
+                        throw fail(": organization '\(text)' is neither Organization/<id> nor <system>|<value>")
+                    }
+                    organizations.append(selector)
+                }
+                guard !organizations.isEmpty else { throw fail(".organizations is empty: leave it out for no boundary") }
+            }
+            clients.append(APIClient(name: name, tokenSHA256: hash, scopes: scopes, organizations: organizations))
         }
-        return ClientRegistry(clients: clients)
+        return ClientRegistry(clients: clients, keys: keys)
+    }
+
+    /// The client's `jwks` (inline) or `jwksFile` (relative to the clients file), nil for neither.
+    private static func keySet(
+        _ entry: [String: Any], folder: String, fail: (String) -> ClientConfigurationError
+    ) throws(ClientConfigurationError) -> JSONWebKeySet? {
+        let data: Data
+        let field: String
+        switch (entry["jwks"], entry["jwksFile"]) {
+        case (nil, nil): return nil
+        case (let inline?, nil):
+            guard JSONSerialization.isValidJSONObject(inline), let encoded = try? JSONSerialization.data(withJSONObject: inline) else {
+                throw fail(".jwks is not a JWK Set")
+            }
+            (data, field) = (encoded, "jwks")
+        case (nil, let file?):
+            guard let file = file as? String else { throw fail(".jwksFile is not a path") }
+            let resolved = file.hasPrefix("/") ? file : (folder as NSString).appendingPathComponent(file)
+            guard let contents = FileManager.default.contents(atPath: resolved) else { throw fail(".jwksFile cannot be read") }
+            (data, field) = (contents, "jwksFile")
+        default:
+            throw fail(" has both jwks and jwksFile: give one")
+        }
+        do {
+            return try JSONWebKeySet(json: data)
+        } catch {
+            throw fail(".\(field) \(error.description)")
+        }
     }
 
     /// `<folder>/clients.json`, created on first use with one client, `local`, granted

@@ -16,6 +16,8 @@ public struct FHIRAPIConfiguration: Sendable {
     public var maxRequestBytes: Int
     /// Entries a transaction or batch Bundle may hold.
     public var maxBundleEntries: Int
+    /// Seconds an access token from the token endpoint lives (SMART: no more than 5 minutes).
+    public var accessTokenLifetime: Int64
     /// `CapabilityStatement.software`.
     public var softwareName: String
     public var softwareVersion: String
@@ -30,6 +32,7 @@ public struct FHIRAPIConfiguration: Sendable {
         maxPageSize: Int = 100,
         maxRequestBytes: Int = 16 << 20,
         maxBundleEntries: Int = 1000,
+        accessTokenLifetime: Int64 = 300,
         softwareName: String = "IOP FHIR gateway",
         softwareVersion: String = "0.1.0",
         log: @escaping @Sendable (String) -> Void = { line in
@@ -42,6 +45,7 @@ public struct FHIRAPIConfiguration: Sendable {
         self.maxPageSize = max(1, maxPageSize)
         self.maxRequestBytes = maxRequestBytes
         self.maxBundleEntries = maxBundleEntries
+        self.accessTokenLifetime = max(1, accessTokenLifetime)
         self.softwareName = softwareName
         self.softwareVersion = softwareVersion
         self.log = log

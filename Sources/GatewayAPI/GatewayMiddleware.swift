@@ -1,7 +1,8 @@
 import GatewayStore
 
 /// The gateway's middleware chain, outermost first: operations (probes, metrics, access log),
-/// then audit (so a request refused by authentication is audited too), then authentication.
+/// the SMART token endpoint and configuration (which audit themselves), then audit (so a
+/// request refused by authentication is audited too), then authentication.
 public enum GatewayMiddleware {
     public static func standard(
         store: any GatewayStore, clients: ClientRegistry, metrics: GatewayMetrics, configuration: FHIRAPIConfiguration,
@@ -12,8 +13,11 @@ public enum GatewayMiddleware {
             OperationsMiddleware(
                 store: store, metrics: metrics, basePath: configuration.basePath, migrationsDone: migrationsDone,
                 accessLog: accessLog),
+            TokenEndpoint(
+                clients: clients, store: store, basePath: configuration.basePath, publicBaseURL: configuration.publicBaseURL,
+                tokenLifetime: configuration.accessTokenLifetime, log: configuration.log),
             AuditMiddleware(store: store, basePath: configuration.basePath, log: configuration.log),
-            AuthenticationMiddleware(clients: clients, basePath: configuration.basePath),
+            AuthenticationMiddleware(clients: clients, basePath: configuration.basePath, store: store),
         ]
     }
 }

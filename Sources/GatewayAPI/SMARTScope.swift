@@ -10,22 +10,34 @@ public enum ResourceInteraction: Character, Sendable, Hashable, CaseIterable {
 /// SMART v2 spells the interactions as letters in the order `cruds` (`system/Patient.cru`,
 /// `system/*.rs`); v1's `read` (= `rs`), `write` (= `cud`) and `*` (= all) are accepted too, as
 /// SMART v2 §"Scopes for requesting FHIR resources" asks servers to during the transition. The
-/// gateway has no user or patient context, so only `system/` scopes mean anything; v2's
-/// `?param=value` restrictions are refused rather than silently widened.
+/// gateway has no user or patient context, so only `system/` scopes mean anything.
+///
+/// A v2 restriction (`system/Observation.rs?category=laboratory`, §"Finer-grained resource
+/// constraints using search parameters") narrows the scope to the resources that search would
+/// find; the API applies it as search criteria (`DataBoundary`), never ignores it.
 public struct SMARTScope: Sendable, Hashable, CustomStringConvertible {
     /// A resource type, or `*` for every type.
     public var resourceType: String
     public var interactions: Set<ResourceInteraction>
+    /// The query after `?`, as written (`category=laboratory&status=final`); nil: every
+    /// resource of the type.
+    public var restriction: String?
 
-    public init(resourceType: String, interactions: Set<ResourceInteraction>) {
+    public init(resourceType: String, interactions: Set<ResourceInteraction>, restriction: String? = nil) {
         self.resourceType = resourceType
         self.interactions = interactions
+        self.restriction = restriction
     }
 
     /// nil when `text` is not a `system/` resource scope this server understands.
     public init?(_ text: String) {
-        guard text.hasPrefix("system/"), !text.contains("?") else { return nil }
-        let body = text.dropFirst("system/".count)
+        guard text.hasPrefix("system/"), !text.contains("#"), !text.contains(" ") else { return nil }
+        let parts = text.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        if parts.count == 2 {
+            guard !parts[1].isEmpty, parts[1].split(separator: "&").allSatisfy({ $0.contains("=") }) else { return nil }
+            restriction = String(parts[1])
+        }
+        let body = parts[0].dropFirst("system/".count)
         guard let dot = body.lastIndex(of: ".") else { return nil }
         let type = String(body[..<dot])
         let access = String(body[body.index(after: dot)...])
@@ -60,9 +72,28 @@ public struct SMARTScope: Sendable, Hashable, CustomStringConvertible {
         resourceType == "*" || resourceType == type
     }
 
-    /// The v2 spelling, e.g. `system/Patient.cru`.
+    /// What both scopes grant (a token's scopes are those requested that the registration
+    /// allows): the narrower type, the common interactions, and both restrictions; nil when
+    /// they share nothing.
+    public func intersection(_ other: SMARTScope) -> SMARTScope? {
+        let type: String
+        switch (resourceType, other.resourceType) {
+        case ("*", let named), (let named, "*"): type = named
+        case let (a, b) where a == b: type = a
+        default: return nil
+        }
+        let common = interactions.intersection(other.interactions)
+        guard !common.isEmpty else { return nil }
+        let restrictions = Set([restriction, other.restriction].compactMap { $0 })
+        return SMARTScope(
+            resourceType: type, interactions: common,
+            restriction: restrictions.isEmpty ? nil : restrictions.sorted().joined(separator: "&"))
+    }
+
+    /// The v2 spelling, e.g. `system/Patient.cru`, `system/Observation.rs?category=laboratory`.
     public var description: String {
         "system/\(resourceType)." + String(ResourceInteraction.allCases.filter(interactions.contains).map(\.rawValue))
+            + (restriction.map { "?" + $0 } ?? "")
     }
 
     static func isResourceTypeName(_ name: String) -> Bool {

@@ -85,4 +85,8 @@ public protocol StoreReader {
     /// Events with `range.from <= time < range.to`, in append order, at most `limit`, after
     /// `afterSequence` when paging.
     func auditEvents(in range: TimeRange, afterSequence: Int64?, limit: Int) throws -> [AuditEvent]
+
+    /// The access token whose SHA-256 (lower-case hex) this is, expired or not; nil when none
+    /// was issued.
+    func accessToken(sha256: String) throws -> IssuedAccessToken?
 }

@@ -132,6 +132,13 @@ public protocol StoreTransaction: StoreReader {
 
     // MARK: Audit
 
+    /// Records a client assertion's `jti` until `expiresAt`; false when the client used it
+    /// already (a replay, RFC 7523 §3 point 7).
+    func recordAssertion(client: String, jti: String, expiresAt: StoreTimestamp) throws -> Bool
+
+    /// Keeps an issued access token's hash (never the token) until it expires.
+    func saveAccessToken(_ token: IssuedAccessToken) throws
+
     /// Appends an event (its `sequence` is assigned) and returns it.
     @discardableResult
     func appendAudit(_ event: AuditEvent) throws -> AuditEvent

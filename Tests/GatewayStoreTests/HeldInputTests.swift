@@ -37,12 +37,13 @@ struct HeldInputTests {
         }
     }
 
-    @Test func migrationsThreeToFiveAreOnBothEngines() {
+    @Test func migrationsThreeToSixAreOnBothEngines() {
         for all in [SQLiteMigrations.all, PostgresMigrations.all] {
-            #expect(all.map(\.version) == [1, 2, 3, 4, 5])
+            #expect(all.map(\.version) == [1, 2, 3, 4, 5, 6])
             #expect(all[2].sql.contains("CREATE TABLE search_reindex"))
             #expect(all[3].sql.contains("CREATE TABLE identity_review"))
             #expect(all[4].sql.contains("search_token_by_seq"))
+            #expect(all[5].sql.contains("CREATE TABLE auth_assertion") && all[5].sql.contains("CREATE TABLE auth_token"))
         }
     }
 }

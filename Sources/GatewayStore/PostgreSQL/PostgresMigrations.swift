@@ -293,5 +293,23 @@ enum PostgresMigrations {
             DROP INDEX search_uri_by_resource;
             CREATE INDEX search_uri_by_seq ON search_uri (seq);
             """),
+        Migration(version: 6, name: "token endpoint", sql: """
+            -- As SQLite's migration 6.
+            CREATE TABLE auth_assertion (
+                client text COLLATE "C" NOT NULL,
+                jti text COLLATE "C" NOT NULL,
+                expires_at timestamptz NOT NULL,
+                PRIMARY KEY (client, jti)
+            );
+            CREATE INDEX auth_assertion_by_expiry ON auth_assertion (expires_at);
+            CREATE TABLE auth_token (
+                token_sha256 text COLLATE "C" PRIMARY KEY,
+                client text COLLATE "C" NOT NULL,
+                scopes text NOT NULL,
+                issued_at timestamptz NOT NULL,
+                expires_at timestamptz NOT NULL
+            );
+            CREATE INDEX auth_token_by_expiry ON auth_token (expires_at);
+            """),
     ]
 }

@@ -372,5 +372,24 @@ enum SQLiteMigrations {
             CREATE INDEX search_uri_by_value ON search_uri (type, param, value);
             CREATE INDEX search_uri_by_seq ON search_uri (seq);
             """),
+        Migration(version: 6, name: "token endpoint", sql: """
+            -- SMART Backend Services: the jti of every client assertion seen, until it expires
+            -- (a replay is refused), and the SHA-256 of every access token issued.
+            CREATE TABLE auth_assertion (
+                client TEXT NOT NULL,
+                jti TEXT NOT NULL,
+                expires_at INTEGER NOT NULL,
+                PRIMARY KEY (client, jti)
+            );
+            CREATE INDEX auth_assertion_by_expiry ON auth_assertion (expires_at);
+            CREATE TABLE auth_token (
+                token_sha256 TEXT PRIMARY KEY,
+                client TEXT NOT NULL,
+                scopes TEXT NOT NULL,
+                issued_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL
+            );
+            CREATE INDEX auth_token_by_expiry ON auth_token (expires_at);
+            """),
     ]
 }
