@@ -13,6 +13,8 @@ public struct DefinitionsPackage {
     public let valueSets: [String: JSONObject]
     public let codeSystems: [String: JSONObject]
     public let searchParameters: [JSONObject]
+    /// The CompartmentDefinitions (Patient, Encounter, RelatedPerson, Practitioner, Device).
+    public let compartmentDefinitions: [JSONObject]
 
     public enum LoadError: Error, CustomStringConvertible {
         case missingPackageManifest(String)
@@ -38,19 +40,24 @@ public struct DefinitionsPackage {
         var valueSets: [String: JSONObject] = [:]
         var codeSystems: [String: JSONObject] = [:]
         var searchParameters: [JSONObject] = []
+        var compartments: [JSONObject] = []
         let names = try fileManager.contentsOfDirectory(atPath: folder.path).sorted()
         for name in names where name.hasSuffix(".json") {
             let isStructure = name.hasPrefix("StructureDefinition-")
             let isValueSet = name.hasPrefix("ValueSet-")
             let isCodeSystem = name.hasPrefix("CodeSystem-")
             let isSearchParameter = name.hasPrefix("SearchParameter-")
-            guard isStructure || isValueSet || isCodeSystem || isSearchParameter else { continue }
+            let isCompartment = name.hasPrefix("CompartmentDefinition-")
+            guard isStructure || isValueSet || isCodeSystem || isSearchParameter || isCompartment else { continue }
             let url = folder.appendingPathComponent(name)
             guard let object = try? Self.readObject(url) else { throw LoadError.unreadable(name) }
             if isStructure {
                 structures.append(object)
             } else if isSearchParameter {
                 searchParameters.append(object)
+            } else if isCompartment {
+                // The package's example (a Device compartment of two types) is not one of R4's own.
+                if object["id"] as? String != "example" { compartments.append(object) }
             } else if let canonical = object["url"] as? String {
                 if isValueSet { valueSets[canonical] = object } else { codeSystems[canonical] = object }
             }
@@ -58,6 +65,7 @@ public struct DefinitionsPackage {
         self.structureDefinitions = structures
         self.valueSets = valueSets
         self.codeSystems = codeSystems
+        self.compartmentDefinitions = compartments
         self.searchParameters = searchParameters
     }
 

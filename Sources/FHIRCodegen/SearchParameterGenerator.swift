@@ -2,9 +2,14 @@
 /// (resource type, parameter), parsed at start-up by `FHIRSearch.SearchParameterCatalogue`.
 ///
 /// Data, not code, for the reason the type catalogue is (PLATFORM-NOTES.md: a big array literal
-/// kills `swiftc -O`). One line kind (fields separated by a tab, `-` for none):
+/// kills `swiftc -O`). Two line kinds (fields separated by a tab, `-` for none):
 ///
 ///     P  resourceType  name  url  type  expression  targets  modifiers  comparators  [component-url  component-expression]...
+///     C  compartment  resourceType  parameters
+///
+/// A `C` line says which parameters put a resource of the type in a compartment (the official
+/// CompartmentDefinitions: `C Patient Observation subject,performer`); types without any are
+/// not in that compartment and have no line. `C` lines follow the `P` lines.
 ///
 /// `targets`, `modifiers` and `comparators` are lists separated by `,`. A composite parameter
 /// ends with a pair of fields per component, in order.
@@ -47,7 +52,8 @@ public struct SearchParameterGenerator {
             }
         }
         lines.sort { sortKey($0) < sortKey($1) }
-        return (["# FHIR \(package.version) search parameters from hl7.fhir.r4.core (generated; do not edit)"] + lines)
+        return (["# FHIR \(package.version) search parameters from hl7.fhir.r4.core (generated; do not edit)"] + lines
+                + compartmentLines())
             .joined(separator: "\n") + "\n"
     }
 
@@ -65,6 +71,20 @@ public struct SearchParameterGenerator {
         }
 
         """
+    }
+
+    /// `C compartment type parameters`, sorted by compartment then type.
+    private func compartmentLines() -> [String] {
+        var lines: [String] = []
+        for definition in package.compartmentDefinitions {
+            guard let code = definition["code"] as? String else { continue }
+            for resource in definition["resource"] as? [JSONObject] ?? [] {
+                guard let type = resource["code"] as? String, let parameters = resource["param"] as? [String], !parameters.isEmpty
+                else { continue }
+                lines.append(["C", code, type, parameters.joined(separator: ",")].joined(separator: "\t"))
+            }
+        }
+        return lines.sorted()
     }
 
     /// `type` then `name`, so a type's lines are together and sorted.

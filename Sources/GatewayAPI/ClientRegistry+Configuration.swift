@@ -69,6 +69,10 @@ extension ClientRegistry {
                 guard let scope = SMARTScope(text) else {
                     throw fail(": '\(text)' is not a system/ scope (system/Patient.cru, system/*.rs, system/Observation.rs?category=laboratory)")
                 }
+                if let restriction = scope.restriction, scope.resourceType != "*",
+                   DataBoundary.restriction(restriction, type: scope.resourceType) == .id([]) {
+                    throw fail(": the restriction of '\(text)' is not a search this server can apply to \(scope.resourceType)")
+                }
                 scopes.append(scope)
             }
             var organizations: [OrganizationSelector] = []

@@ -42,11 +42,16 @@ extension FHIRAPI {
         }
         let audit = AuditMiddleware.eventForUnitOfWork(status: 200)
         let policy = intake.identityPolicy
+        let boundary = DataBoundary.current
         let (results, readEntries) = try await store.writeAsync { transaction in
+            try boundary.checkBefore(plan, in: transaction)
             let results = try TransactionExecutor.execute(plan, in: transaction)
+            try boundary.checkAfter(results, in: transaction)
             try DomainCommit.write(mapping.records, policy: policy, in: transaction)
             // GET entries run last (http.html §3.1.0.11.2), in the same snapshot as the writes.
-            let readEntries = try reads.map { index, url in (index, try self.readEntry(url: url, reader: transaction, call: call)) }
+            let readEntries = try reads.map { index, url in
+                (index, try self.readEntry(url: url, reader: transaction, boundary: boundary, call: call))
+            }
             if let audit { try transaction.appendAudit(audit) }
             return (results, readEntries)
         }
@@ -108,7 +113,8 @@ extension FHIRAPI {
                 let request = entry.child("request")
                 if let method = request?.child("method")?.value, method == "GET" || method == "HEAD",
                    let url = request?.child("url")?.value {
-                    responseEntries.append(try await store.readAsync { try self.readEntry(url: url, reader: $0, call: call) })
+                    let boundary = DataBoundary.current
+                    responseEntries.append(try await store.readAsync { try self.readEntry(url: url, reader: $0, boundary: boundary, call: call) })
                     continue
                 }
                 let single = FHIRElement.resource("Bundle", children: [

@@ -7,7 +7,11 @@ import HTTPServer
 /// FHIR R4 http.html §3.1.0.2, §3.1.0.3, §3.1.0.12. A deleted resource is 410 Gone.
 extension FHIRAPI {
     func read(type: String, id: String, call: APICall) async throws -> HTTPResponse {
-        let found = try await store.readAsync { try $0.read(type: type, id: id) }
+        let boundary = DataBoundary.current
+        let found = try await store.readAsync { reader -> StoredResource? in
+            guard try !boundary.isBounded || boundary.permits(type: type, id: id, .read, in: reader) else { return nil }
+            return try reader.read(type: type, id: id)
+        }
         guard let found else { throw APIError(404, .notFound, "no \(type) with this id") }
         if found.isDeleted { throw Self.gone(found) }
         // A client that holds this version gets 304 (RFC 9110 §13.1.2).
@@ -19,7 +23,11 @@ extension FHIRAPI {
     }
 
     func vread(type: String, id: String, versionId: Int, call: APICall) async throws -> HTTPResponse {
-        let found = try await store.readAsync { try $0.vread(type: type, id: id, versionId: versionId) }
+        let boundary = DataBoundary.current
+        let found = try await store.readAsync { reader -> StoredResource? in
+            guard try !boundary.isBounded || boundary.permits(type: type, id: id, .read, in: reader) else { return nil }
+            return try reader.vread(type: type, id: id, versionId: versionId)
+        }
         guard let found else { throw APIError(404, .notFound, "no such version of this \(type)") }
         if found.isDeleted { throw Self.gone(found) }
         return call.stored(found, status: 200)
@@ -27,7 +35,11 @@ extension FHIRAPI {
 
     func history(type: String, id: String, call: APICall) async throws -> HTTPResponse {
         let limit = configuration.maxPageSize
-        let versions = try await store.readAsync { try $0.history(type: type, id: id, limit: limit) }
+        let boundary = DataBoundary.current
+        let versions = try await store.readAsync { reader -> [StoredResource] in
+            guard try !boundary.isBounded || boundary.permits(type: type, id: id, .read, in: reader) else { return [] }
+            return try reader.history(type: type, id: id, limit: limit)
+        }
         guard !versions.isEmpty else { throw APIError(404, .notFound, "no \(type) with this id") }
         let bundle = ResponseBundle.bundle(
             type: "history", total: versions.count < limit ? versions.count : nil,
@@ -65,11 +77,22 @@ extension FHIRAPI {
             }
             applied.append((name, value))
         }
-        let access = ClientReadAccess.current
+        let access = DataBoundary.current
         let (limit, from, until, position) = (count, since, before, cursor)
         let page: HistoryPage
         do {
-            page = try await store.readAsync { try $0.historyPage(type: type, since: from, before: until, cursor: position, limit: limit) }
+            page = try await store.readAsync { reader in
+                var page = try reader.historyPage(type: type, since: from, before: until, cursor: position, limit: limit)
+                // Versions of resources outside the client's boundary are left out (a page may be short).
+                if access.isBounded {
+                    var visibleIDs: [String: Set<String>] = [:]
+                    for (versionType, group) in Dictionary(grouping: page.versions, by: \.type) where access.mayRead(versionType) {
+                        visibleIDs[versionType] = try access.visible(type: versionType, ids: Array(Set(group.map(\.id))), .read, in: reader)
+                    }
+                    page.versions = page.versions.filter { visibleIDs[$0.type]?.contains($0.id) == true }
+                }
+                return page
+            }
         } catch StoreError.misuse(_) {
             throw APIError(400, .value, "_cursor is not a paging cursor of this history")
         }

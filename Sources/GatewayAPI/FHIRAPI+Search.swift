@@ -13,10 +13,14 @@ extension FHIRAPI {
     func search(type: String, parameters: QueryParameters, call: APICall) async throws -> HTTPResponse {
         let parsed = try parseSearch(type: type, parameters: parameters, call: call)
         try await requireCompleteIndex(for: parsed.query)
-        let reader = ClientReadAccess.current
+        let boundary = DataBoundary.current
         let maxIncludes = configuration.maxPageSize
         let (page, included) = try await store.readAsync { store in
-            let page = try Self.search(parsed.query, in: store)
+            // Outside the client's boundary nothing matches; the self link shows only what the client asked.
+            let reader = try boundary.resolved(in: store)
+            var query = parsed.query
+            if let criterion = reader.criterion(for: type, .search) { query.criteria.append(criterion) }
+            let page = try Self.search(query, in: store)
             let included = parsed.countOnly
                 ? ([], false) : try IncludeResolver(store: store, access: reader, limit: maxIncludes).resolve(parsed, matches: page.resources)
             return (page, included)

@@ -103,7 +103,13 @@ extension FHIRAPI {
         parsed.query.cursor = nil
         try await requireCompleteIndex(for: parsed.query)
         let query = parsed.query
-        let found = try await store.readAsync { try $0.search(query).resources }
+        let boundary = DataBoundary.current
+        let found = try await store.readAsync { reader in
+            // A bounded client's condition sees only what it may see (a match outside is no match).
+            var bounded = query
+            if let criterion = try boundary.resolved(in: reader).criterion(for: type, .search) { bounded.criteria.append(criterion) }
+            return try reader.search(bounded).resources
+        }
         if found.count > 1 {
             throw APIError(412, .multipleMatches, "the \(interaction) matches more than one resource")
         }

@@ -3,10 +3,11 @@ import GatewayStore
 
 /// `_include` and `_revinclude` (search.html §3.1.1.5.4): the resources a page's matches refer
 /// to, and those that refer to them, each once and never a match again; `:iterate` follows the
-/// included ones too, up to `maxRounds`. Only types the client may read are added.
+/// included ones too, up to `maxRounds`. Only what the client may read is added: types its
+/// scopes name, inside its data boundary (`DataBoundary`).
 struct IncludeResolver {
     let store: any StoreReader
-    let access: ClientReadAccess
+    let access: DataBoundary
     /// The most resources added to one page.
     let limit: Int
     static let maxRounds = 4
@@ -55,14 +56,15 @@ struct IncludeResolver {
         for (type, ids) in byType.sorted(by: { $0.key < $1.key }) {
             found += try store.readCurrent(type: type, ids: Array(Set(ids)).sorted()).sorted { $0.id < $1.id }
         }
-        return found
+        return try access.filter(found, in: store)
     }
 
     private func reverse(_ include: IncludeRequest, to targets: [StoredResource]) throws -> [StoredResource] {
         guard access.mayRead(include.sourceType) else { return [] }
         let references = targets.filter { include.targetType == nil || $0.type == include.targetType }.map { "\($0.type)/\($0.id)" }
         // One more than the limit, so a cut is seen as one.
-        return try store.referencingResources(
+        let referencing = try store.referencingResources(
             type: include.sourceType, parameter: include.parameter, targets: references, limit: limit + 1)
+        return try access.filter(referencing, in: store)
     }
 }

@@ -47,16 +47,20 @@ extension FHIRAPI {
         }
     }
 
-    /// One unit of work: `check` (preconditions read in the same transaction), the writes and
-    /// the domain rows. A thrown error rolls all of it back.
+    /// One unit of work: `check` (preconditions read in the same transaction), the client's
+    /// data boundary (`DataBoundary.checkBefore`/`checkAfter`), the writes and the domain
+    /// rows. A thrown error rolls all of it back.
     func commit(
         _ plan: TransactionPlan, _ mapping: MappingOutcome,
         check: @escaping @Sendable (any StoreTransaction) throws -> Void = { _ in }
     ) async throws -> [TransactionExecutor.EntryResult] {
         let policy = intake.identityPolicy
+        let boundary = DataBoundary.current
         return try await store.writeAsync { transaction in
             try check(transaction)
+            try boundary.checkBefore(plan, in: transaction)
             let results = try TransactionExecutor.execute(plan, in: transaction)
+            try boundary.checkAfter(results, in: transaction)
             try DomainCommit.write(mapping.records, policy: policy, in: transaction)
             return results
         }

@@ -114,6 +114,15 @@ struct SearchCriteriaTests {
                 type: "Observation", parameter: "subject", criterion: .token("code", [TokenMatch(system: .any, code: "15074-8")]))
             #expect(try ids(store, [has], type: "Patient") == ["p1"])
             #expect(try ids(store, [.anyOf([has, .token("gender", [TokenMatch(system: .any, code: "male")])])], type: "Patient") == ["p1", "p2"])
+            // allOf inside anyOf (a data boundary: one scope's restriction is several parameters).
+            let p1Glucose = SearchCriterion.allOf([
+                .reference("subject", [.target("Patient/p1")]), .token("code", [TokenMatch(system: .any, code: "15074-8")]),
+                .date("date", [IntervalMatch(prefix: .ge, low: Self.time(20), high: Self.time(20))]),
+            ])
+            #expect(try ids(store, [p1Glucose]) == ["o2"])
+            #expect(try ids(store, [.anyOf([p1Glucose, .reference("subject", [.target("Patient/p2")])])]) == ["o2", "o3"])
+            #expect(try ids(store, [.allOf([])]) == ["o1", "o2", "o3"])
+            #expect(try ids(store, [.id([]), p1Glucose]).isEmpty)
         }
     }
 

@@ -6,6 +6,9 @@ public struct SearchParameterCatalogue: Sendable {
     let sortedByType: [String: [SearchParameterDefinition]]
     let byType: [String: [String: SearchParameterDefinition]]
     let byURL: [String: SearchParameterDefinition]
+    /// Compartment → resource type → the parameters that put a resource of it in the
+    /// compartment (the `C` lines).
+    let compartments: [String: [String: [String]]]
 
     /// The official R4 (4.0.1) search parameters.
     public static let r4: SearchParameterCatalogue = {
@@ -31,9 +34,18 @@ public struct SearchParameterCatalogue: Sendable {
         var lineNumber = 0
         // The same target lists recur (146 types for a reference to any resource): one array each.
         var lists: [Substring: [String]] = [:]
+        var compartments: [String: [String: [String]]] = [:]
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
             lineNumber += 1
             if line.hasPrefix("#") { continue }
+            if line.hasPrefix("C\t") {
+                let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+                guard fields.count == 4, !fields[3].isEmpty else {
+                    throw FormatError(line: lineNumber, reason: "expected a C record of 4 fields")
+                }
+                compartments[String(fields[1]), default: [:]][String(fields[2])] = fields[3].split(separator: ",").map(String.init)
+                continue
+            }
             let definition = try Self.definition(line, number: lineNumber, lists: &lists)
             sorted[definition.resourceType, default: []].append(definition)
             if byURL[definition.url] == nil { byURL[definition.url] = definition }
@@ -44,6 +56,14 @@ public struct SearchParameterCatalogue: Sendable {
             Dictionary(definitions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         }
         self.byURL = byURL
+        self.compartments = compartments
+    }
+
+    /// The parameters whose references put a `resourceType` resource in a `compartment`
+    /// compartment (compartmentdefinition.html), e.g. `Observation` in `Patient`: `subject`,
+    /// `performer`; empty when no resource of the type is ever in it.
+    public func compartmentParameters(_ compartment: String, of resourceType: String) -> [String] {
+        compartments[compartment]?[resourceType] ?? []
     }
 
     private static func definition(

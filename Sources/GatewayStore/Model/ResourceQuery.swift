@@ -89,6 +89,9 @@ public indirect enum SearchCriterion: Hashable, Sendable {
     case lastUpdated([IntervalMatch<StoreTimestamp>])
     /// Any of these criteria (a chain over a reference with several target types).
     case anyOf([SearchCriterion])
+    /// Every one of these criteria (a client's data boundary inside an `anyOf`: one scope's
+    /// restriction is several parameters).
+    case allOf([SearchCriterion])
 
     /// The parameter name and table a value criterion reads, nil for the others.
     public var indexed: (parameter: String, table: IndexTable)? {
@@ -101,7 +104,7 @@ public indirect enum SearchCriterion: Hashable, Sendable {
         case .quantity(let name, _): (name, .quantity)
         case .reference(let name, _): (name, .reference)
         case .missing(let name, let table, _): (name, table)
-        case .composite, .referencedBy, .id, .lastUpdated, .anyOf: nil
+        case .composite, .referencedBy, .id, .lastUpdated, .anyOf, .allOf: nil
         }
     }
 }

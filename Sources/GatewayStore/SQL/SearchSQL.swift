@@ -60,6 +60,10 @@ struct SearchSQL {
                     + sourceCondition.arguments)
         case .anyOf(let criteria):
             return try Self.alternatives(criteria.map { try condition($0, type: type, head: head) })
+        case .allOf(let criteria):
+            guard !criteria.isEmpty else { return SQLFragment("1 = 1") }
+            let joined = SQLFragment.joined(try criteria.map { try condition($0, type: type, head: head) }, by: " AND ")
+            return SQLFragment("(\(joined.sql))", joined.arguments)
         case .token, .string, .uri, .number, .date, .quantity, .reference:
             let inner = try valueSubquery(criterion, type: type)
             return SQLFragment("\(head).id IN (\(inner.sql))", inner.arguments)
@@ -164,7 +168,7 @@ struct SearchSQL {
                         [.text(targetType + "/"), .text(targetType), .bool(false)] + targetCondition.arguments)
                 }
             })
-        case .missing, .composite, .referencedBy, .id, .lastUpdated, .anyOf:
+        case .missing, .composite, .referencedBy, .id, .lastUpdated, .anyOf, .allOf:
             throw StoreError.misuse("not a value criterion")
         }
     }
