@@ -1,5 +1,6 @@
 import FHIRCore
 import Foundation
+import GatewayTestSupport
 @testable import GatewayAPI
 import Testing
 
@@ -195,6 +196,39 @@ struct DataBoundaryTests {
             #expect(try await server.send("GET", "/fhir/Patient", headers: auth).status == 403)
             let revinclude = try await server.send("GET", "/fhir/Observation?code=718-7&_summary=count", headers: auth)
             #expect(revinclude.resource?.value("total") == "5")
+        }
+    }
+
+    @Test("fhirpy behind SMART Backend Services (discovery, PyJWT assertion, token) sees only practice A's patients")
+    func thirdPartyTokenFlow() async throws {
+        guard let python = ThirdPartyClientTests.python(skipping: "fhirpy SMART Backend Services") else { return }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("boundary-smart-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // The keys and JWKS come from cryptography (the assertions it prints are not used here).
+        let keys = SharedData.repositoryRoot.appendingPathComponent("Tests/Interop/smart_assertions.py").path
+        let made = try await python.run([keys, folder.path, "cedar-ehr", "unused"])
+        try #require(made.status == 0, "smart_assertions.py failed: \(made.output.suffix(2000))")
+        let file: [String: Any] = ["clients": [
+            ["name": "cedar-ehr", "jwksFile": "jwks.json", "scopes": ["system/*.rs"], "organizations": ["Organization/org-a"]],
+            ["name": "local", "tokenSHA256": APIClient.tokenSHA256Hex(AccessHarness.fullToken), "scopes": ["system/*.*"]],
+        ]]
+        try JSONSerialization.data(withJSONObject: file).write(to: folder.appendingPathComponent("clients.json"))
+        let clients = try ClientRegistry.load(path: folder.appendingPathComponent("clients.json").path)
+        try await withAPIServer(clients: clients) { server in
+            let seeded = try await server.post("/fhir", json: Self.seedBundle(), headers: ["Authorization": "Bearer \(AccessHarness.fullToken)"])
+            try #require(seeded.status == 200)
+            let script = SharedData.repositoryRoot.appendingPathComponent("Tests/Interop/smart_client.py").path
+            let run = try await python.run([script, server.base, "cedar-ehr", folder.appendingPathComponent("rs.pem").path, "rs-1", "system/Patient.rs system/Observation.rs"])
+            try #require(run.status == 0, "smart_client.py failed: \(run.output.suffix(3000))")
+            let line = try #require(run.output.split(separator: "\n").last { $0.hasPrefix("{") })
+            let seen = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(seen["token_endpoint"] as? String == "http://127.0.0.1:\(server.port)/auth/token")
+            #expect(seen["scope"] as? String == "system/Patient.rs system/Observation.rs")
+            #expect(seen["patients"] as? [String] == ["pa1", "pa2"])
+            #expect(seen["observations"] as? [String] == ["pa1-lab", "pa1-vitals", "pa2-lab", "pa2-vitals"])
+            #expect(seen["included"] as? [String] == ["pa1", "pa2"])
+            #expect(seen["chained"] as? [String] == ["pa1-lab", "pa1-vitals", "pa2-lab", "pa2-vitals"])
         }
     }
 
