@@ -91,21 +91,26 @@ struct CapabilityDocument: Sendable {
             var security = statement.rest[0].security ?? CapabilityStatement.Rest.Security()
             security.extension.removeAll { $0.url == Self.oauthURIs }
             security.extension.append(Extension(
-                extension: [Extension(url: "token", value: .uri(FHIRUri(tokenURL(baseURL: baseURL))))], url: Self.oauthURIs))
+                extension: [
+                    Extension(url: "token", value: .uri(FHIRUri(endpoint(TokenEndpoint.path, baseURL: baseURL)))),
+                    Extension(url: "authorize", value: .uri(FHIRUri(endpoint(TokenEndpoint.authorizePath, baseURL: baseURL)))),
+                ],
+                url: Self.oauthURIs))
             statement.rest[0].security = security
         }
         return statement.element()
     }
 
     /// SMART's extension naming the OAuth endpoints (App Launch 1.0 §"Conformance"; v2 keeps it
-    /// beside `/.well-known/smart-configuration`).
+    /// beside `/.well-known/smart-configuration`). R4's definition requires `token` and
+    /// `authorize`; the authorize endpoint says it supports no response type (`TokenEndpoint`).
     static let oauthURIs = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"
 
-    /// The token endpoint beside this base URL (`…/fhir` → `…/auth/token`).
-    private func tokenURL(baseURL: String) -> String {
+    /// An OAuth endpoint beside this base URL (`…/fhir` → `…/auth/token`).
+    private func endpoint(_ path: String, baseURL: String) -> String {
         var origin = baseURL
         if origin.hasSuffix(basePath) { origin.removeLast(basePath.count) }
-        return origin + TokenEndpoint.path
+        return origin + path
     }
 
     private static func minimal(startedAt: String) -> CapabilityStatement {

@@ -13,8 +13,13 @@ import HTTPServer
 /// Granted scopes are those requested that the registration allows (`APIClient.grant`). Every
 /// token issued or refused is audited (`token`, the client, the reason), never the assertion
 /// or the token. Answers are RFC 6749 §5.1/§5.2 JSON with `Cache-Control: no-store`.
+///
+/// `/auth/authorize` exists because R4's `oauth-uris` extension requires an authorization
+/// endpoint beside the token endpoint; it supports no response type (there is no user to ask),
+/// and says so with RFC 6749's `unsupported_response_type`, without redirecting anywhere.
 public struct TokenEndpoint: APIMiddleware {
     public static let path = "/auth/token"
+    public static let authorizePath = "/auth/authorize"
     static let assertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
     let clients: ClientRegistry
@@ -44,6 +49,11 @@ public struct TokenEndpoint: APIMiddleware {
                 return HTTPResponse(status: 405, headers: ["Allow": "POST"], body: [])
             }
             return await token(request)
+        case Self.authorizePath:
+            return Self.json(400, [
+                "error": "unsupported_response_type",
+                "error_description": "this server issues tokens only for the client_credentials grant (SMART Backend Services) at \(Self.path)",
+            ])
         case basePath + "/.well-known/smart-configuration":
             guard request.method == "GET" || request.method == "HEAD" else {
                 return HTTPResponse(status: 405, headers: ["Allow": "GET"], body: [])

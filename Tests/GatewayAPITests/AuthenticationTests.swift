@@ -78,6 +78,7 @@ struct AuthenticationTests {
         ("system/Patient.cru", "system/Patient.cru"), ("system/*.rs", "system/*.rs"), ("system/*.*", "system/*.cruds"),
         ("system/Patient.read", "system/Patient.rs"), ("system/Observation.write", "system/Observation.cud"),
         ("system/Patient.cruds", "system/Patient.cruds"),
+        ("system/Observation.rs?category=laboratory", "system/Observation.rs?category=laboratory"),
     ])
     func scopeParsing(text: String, canonical: String) {
         #expect(SMARTScope(text)?.description == canonical)
@@ -85,7 +86,7 @@ struct AuthenticationTests {
 
     @Test("scopes this server does not understand are refused", arguments: [
         "patient/Patient.r", "user/*.rs", "system/Patient.rc", "system/Patient.x", "system/Patient.", "system/Patient.rr",
-        "system/Patient.r?category=x", "system/patient.r", "Patient.r",
+        "system/Patient.r?", "system/Patient.r?category", "system/patient.r", "Patient.r",
     ])
     func scopeRefused(text: String) {
         #expect(SMARTScope(text) == nil)

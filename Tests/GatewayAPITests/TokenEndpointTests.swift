@@ -213,6 +213,9 @@ struct TokenEndpointTests {
             let metadata = try await server.send("GET", "/fhir/metadata")
             #expect(metadata.status == 200)
             #expect(metadata.text.contains(CapabilityDocument.oauthURIs) && metadata.text.contains(Self.audience))
+            let authorize = try await server.send("GET", "/auth/authorize?response_type=code&client_id=x&redirect_uri=https://evil.example/cb")
+            #expect(authorize.status == 400 && authorize.header("Location") == nil)
+            #expect(authorize.text.contains("unsupported_response_type"))
         }
     }
 }
