@@ -6,7 +6,6 @@ struct ObjectState {
     /// Where this object's entries start in `scratch` and `positionStack` (kept in step).
     let childBase: Int
     let keyBase: Int
-    var sawNull = false
     /// A `_name` key was seen: only then can values already exist for a name.
     var sawExtensionKey = false
 }
@@ -328,7 +327,6 @@ extension JSONResourceParser {
                     try error(.structure, "null is only allowed inside arrays of primitive values", at: offset)
                     return nil
                 }
-                state.sawNull = true
                 return .some(nil)
             }
             guard member.form.contains(.boolean) else {
@@ -397,7 +395,6 @@ extension JSONResourceParser {
             skipWhitespace()
             if current == UInt8(ascii: "n") {
                 _ = try readLiteral()
-                state.sawNull = true
                 if twin == nil { append(FHIRElement(name: member.name, form: member.form), at: member.position, to: &state) }
             } else {
                 try readExtras(into: count, &self, &state)
@@ -422,16 +419,19 @@ extension JSONResourceParser {
         context: ElementContext, into node: inout FHIRElement, state: consuming ObjectState, objectStart: Int
     ) throws(ParseStop) {
         let slots = state.childBase..<scratch.count
-        if state.sawNull {
-            var index = -1
-            var previousName = ""
-            for slot in slots where scratch[slot].isPrimitive {
-                index = scratch[slot].name == previousName ? index + 1 : 0
-                previousName = scratch[slot].name
-                if scratch[slot].value == nil && scratch[slot].children.isEmpty {
-                    try error(.structure, "a null value needs an id or extension at the same index of the _ array",
-                              at: objectStart, child: "\(previousName)[\(index)]")
-                }
+        // A primitive without a value needs an extension (ele-1: an `id` alone is not content),
+        // whether it came as a `null` in an array or as `_name` with only an id.
+        var index = -1
+        var previousName = ""
+        for slot in slots where scratch[slot].isPrimitive {
+            index = scratch[slot].name == previousName ? index + 1 : 0
+            previousName = scratch[slot].name
+            guard scratch[slot].value == nil, !scratch[slot].children.contains(where: { $0.name == "extension" }) else { continue }
+            let child = scratch[slot].form.contains(.list) ? "\(previousName)[\(index)]" : previousName
+            if scratch[slot].children.isEmpty {
+                try error(.structure, "a null value needs an id or extension at the same index of the _ array", at: objectStart, child: child)
+            } else {
+                try error(.required, "a primitive with only an id needs a value or an extension (ele-1)", at: objectStart, child: child)
             }
         }
         for (requiredPosition, pathName) in context.required

@@ -310,8 +310,10 @@ extension XMLTreeBuilder {
         case .container:
             error(.required, "a resource container holds no resource")
         case .primitive:
-            if scratch.count == frame.childBase && !frame.valueRefused && scratch[slot].value == nil {
-                record(.error, .required, "a primitive element needs a value attribute or an extension",
+            // ele-1: an `id` attribute alone is not content; a value or an extension is.
+            if !frame.valueRefused && scratch[slot].value == nil
+                && !(frame.childBase..<scratch.count).contains(where: { scratch[$0].name == "extension" }) {
+                record(.error, .required, "a primitive element needs a value attribute or an extension (ele-1)",
                        at: tagStart(before: frame.start))
             }
         case .resource(let contextID), .complex(let contextID):

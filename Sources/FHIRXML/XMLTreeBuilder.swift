@@ -273,9 +273,35 @@ struct XMLTreeBuilder: ~Copyable {
         // libxml2 hands text that starts with a visible character before moving past it, so where
         // the parser stands says where the text starts only for text it copied (which it hands
         // after moving past it).
-        let start = text.baseAddress.flatMap { base in parser.flatMap { SAXDriver.offset(of: base, in: $0) } }
-            ?? max(min(currentOffset(), input.count) - text.count, 0)
+        let at: Int
+        if let start = text.baseAddress.flatMap({ base in parser.flatMap { SAXDriver.offset(of: base, in: $0) } }) {
+            at = start + firstVisible
+        } else {
+            // Text libxml2 decoded (an entity or character reference, `&amp;`, `&#x41;`) is not in
+            // the input; it starts at the reference's `&`, just behind where the parser stands.
+            let here = min(currentOffset(), input.count)
+            at = referenceStart(before: here) ?? max(here - text.count, 0) + firstVisible
+        }
         record(.error, .structure, "text is not allowed in a FHIR element: values go in value attributes",
-               at: min(start + firstVisible, input.count))
+               at: min(at, input.count))
+    }
+
+    /// The offset of the `&` of the character or entity reference that ends at or just before
+    /// `offset` (`&name;`, `&#123;`, `&#x7B;`; at most 32 bytes back), nil when there is none.
+    private func referenceStart(before offset: Int) -> Int? {
+        var index = offset - 1
+        while index >= 0, offset - index <= 32, input[index] != UInt8(ascii: ";") { index -= 1 }
+        guard index >= 0, input[index] == UInt8(ascii: ";") else { return nil }
+        var start = index - 1
+        while start >= 0, index - start <= 32 {
+            let byte = input[start]
+            if byte == UInt8(ascii: "&") { return start }
+            guard byte == UInt8(ascii: "#") || (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte)
+                || (0x61...0x7A).contains(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: ":")
+            else { return nil }
+            start -= 1
+        }
+        return nil
     }
 }

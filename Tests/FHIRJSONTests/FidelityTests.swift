@@ -48,6 +48,16 @@ struct FidelityTests {
         try expectRoundTrip(text)
     }
 
+    @Test("ele-1: a primitive with only an id (no value, no extension) is refused, single or in an array",
+          arguments: [(#""_birthDate":{"id":"d1"}"#, "Patient.birthDate"),
+                      (#""name":[{"given":[null],"_given":[{"id":"g1"}]}]"#, "Patient.name[0].given[0]"),
+                      (#""name":[{"_given":[{"id":"g1"},null],"given":[null,"B"]}]"#, "Patient.name[0].given[0]")])
+    func primitiveWithOnlyAnID(_ members: String, expression: String) {
+        let result = T.read(patient(members))
+        #expect(result.resource == nil || result.hasErrors)
+        #expect(result.issues.contains { $0.message.contains("ele-1") && $0.expression == expression }, "\(result.issues.map(\.description))")
+    }
+
     @Test("given and _given with nulls in both directions")
     func parallelArraysWithNulls() throws {
         let ext = #"{"extension":[{"url":"http://example.org/x","valueString":"v"}]}"#

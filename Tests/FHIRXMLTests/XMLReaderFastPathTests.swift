@@ -30,6 +30,28 @@ struct XMLReaderFastPathTests {
                       expression: "Patient.name[0].given[0]")
     }
 
+    @Test("text that starts with a character or entity reference is located at the reference's &",
+          arguments: ["&amp;junk", "&#x41;junk", "&#65;junk", "&lt;"])
+    func textAfterReference(_ stray: String) {
+        let text = patient + #"<active value="true"/>"# + stray + "</Patient>"
+        let result = T.read(text)
+        T.expectRefused(result)
+        T.expectIssue(result, [.structure], severity: .error, line: 1, column: column(of: stray, in: text), expression: "Patient")
+    }
+
+    @Test("ele-1: a primitive with only an id, no value and no extension, is refused; with an extension it is kept",
+          arguments: [(#"<name><given id="g1"/></name>"#, false), (#"<name><given id="g1">\#(#"<extension url="http://example.org/x"><valueString value="y"/></extension>"#)</given></name>"#, true)])
+    func primitiveWithOnlyAnID(_ name: String, accepted: Bool) {
+        let result = T.read(patient + name + "</Patient>")
+        if accepted {
+            #expect(!result.hasErrors, "\(result.issues.map(\.description))")
+        } else {
+            T.expectRefused(result)
+            #expect(result.issues.contains { $0.message.contains("ele-1") && $0.expression == "Patient.name[0].given[0]" },
+                    "\(result.issues.map(\.description))")
+        }
+    }
+
     @Test("text between elements is located at its first visible character, whatever whitespace comes first",
           arguments: 0...17)
     func textAfterWhitespace(spaces: Int) {
