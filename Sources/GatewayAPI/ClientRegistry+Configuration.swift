@@ -1,5 +1,6 @@
 import Foundation
 import GatewayCrypto
+import GatewayStore
 
 /// A client configuration that cannot be used. Says which client and why, never a token or hash.
 public struct ClientConfigurationError: Error, Sendable, CustomStringConvertible {
@@ -164,27 +165,12 @@ extension ClientRegistry {
         return bytes
     }
 
-    /// Creates the file 0600 from the start (never world-readable for an instant), fsyncs it and
-    /// renames it into place.
+    /// Through `PrivateFile.write`: 0600 from the start, synced, renamed into place.
     static func writePrivately(_ data: Data, to path: String) throws {
-        let temporary = path + ".tmp-\(getpid())"
-        unlink(temporary)
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard descriptor >= 0 else {
-            throw ClientConfigurationError(path: path, reason: "cannot be created (errno \(errno))")
-        }
-        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         do {
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
+            try PrivateFile.write(data, to: path)
         } catch {
-            unlink(temporary)
             throw ClientConfigurationError(path: path, reason: "cannot be written")
-        }
-        guard rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw ClientConfigurationError(path: path, reason: "cannot be renamed into place (errno \(errno))")
         }
     }
 }

@@ -203,13 +203,10 @@ extension Importer {
     /// The refused line goes to `<name>.refused.ndjson`, its outcome beside it.
     private func quarantineLine(_ line: [UInt8], of file: URL, number: Int, issues: [Issue]) throws {
         guard let folder = options.quarantine else { return }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try PrivateFile.createFolder(folder.path)
         let stem = (file.lastPathComponent as NSString).deletingPathExtension
         let target = folder.appendingPathComponent(stem + ".refused.ndjson")
-        if !FileManager.default.fileExists(atPath: target.path),
-           !FileManager.default.createFile(atPath: target.path, contents: nil) {
-            throw ImportError.unreadable(target.path)
-        }
+        do { try PrivateFile.createIfAbsent(target.path) } catch { throw ImportError.unreadable(target.path) }
         let handle = try FileHandle(forWritingTo: target)
         defer { try? handle.close() }
         try handle.seekToEnd()

@@ -208,16 +208,15 @@ public final class Importer: Sendable {
     /// Copies a refused file into the quarantine folder beside its `.outcome.json`.
     func quarantine(_ file: URL, issues: [Issue], suffix: String = "") throws {
         guard let folder = options.quarantine else { return }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try PrivateFile.createFolder(folder.path)
         let name = file.lastPathComponent
         let target = folder.appendingPathComponent(name)
         if suffix.isEmpty {
-            try? FileManager.default.removeItem(at: target)
-            try FileManager.default.copyItem(at: file, to: target)
+            // A copy, not `copyItem`, which would keep the input's (perhaps world-readable) mode.
+            try PrivateFile.write(Data(try Self.bytes(of: file)), to: target.path)
         }
         let stem = (name as NSString).deletingPathExtension + suffix
-        try Data(FHIRJSONWriterBridge.outcome(issues, pretty: true))
-            .write(to: folder.appendingPathComponent(stem + ".outcome.json"), options: .atomic)
+        try PrivateFile.write(Data(FHIRJSONWriterBridge.outcome(issues, pretty: true)), to: folder.appendingPathComponent(stem + ".outcome.json").path)
     }
 
     static func failureText(_ error: any Error) -> String {

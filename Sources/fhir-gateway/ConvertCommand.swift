@@ -2,6 +2,7 @@ import FHIRCore
 import FHIRJSON
 import FHIRXML
 import Foundation
+import GatewayStore
 
 /// `fhir-gateway convert`: reads a resource in JSON or XML (detected), checks it against the
 /// catalogue, and writes it in the other format, or in the one `--to` names. `--lenient` keeps
@@ -86,7 +87,7 @@ enum ConvertCommand {
 
     private static func write(_ bytes: [UInt8], to path: String) -> Bool {
         do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try PrivateFile.write(Data(bytes), to: path)
             return true
         } catch {
             printError("fhir-gateway convert: cannot write \(path)")

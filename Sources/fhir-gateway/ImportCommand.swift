@@ -94,7 +94,7 @@ enum ImportCommand {
     private static func write(_ report: ImportReport, to path: String?) {
         guard let path else { return }
         do {
-            try report.json().write(to: URL(fileURLWithPath: path), options: .atomic)
+            try PrivateFile.write(report.json(), to: path)
         } catch {
             printError("fhir-gateway import: cannot write the report to \(path)")
         }

@@ -126,7 +126,7 @@ enum ServeCommand {
     static func openClients(_ options: Options) throws -> ClientRegistry {
         if let path = options.config { return try ClientRegistry.load(path: path) }
         // With --store the data folder holds only this file, so it may not exist yet.
-        try FileManager.default.createDirectory(atPath: options.storeFlags.data, withIntermediateDirectories: true)
+        try PrivateFile.createFolder(options.storeFlags.data)
         let (registry, token) = try ClientRegistry.openLocal(folder: options.storeFlags.data)
         if let token {
             let file = (options.storeFlags.data as NSString).appendingPathComponent(ClientRegistry.localFileName)

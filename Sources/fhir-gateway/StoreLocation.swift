@@ -28,7 +28,8 @@ enum StoreLocation: CustomStringConvertible {
     func open() throws -> any CommandStore {
         switch self {
         case .sqlite(let folder):
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try PrivateFile.createFolder(folder)
+            Self.warnIfLooselyProtected(folder)
             return try SQLiteGatewayStore(path: (folder as NSString).appendingPathComponent("gateway.sqlite"))
         case .postgres(let url):
             do {
@@ -37,6 +38,20 @@ enum StoreLocation: CustomStringConvertible {
                 throw RedactedError(description: redacted("\(error)"))
             }
         }
+    }
+
+    /// A data folder made by an earlier version (or by hand) that other users of the host can
+    /// read: said once at start, with the fix; the modes are the operator's to change.
+    static func warnIfLooselyProtected(_ folder: String) {
+        for (path, mode) in PrivateFile.looselyProtected(folder) {
+            printError("warning: \(path) has mode \(String(mode, radix: 8)) and holds patient data; "
+                       + "other users of this host can read it: chmod \(isFolder(path) ? "700" : "600") \(path)")
+        }
+    }
+
+    private static func isFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
     /// `data: var/gateway.sqlite` or `store: postgres://gateway:***@db:5432/iop`.

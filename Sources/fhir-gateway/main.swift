@@ -1,6 +1,12 @@
 import Foundation
 
 /// `fhir-gateway <command> ...`: the gateway's command-line entry point.
+
+// Everything the gateway writes on the host (the store, reports, quarantined inputs, converted
+// files, SQLite's temporary files) may hold patient data: readable by the owner only, whatever
+// umask the shell had. The store's own files are created 0600 explicitly too (PrivateFile).
+umask(0o077)
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 let usage = """
     usage: fhir-gateway <command> [options]

@@ -54,6 +54,9 @@ public final class SQLiteGatewayStore: GatewayStore, @unchecked Sendable {
         self.clock = clock
         let (seconds, attoseconds) = busyTimeout.components
         self.busyTimeoutMilliseconds = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        // Created 0600 before SQLite opens it, so the file and the -wal and -shm that SQLite
+        // gives the same mode are never readable by other users of the host.
+        if !inMemory, !path.hasPrefix("file:") { try PrivateFile.createIfAbsent(path) }
         writer = try SQLiteConnection(path: path, readOnly: false)
         try configureWriter()
         try migrate()
