@@ -32,9 +32,12 @@ extension PrimitiveKind {
             return scanner.checkDateTime(requireTime: true) ? nil : .syntax
         case .time:
             return scanner.checkTime() && scanner.atEnd ? nil : .syntax
-        case .string, .markdown, .xhtml:
+        case .string, .markdown:
             // Most text has no byte below 0x20 at all: only then is each byte looked at.
             return !hasByte(below: 0x20, in: lexeme) || lexeme.allSatisfy(isAllowedTextByte) ? nil : .syntax
+        case .xhtml:
+            guard !hasByte(below: 0x20, in: lexeme) || lexeme.allSatisfy(isAllowedTextByte) else { return .syntax }
+            return XHTMLOutline.isWellFormedDiv(lexeme) ? nil : .syntax
         case .code:
             return checkCode(lexeme)
         case .id:
@@ -63,7 +66,8 @@ extension PrimitiveKind {
         case .dateTime: "a dateTime: YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss with a time zone"
         case .instant: "an instant: YYYY-MM-DDThh:mm:ss with a time zone"
         case .time: "a time: hh:mm:ss"
-        case .string, .markdown, .xhtml: "text without control characters other than tab, CR and LF"
+        case .string, .markdown: "text without control characters other than tab, CR and LF"
+        case .xhtml: "one well-formed XHTML div element (<div xmlns=\"http://www.w3.org/1999/xhtml\">…</div>), nothing around it"
         case .code: "a code: no leading, trailing or repeated whitespace"
         case .id: "an id: 1 to 64 of A-Z, a-z, 0-9, '-' and '.'"
         case .uri, .url, .canonical: "a URI without whitespace"
