@@ -23,6 +23,9 @@ let package = Package(
         .library(name: "GatewayStore", targets: ["GatewayStore"]),
         .library(name: "IOPMapping", targets: ["IOPMapping"]),
         .library(name: "FHIRSearch", targets: ["FHIRSearch"]),
+        // For the libFuzzer harnesses (Fuzz/Package.swift).
+        .library(name: "GatewayCrypto", targets: ["GatewayCrypto"]),
+        .library(name: "GatewayImport", targets: ["GatewayImport"]),
     ],
     targets: [
         // Type catalogue (generated), element tree, primitives, issues.

@@ -61,18 +61,16 @@ struct ClientAssertionVerifier: Sendable {
 
     /// The `iss` of an assertion's payload, read without verifying anything.
     private static func claimedClient(_ assertion: String) -> String? {
-        let parts = assertion.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let payload = Base64URL.decode(parts[1]) else { return nil }
-        return object(payload)?["iss"] as? String
+        guard let jws = CompactJWS(assertion, maximumBytes: maximumBytes) else { return nil }
+        return object(jws.payload)?["iss"] as? String
     }
 
     private func check(_ assertion: String, audience: String, now: StoreTimestamp) throws(TokenError) -> VerifiedAssertion {
         guard assertion.utf8.count <= Self.maximumBytes else { throw .invalidClient("the client_assertion is too long") }
-        let parts = assertion.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let headerBytes = Base64URL.decode(parts[0]), let payloadBytes = Base64URL.decode(parts[1]),
-              let signature = Base64URL.decode(parts[2])
-        else { throw .invalidClient("the client_assertion is not a compact JWS (three base64url parts)") }
-        guard let header = Self.object(headerBytes) else { throw .invalidClient("the JWS header is not a JSON object") }
+        guard let jws = CompactJWS(assertion, maximumBytes: Self.maximumBytes) else {
+            throw .invalidClient("the client_assertion is not a compact JWS (three base64url parts)")
+        }
+        guard let header = Self.object(jws.header) else { throw .invalidClient("the JWS header is not a JSON object") }
         guard let algorithmName = header["alg"] as? String else { throw .invalidClient("the JWS header has no alg") }
         guard let algorithm = JWSAlgorithm(rawValue: algorithmName) else {
             throw .invalidClient("alg \(Self.printable(algorithmName)) is not accepted: use RS384 or ES384")
@@ -81,7 +79,7 @@ struct ClientAssertionVerifier: Sendable {
             guard let type = type as? String, type.uppercased() == "JWT" else { throw .invalidClient("the JWS header's typ is not JWT") }
         }
         guard let keyID = header["kid"] as? String, !keyID.isEmpty else { throw .invalidClient("the JWS header has no kid") }
-        guard let claims = Self.object(payloadBytes) else { throw .invalidClient("the JWT claims are not a JSON object") }
+        guard let claims = Self.object(jws.payload) else { throw .invalidClient("the JWT claims are not a JSON object") }
         guard let issuer = claims["iss"] as? String, let subject = claims["sub"] as? String, issuer == subject else {
             throw .invalidClient("iss and sub must both be the client id")
         }
@@ -92,8 +90,7 @@ struct ClientAssertionVerifier: Sendable {
         guard !candidates.isEmpty else {
             throw .invalidClient("no registered \(algorithm.rawValue) key has this kid", client: client.name)
         }
-        let signingInput = Array(assertion.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
-        guard candidates.contains(where: { $0.verifies(signature, of: signingInput) }) else {
+        guard candidates.contains(where: { $0.verifies(jws.signature, of: jws.signingInput) }) else {
             throw .invalidClient("the signature does not verify with the registered key", client: client.name)
         }
         // The signature is good: from here on the claims are the client's own.

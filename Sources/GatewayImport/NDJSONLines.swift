@@ -4,7 +4,14 @@ import Foundation
 /// constant memory (the largest line aside). Lines are handed out as byte arrays with their
 /// 1-based number and the byte offset just past them, which the ledger records to resume.
 public struct NDJSONLines: ~Copyable {
-    private let handle: FileHandle
+    /// Where the bytes come from: a file, or memory handed out `chunk` bytes at a time (the
+    /// fuzz harness, which cuts the input at every size to reach the buffer's edges).
+    private enum Source {
+        case file(FileHandle)
+        case memory([UInt8], chunk: Int, next: Int)
+    }
+
+    private var source: Source
     private let path: String
     private let maxLineBytes: Int
     private var buffer: [UInt8] = []
@@ -20,15 +27,23 @@ public struct NDJSONLines: ~Copyable {
         if offset > 0 {
             do { try handle.seek(toOffset: offset) } catch { throw ImportError.unreadable(url.path) }
         }
-        self.handle = handle
+        self.source = .file(handle)
         self.path = url.path
         self.maxLineBytes = maxLineBytes
         self.offset = offset
         self.lineNumber = lineNumber
     }
 
+    /// Lines of `bytes`, read `chunk` bytes at a time.
+    public init(bytes: [UInt8], chunk: Int, maxLineBytes: Int = 128 << 20) {
+        source = .memory(bytes, chunk: max(1, chunk), next: 0)
+        path = "(memory)"
+        self.maxLineBytes = maxLineBytes
+        offset = 0
+    }
+
     deinit {
-        try? handle.close()
+        if case .file(let handle) = source { try? handle.close() }
     }
 
     /// The next non-blank line (without its line break), or `nil` at the end of the file.
@@ -62,13 +77,24 @@ public struct NDJSONLines: ~Copyable {
             buffer.removeSubrange(0..<position)
             position = 0
         }
-        let chunk: Data?
-        do { chunk = try handle.read(upToCount: 1 << 20) } catch { throw ImportError.unreadable(path) }
-        guard let chunk, !chunk.isEmpty else {
-            atEnd = true
-            return
+        switch source {
+        case .file(let handle):
+            let chunk: Data?
+            do { chunk = try handle.read(upToCount: 1 << 20) } catch { throw ImportError.unreadable(path) }
+            guard let chunk, !chunk.isEmpty else {
+                atEnd = true
+                return
+            }
+            buffer.append(contentsOf: chunk)
+        case .memory(let bytes, let chunk, let next):
+            guard next < bytes.count else {
+                atEnd = true
+                return
+            }
+            let end = min(bytes.count, next + chunk)
+            buffer.append(contentsOf: bytes[next..<end])
+            source = .memory(bytes, chunk: chunk, next: end)
         }
-        buffer.append(contentsOf: chunk)
     }
 
     private func isBlank(_ line: [UInt8]) -> Bool {
