@@ -5,6 +5,7 @@ import Synchronization
 
 /// A FHIR receiver on loopback that files nothing and answers every create 201 with a Location
 /// and ETag at once (a search: an empty searchset), so a delivery benchmark measures the sender.
+/// With `failEvery: n`, every n-th create is answered 503 instead (the soak's flaky receiver).
 final class BenchReceiver: Sendable {
     private let loopback: LoopbackServer
     private let creates: Counter
@@ -25,12 +26,16 @@ final class BenchReceiver: Sendable {
     var created: Int { creates.current }
     var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/fhir")! }
 
-    static func start(port: Int = 0) async throws -> BenchReceiver {
+    static func start(port: Int = 0, failEvery: Int? = nil) async throws -> BenchReceiver {
         let creates = Counter()
+        let attempts = Counter()
         let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: port)) { request, _ in
             guard request.method == "POST" else {
                 return HTTPResponse(status: 200, headers: ["Content-Type": "application/fhir+json"],
                                     body: #"{"resourceType":"Bundle","type":"searchset","total":0}"#)
+            }
+            if let failEvery, attempts.next() % failEvery == 0 {
+                return HTTPResponse(status: 503, headers: ["Retry-After": "0"])
             }
             let number = creates.next()
             return HTTPResponse(status: 201, headers: [

@@ -103,9 +103,9 @@ enum DeliverBenchmark {
         await back.stop()
     }
 
-    static func enqueue(_ count: Int, participants: Int, into store: SQLiteGatewayStore) throws {
+    static func enqueue(_ count: Int, participants: Int, into store: SQLiteGatewayStore, startingAt first: Int = 0) throws {
         try store.write { transaction in
-            for index in 0..<count {
+            for index in first..<(first + count) {
                 let participant = "participant-\(index % participants)"
                 let payload = Data("""
                     {"resourceType":"DocumentReference","status":"current","type":{"coding":[{"system":"http://loinc.org",\

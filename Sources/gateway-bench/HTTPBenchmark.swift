@@ -89,10 +89,7 @@ enum HTTPBenchmark {
 
     /// The API as `ServeCommand` assembles it, on `store`, with one client holding `token`.
     static func gateway(store: SQLiteGatewayStore) throws -> FHIRAPI {
-        let registry = try ProfileRegistry(folder: URL(fileURLWithPath: "Profiles"))
-        let intake = Intake(
-            validator: DocumentValidator(validator: FHIRValidator(registry: registry)), mapper: FHIRInboundMapper(),
-            context: .store(store))
+        let intake = try intake(store: store)
         let clients = ClientRegistry(clients: [
             APIClient(
                 name: "bench", tokenSHA256: SHA256Digest.hash(Array(token.utf8)).bytes,
@@ -106,6 +103,14 @@ enum HTTPBenchmark {
         let statement = FileManager.default.contents(atPath: "Profiles/CapabilityStatement-iop-gateway.json")
             .flatMap { FHIRJSONReader().read(Array($0)).resource }
         return FHIRAPI(store: store, intake: intake, capabilityStatement: statement, configuration: configuration, middleware: middleware)
+    }
+
+    /// The intake `serve` and `import` use: the IOP's profiles and the default mapper, on `store`.
+    static func intake(store: SQLiteGatewayStore) throws -> Intake {
+        let registry = try ProfileRegistry(folder: URL(fileURLWithPath: "Profiles"))
+        return Intake(
+            validator: DocumentValidator(validator: FHIRValidator(registry: registry)), mapper: FHIRInboundMapper(),
+            context: .store(store))
     }
 
     /// Starts a server for `responder` on an ephemeral loopback port (serve's defaults otherwise),

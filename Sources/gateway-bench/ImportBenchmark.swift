@@ -88,10 +88,7 @@ enum ImportBenchmark {
         do {
             try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
             let store = try SQLiteGatewayStore(path: data + "/gateway.sqlite")
-            let registry = try ProfileRegistry(folder: URL(fileURLWithPath: "Profiles"))
-            let intake = Intake(
-                validator: DocumentValidator(validator: FHIRValidator(registry: registry)), mapper: FHIRInboundMapper(),
-                context: .store(store))
+            let intake = try HTTPBenchmark.intake(store: store)
             let importer = Importer(intake: intake, store: store, options: ImportOptions(jobs: ProcessInfo.processInfo.activeProcessorCount))
             let sources = try ImportSource.discover(paths)
             let box = ReportBox()

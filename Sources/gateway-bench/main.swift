@@ -45,6 +45,11 @@ let usage = """
       search [--store PATH] [--target N] [--reindex-target N] [--repeat N] [--analyze] [--only index,grow,query,reindex]
           Index cost per resource beside the strict parse; a durable store grown to N (default
           1,000,000) from Synthea copies, kept at PATH; ten typical queries (p50/p99); re-index rate.
+      soak [--minutes N | --seconds N] [--corpus DIR]
+          The gateway as serve runs it under mixed load (ingest, search, import every 10 s,
+          delivery to a receiver that refuses every 7th request), sampling resident memory and
+          open descriptors every 10 s; exit 1 on any error, on memory growth over 10% after the
+          warm-up, or on descriptor growth.
       json-peak FILE
           (internal) Parse FILE once in a fresh process and print the peak memory it took.
     """
@@ -58,6 +63,8 @@ case "validate":
     ValidateBenchmark.run(Array(arguments.dropFirst()))
 case "import":
     ImportBenchmark.run(Array(arguments.dropFirst()))
+case "soak":
+    SoakBenchmark.run(Array(arguments.dropFirst()))
 case "index":
     IndexBenchmark.run(Array(arguments.dropFirst()))
 case "deliver":

@@ -26,6 +26,10 @@ public final class SQLiteGatewayStore: GatewayStore, @unchecked Sendable {
     /// The schema version this code writes.
     public static var schemaVersion: Int { SQLiteMigrations.latestVersion }
 
+    /// Bytes SQLite holds on the heap in this process (page caches, statements): bounded by the
+    /// caches' configured sizes, so a soak tells it apart from memory that keeps growing.
+    public static var engineMemoryBytes: Int64 { sqlite3_memory_used() }
+
     private let writer: SQLiteConnection
     private let writerLock = NSLock()
     /// The thread inside `write`, to refuse a nested `write` instead of deadlocking.
