@@ -1,7 +1,9 @@
-/// Whether a narrative `div` from JSON is one well-formed XML element named `div`: what the XML
-/// writer needs, since it writes the div's text as it is into the document. Tags balanced and
-/// nested, attribute values quoted, `&` only as a character or entity reference, `<` only as
-/// markup, comments and CDATA closed, nothing but white space around the root.
+/// Whether a narrative `div` from JSON is one well-formed XML element named `div` that declares
+/// the XHTML namespace (`xmlns="http://www.w3.org/1999/xhtml"`, as FHIR JSON requires and as
+/// the XML reader requires of a div): what the XML writer needs, since it writes the div's text
+/// as it is into the document. Tags balanced and nested, attribute values quoted, `&` only as a
+/// character or entity reference, `<` only as markup, comments and CDATA closed, nothing but
+/// white space around the root.
 ///
 /// The JSON reader checks this (the XML reader has libxml2 parse the div); which elements and
 /// attributes FHIR narrative allows is the validator's `NarrativeCheck`, on the parsed div.
@@ -57,9 +59,9 @@ enum XHTMLOutline {
             index += 1
             return true
         }
-        /// A start tag's attributes and its end (`>` or `/>`); nil when malformed, else whether
-        /// the element is empty (`/>`).
-        func attributesAndEnd() -> Bool? {
+        /// A start tag's attributes (each name and value range handed to `attribute`) and its end
+        /// (`>` or `/>`); nil when malformed, else whether the element is empty (`/>`).
+        func attributesAndEnd(_ attribute: (Range<Int>, Range<Int>) -> Void = { _, _ in }) -> Bool? {
             while true {
                 let hadSpace = index < count && isSpace(bytes[index])
                 skipSpace()
@@ -72,7 +74,7 @@ enum XHTMLOutline {
                     index += 2
                     return true
                 }
-                guard hadSpace, name() != nil else { return nil }
+                guard hadSpace, let attributeName = name() else { return nil }
                 skipSpace()
                 guard index < count, bytes[index] == UInt8(ascii: "=") else { return nil }
                 index += 1
@@ -80,6 +82,7 @@ enum XHTMLOutline {
                 guard index < count, bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "'") else { return nil }
                 let quote = bytes[index]
                 index += 1
+                let valueStart = index
                 while index < count, bytes[index] != quote {
                     if bytes[index] == UInt8(ascii: "<") { return nil }
                     if bytes[index] == UInt8(ascii: "&") {
@@ -89,6 +92,7 @@ enum XHTMLOutline {
                     index += 1
                 }
                 guard index < count else { return nil }
+                attribute(attributeName, valueStart..<index)
                 index += 1
             }
         }
@@ -97,7 +101,10 @@ enum XHTMLOutline {
         guard index < count, bytes[index] == UInt8(ascii: "<") else { return false }
         index += 1
         guard let rootName = name(), equals(bytes, rootName, "div") else { return false }
-        guard let rootIsEmpty = attributesAndEnd() else { return false }
+        var declaresXHTML = false
+        guard let rootIsEmpty = attributesAndEnd({ name, value in
+            if equals(bytes, name, "xmlns"), equals(bytes, value, "http://www.w3.org/1999/xhtml") { declaresXHTML = true }
+        }), declaresXHTML else { return false }
         var open: [Range<Int>] = rootIsEmpty ? [] : [rootName]
         while !open.isEmpty {
             guard index < count else { return false }

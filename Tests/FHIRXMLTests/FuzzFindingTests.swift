@@ -33,6 +33,9 @@ struct FuzzFindingTests {
         #"<div xmlns=\"http://www.w3.org/1999/xhtml\">x</div><div>y</div>"#,
         #"<p xmlns=\"http://www.w3.org/1999/xhtml\">x</p>"#,
         #"<div xmlns=http://www.w3.org/1999/xhtml>x</div>"#,
+        // JSONReaderFuzz, third run: a namespace that is not XHTML's (here not even a URI).
+        #"<div xmlns=\"http://www.w`3.org/1999/xhtml\"><p>x</p></div>"#,
+        #"<div><p>no namespace</p></div>"#,
     ])
     func malformedDivFromJSON(_ div: String) {
         let json = #"{"resourceType":"Practitioner","text":{"status":"generated","div":"\#(div)"}}"#
