@@ -75,7 +75,8 @@ seed() {
 
 max_len() {
     case "$1" in
-        JSONReaderFuzz | XMLReaderFuzz | NDJSONFuzz) echo 65536 ;;
+        JSONReaderFuzz | XMLReaderFuzz) echo 65536 ;;
+        NDJSONFuzz) echo 16384 ;;
         JWSFuzz) echo 16384 ;;
         *) echo 1024 ;;
     esac

@@ -317,6 +317,12 @@ extension XMLTreeBuilder {
                        at: tagStart(before: frame.start))
             }
         case .resource(let contextID), .complex(let contextID):
+            // ele-1: an element needs a value or children other than an id (`<address/>`, or one
+            // holding only a comment, is nothing), as JSON refuses `{}`.
+            if case .complex = frame.kind,
+               !(frame.childBase..<scratch.count).contains(where: { scratch[$0].name != "id" }) {
+                record(.error, .required, "an element needs a value or children (ele-1)", at: tagStart(before: frame.start))
+            }
             for (offset, requiredPosition) in facts.requiredPositions(contextID: contextID).enumerated()
             where !positions.contains(requiredPosition, from: frame.childBase) {
                 let pathName = contexts[contextID].required[offset].pathName

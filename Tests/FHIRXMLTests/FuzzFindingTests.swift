@@ -36,6 +36,9 @@ struct FuzzFindingTests {
         // JSONReaderFuzz, third run: a namespace that is not XHTML's (here not even a URI).
         #"<div xmlns=\"http://www.w`3.org/1999/xhtml\"><p>x</p></div>"#,
         #"<div><p>no namespace</p></div>"#,
+        // JSONReaderFuzz, long run: white space around the root, which XML cannot keep.
+        #"<div xmlns=\"http://www.w3.org/1999/xhtml\">[Put rendering here]</div> "#,
+        #" <div xmlns=\"http://www.w3.org/1999/xhtml\">x</div>"#,
     ])
     func malformedDivFromJSON(_ div: String) {
         let json = #"{"resourceType":"Practitioner","text":{"status":"generated","div":"\#(div)"}}"#
@@ -46,7 +49,7 @@ struct FuzzFindingTests {
 
     @Test("well-formed divs from JSON still read, and convert to XML that reads back", arguments: [
         #"<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Harold &amp; Maude &#169; &#xA9;</p><br/><!-- c --><![CDATA[<x>]]></div>"#,
-        #"  <div xmlns='http://www.w3.org/1999/xhtml' class=\"a\"><table><tr><td>1</td></tr></table></div>\n"#,
+        #"<div xmlns='http://www.w3.org/1999/xhtml' class=\"a\"><table><tr><td>1</td></tr></table></div>"#,
         #"<div xmlns=\"http://www.w3.org/1999/xhtml\"/>"#,
     ])
     func wellFormedDivFromJSON(_ div: String) {
@@ -57,5 +60,16 @@ struct FuzzFindingTests {
         let back = FHIRXMLReader().read(FHIRXMLWriter().write(resource))
         #expect(!back.issues.contains { $0.isError && $0.code != .invariant && !$0.message.contains("narrative") },
                 "\(back.issues.map(\.description))")
+    }
+
+    /// XMLReaderFuzz, long run: `<address><!-- e --></address>` (and `<address/>`) was read as an
+    /// Address with nothing in it and written as JSON `{}`, which FHIR JSON forbids (ele-1).
+    @Test("an XML element with no value and no children (only a comment, or an id) is refused (ele-1)",
+          arguments: ["<address/>", "<address><!-- e  --></address>", #"<address id="a1"/>"#])
+    func emptyComplexElementInXML(_ element: String) {
+        let read = FHIRXMLReader().read(Array(#"<Patient xmlns="http://hl7.org/fhir">\#(element)</Patient>"#.utf8))
+        #expect(read.hasErrors)
+        #expect(read.issues.contains { $0.isError && $0.message.contains("ele-1") && $0.expression == "Patient.address[0]" },
+                "\(read.issues.map(\.description))")
     }
 }
