@@ -34,10 +34,10 @@ struct CatalogueText {
         var lineNumber = 0
         // `C` lines belong to the record just before them: a type's root or an element.
         var constraintsFollowType = false
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+        for line in text.splitLines() {
             lineNumber += 1
             if line.hasPrefix("#") { continue }
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            let fields = line.splitFields()
             func field(_ index: Int) throws -> Substring {
                 guard index < fields.count else {
                     throw TypeCatalogue.FormatError(line: lineNumber, reason: "missing field \(index)")
@@ -112,14 +112,14 @@ struct CatalogueText {
             throw TypeCatalogue.FormatError(line: line, reason: "malformed element record")
         }
         let path = String(fields[1])
-        let last = path.split(separator: ".").last.map(String.init) ?? path
+        let last = path.splitFields(UInt8(ascii: "."), omittingEmpty: true).last.map(String.init) ?? path
         let isChoice = last.hasSuffix("[x]")
         let flags = fields[5]
         // `Reference(Organization|Practitioner)` is the type `Reference` with its targets.
         var types: [String] = []
         var referenceTargets: [String] = []
         if !fields[4].hasPrefix("#") && fields[4] != "-" {
-            for code in fields[4].split(separator: ",") {
+            for code in fields[4].splitFields(UInt8(ascii: ","), omittingEmpty: true) {
                 if code.hasPrefix("Reference("), code.hasSuffix(")") {
                     types.append("Reference")
                     referenceTargets += code.dropFirst("Reference(".count).dropLast().split(separator: "|").map(String.init)

@@ -1,3 +1,4 @@
+import FHIRCore
 /// The search parameters of every R4 resource type, from the official SearchParameters as
 /// `fhir-codegen` renders them (`Generated/R4SearchParametersText.swift`; the line format is
 /// `FHIRCodegen.SearchParameterGenerator`'s), parsed once on first use of `r4`.
@@ -35,15 +36,15 @@ public struct SearchParameterCatalogue: Sendable {
         // The same target lists recur (146 types for a reference to any resource): one array each.
         var lists: [Substring: [String]] = [:]
         var compartments: [String: [String: [String]]] = [:]
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+        for line in text.splitLines() {
             lineNumber += 1
             if line.hasPrefix("#") { continue }
             if line.hasPrefix("C\t") {
-                let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+                let fields = line.splitFields()
                 guard fields.count == 4, !fields[3].isEmpty else {
                     throw FormatError(line: lineNumber, reason: "expected a C record of 4 fields")
                 }
-                compartments[String(fields[1]), default: [:]][String(fields[2])] = fields[3].split(separator: ",").map(String.init)
+                compartments[String(fields[1]), default: [:]][String(fields[2])] = fields[3].splitFields(UInt8(ascii: ","), omittingEmpty: true).map(String.init)
                 continue
             }
             let definition = try Self.definition(line, number: lineNumber, lists: &lists)
@@ -69,7 +70,7 @@ public struct SearchParameterCatalogue: Sendable {
     private static func definition(
         _ line: Substring, number: Int, lists: inout [Substring: [String]]
     ) throws -> SearchParameterDefinition {
-        let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+        let fields = line.splitFields()
         guard fields.count >= 9, fields[0] == "P", (fields.count - 9) % 2 == 0 else {
             throw FormatError(line: number, reason: "expected a P record of 9 fields and component pairs")
         }
@@ -79,7 +80,7 @@ public struct SearchParameterCatalogue: Sendable {
         func list(_ field: Substring) -> [String] {
             if field == "-" { return [] }
             if let known = lists[field] { return known }
-            let values = field.split(separator: ",").map(String.init)
+            let values = field.splitFields(UInt8(ascii: ","), omittingEmpty: true).map(String.init)
             lists[field] = values
             return values
         }
