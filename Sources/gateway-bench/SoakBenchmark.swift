@@ -39,6 +39,7 @@ enum SoakBenchmark {
         var seconds = 60
         var warmUp = 60
         var folder = "SampleBundles/referrals"
+        var parts: Set<String> = ["ingest", "search", "import", "deliver"]
         var remaining = arguments[...]
         while let argument = remaining.popFirst() {
             let value = remaining.popFirst()
@@ -47,6 +48,7 @@ enum SoakBenchmark {
             case ("--seconds", let given?) where given > 0: seconds = given
             case ("--warm-up", let given?) where given >= 0: warmUp = given
             case ("--corpus", _) where value != nil: folder = value!
+            case ("--only", _) where value != nil: parts = Set(value!.split(separator: ",").map(String.init))
             default: print("gateway-bench soak: unexpected argument '\(argument)'"); exit(2)
             }
         }
@@ -54,7 +56,7 @@ enum SoakBenchmark {
         let failed = Atomic<Bool>(false)
         Task {
             do {
-                failed.store(try await soak(seconds: seconds, warmUp: warmUp, folder: folder), ordering: .relaxed)
+                failed.store(try await soak(seconds: seconds, warmUp: warmUp, folder: folder, parts: parts), ordering: .relaxed)
             } catch {
                 print("gateway-bench soak: \(error)")
                 failed.store(true, ordering: .relaxed)
@@ -66,7 +68,9 @@ enum SoakBenchmark {
     }
 
     /// Returns whether the soak failed.
-    static func soak(seconds: Int, warmUp: Int, folder: String) async throws -> Bool {
+    /// `parts` (`--only`): which of ingest, search, import and deliver run, to tell which one
+    /// a growth comes from.
+    static func soak(seconds: Int, warmUp: Int, folder: String, parts: Set<String>) async throws -> Bool {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-bench-soak-\(getpid())")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
@@ -78,7 +82,8 @@ enum SoakBenchmark {
         let store = try SQLiteGatewayStore(path: work.appendingPathComponent("gateway.sqlite").path)
         let server = try await SoakServer.start(store: store)
         let receiver = try await BenchReceiver.start(failEvery: 7)
-        let (_, delivering) = DeliverBenchmark.start(store, to: receiver.baseURL, workers: 2)
+        let (_, delivering) = parts.contains("deliver")
+            ? DeliverBenchmark.start(store, to: receiver.baseURL, workers: 2) : ([], Task {})
         let totals = Counters()
         let deadline = ContinuousClock.now + .seconds(warmUp + seconds)
         print("gateway-bench soak: \(warmUp) s of warm-up, then \(seconds) s judged, of ingest, search, import and delivery (every 7th delivery refused 503) "
@@ -88,8 +93,9 @@ enum SoakBenchmark {
 
         let load = Thread {
             var round = 0
-            while ContinuousClock.now < deadline {
-                let result = soakRequests(round: round, templates: templates, port: server.port)
+            while ContinuousClock.now < deadline, parts.contains("ingest") || parts.contains("search") {
+                let result = soakRequests(
+                    round: round, templates: templates, port: server.port, ingest: parts.contains("ingest"), search: parts.contains("search"))
                 totals.update { totals in
                     totals.posted += result.posted
                     totals.searched += result.searched
@@ -101,7 +107,7 @@ enum SoakBenchmark {
         load.start()
         let importing = Task {
             var round = 0
-            while ContinuousClock.now < deadline {
+            while ContinuousClock.now < deadline, parts.contains("import") {
                 let outcome = await importRound(round, templates: templates, into: store, work: work)
                 totals.update { $0.imported += outcome.imported; $0.errors += outcome.errors }
                 round += 1
@@ -110,7 +116,7 @@ enum SoakBenchmark {
         }
         let queueing = Task {
             var index = 0
-            while ContinuousClock.now < deadline {
+            while ContinuousClock.now < deadline, parts.contains("deliver") {
                 do {
                     try DeliverBenchmark.enqueue(50, participants: 40, into: store, startingAt: index)
                     index += 50
@@ -163,10 +169,12 @@ enum SoakBenchmark {
     }
 
     /// One round of load: 8 ingests and 24 searches over 4 connections.
-    static func soakRequests(round: Int, templates: [HTTPBenchmark.Template], port: Int) -> (posted: Int, searched: Int, errors: Int) {
+    static func soakRequests(
+        round: Int, templates: [HTTPBenchmark.Template], port: Int, ingest: Bool, search: Bool
+    ) -> (posted: Int, searched: Int, errors: Int) {
         let headers = "Accept: application/fhir+json\r\nAuthorization: Bearer \(HTTPBenchmark.token)\r\n"
         var requests: [[UInt8]] = []
-        for index in 0..<8 {
+        for index in 0..<(ingest ? 8 : 0) {
             let template = templates[(round * 8 + index) % templates.count]
             requests.append(HTTPLoadGenerator.request(
                 path: "/fhir", headers: "Content-Type: application/fhir+json\r\n" + headers,
@@ -178,12 +186,12 @@ enum SoakBenchmark {
             "/fhir/MedicationRequest?_revinclude=Provenance:target", "/fhir/Patient?_has:ServiceRequest:subject:status=active",
             "/fhir/_history?_count=20",
         ]
-        for index in 0..<24 {
+        for index in 0..<(search ? 24 : 0) {
             requests.append(HTTPLoadGenerator.request(method: "GET", path: searches[(round + index) % searches.count], headers: headers, body: []))
         }
         let result = HTTPLoadGenerator.run(port: port, concurrency: 4, requests: requests)
         let good = result.statuses.filter { $0.key == 200 || $0.key == 201 }.reduce(0) { $0 + $1.value }
-        return (8, 24, result.failures + (result.completed - good))
+        return (ingest ? 8 : 0, search ? 24 : 0, result.failures + (result.completed - good))
     }
 
     /// Writes this round's referral files (new participants) and imports them into the store.

@@ -45,7 +45,7 @@ let usage = """
       search [--store PATH] [--target N] [--reindex-target N] [--repeat N] [--analyze] [--only index,grow,query,reindex]
           Index cost per resource beside the strict parse; a durable store grown to N (default
           1,000,000) from Synthea copies, kept at PATH; ten typical queries (p50/p99); re-index rate.
-      soak [--minutes N | --seconds N] [--corpus DIR]
+      soak [--minutes N | --seconds N] [--warm-up S] [--corpus DIR] [--only ingest,search,import,deliver]
           The gateway as serve runs it under mixed load (ingest, search, import every 10 s,
           delivery to a receiver that refuses every 7th request), sampling resident memory and
           open descriptors every 10 s; exit 1 on any error, on memory growth over 10% after the
