@@ -26,12 +26,20 @@ mkdir -p "$work"
 # One -sanitize= list: given as two flags (--sanitize=fuzzer --sanitize=address) the swiftc driver
 # keeps only the last, and the code gets no coverage instrumentation.
 build=(swift build --package-path "$here" -c release --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address --scratch-path "$work/build")
+# SwiftPM keeps the gateway package's target list (a path dependency) from the last build in the
+# scratch folder, so a source file added since is not compiled: start again when the file set
+# changed.
+sources_now=$(cd "$root" && find Sources -name '*.swift' | sort | sha256sum | cut -d' ' -f1)
+if [[ -f "$work/build/sources.sha256" && "$(cat "$work/build/sources.sha256")" != "$sources_now" ]]; then
+    rm -rf "$work/build"
+fi
 if ! "${build[@]}" >"$work/build.log" 2>&1; then
     tail -n 40 "$work/build.log" >&2
     echo "run-fuzz: this toolchain cannot build the libFuzzer targets" >&2
     exit 3
 fi
 bin="$("${build[@]}" --show-bin-path)"
+echo "$sources_now" >"$work/build/sources.sha256"
 
 # The dictionary: every element name and type name of R4, as JSON keys and XML tags.
 catalogue="$root/Sources/FHIRCore/Generated/R4CatalogueText.swift"

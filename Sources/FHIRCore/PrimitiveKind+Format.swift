@@ -34,9 +34,11 @@ extension PrimitiveKind {
             return scanner.checkTime() && scanner.atEnd ? nil : .syntax
         case .string, .markdown:
             // Most text has no byte below 0x20 at all: only then is each byte looked at.
-            return !hasByte(below: 0x20, in: lexeme) || lexeme.allSatisfy(isAllowedTextByte) ? nil : .syntax
+            guard !hasByte(below: 0x20, in: lexeme) || lexeme.allSatisfy(isAllowedTextByte) else { return .syntax }
+            return hasXMLNoncharacter(lexeme) ? .syntax : nil
         case .xhtml:
             guard !hasByte(below: 0x20, in: lexeme) || lexeme.allSatisfy(isAllowedTextByte) else { return .syntax }
+            guard !hasXMLNoncharacter(lexeme) else { return .syntax }
             return XHTMLOutline.isWellFormedDiv(lexeme) ? nil : .syntax
         case .code:
             return checkCode(lexeme)
@@ -44,7 +46,10 @@ extension PrimitiveKind {
             return lexeme.count <= 64 && lexeme.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
                 ? nil : .syntax
         case .uri, .url, .canonical:
-            return hasByte(below: 0x21, in: lexeme) && lexeme.contains(where: isWhitespace) ? .syntax : nil
+            // No white space (the R4 regex, `\S*`), and no other control character either: XML
+            // cannot carry one, so a value JSON could hold would not convert (found by fuzzing:
+            // a backspace in Media.content.url).
+            return hasByte(below: 0x21, in: lexeme) || hasXMLNoncharacter(lexeme) ? .syntax : nil
         case .oid:
             return scanner.checkOID() ? nil : .syntax
         case .uuid:
@@ -70,7 +75,7 @@ extension PrimitiveKind {
         case .xhtml: "one well-formed XHTML div element (<div xmlns=\"http://www.w3.org/1999/xhtml\">…</div>), nothing around it"
         case .code: "a code: no leading, trailing or repeated whitespace"
         case .id: "an id: 1 to 64 of A-Z, a-z, 0-9, '-' and '.'"
-        case .uri, .url, .canonical: "a URI without whitespace"
+        case .uri, .url, .canonical: "a URI without whitespace or control characters"
         case .oid: "an OID: urn:oid: followed by dotted numbers"
         case .uuid: "a UUID: urn:uuid: followed by lower-case hex 8-4-4-4-12"
         case .base64Binary: "base64 in groups of four characters"
@@ -93,6 +98,17 @@ extension PrimitiveKind {
 /// Whether any byte is below `limit` (at most 128), eight bytes at a time: the exact test of
 /// Hacker's Delight §6.1 (borrows make only later bytes' flags unreliable, never the verdict).
 @inline(__always)
+/// U+FFFE or U+FFFF (UTF-8 `EF BF BE`, `EF BF BF`): valid in JSON, not characters XML 1.0 allows,
+/// so a FHIR value holding one could not be written as XML. Looks further only past an `EF` byte.
+func hasXMLNoncharacter(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    var offset = 0
+    while let found = bytes[offset...].firstIndex(of: 0xEF) {
+        if found + 2 < bytes.count, bytes[found + 1] == 0xBF, bytes[found + 2] == 0xBE || bytes[found + 2] == 0xBF { return true }
+        offset = found + 1
+    }
+    return false
+}
+
 func hasByte(below limit: UInt8, in bytes: UnsafeRawBufferPointer) -> Bool {
     var offset = 0
     while offset + 8 <= bytes.count {

@@ -72,4 +72,17 @@ struct FuzzFindingTests {
         #expect(read.issues.contains { $0.isError && $0.message.contains("ele-1") && $0.expression == "Patient.address[0]" },
                 "\(read.issues.map(\.description))")
     }
+
+    /// JSONReaderFuzz, long run: a backspace (`\b`) in `Media.content.url` was read from JSON (the
+    /// uri regex, `\S*`, allows it) and then could not be written as XML; U+FFFF in a string the
+    /// same. The readers now refuse what XML cannot hold, in either format.
+    @Test("a uri with a control character, or a string with U+FFFE/U+FFFF, is refused by the JSON reader",
+          arguments: [(#""url":"http://a.example/\bx""#, "Media.content.url"), (#""title":"x\uFFFF""#, "Media.content.title"),
+                      (#""title":"\uFFFEx""#, "Media.content.title")])
+    func charactersXMLCannotHold(_ member: String, expression: String) {
+        let json = #"{"resourceType":"Media","status":"completed","content":{\#(member)}}"#
+        let read = FHIRJSONReader().read(Array(json.utf8))
+        #expect(read.hasErrors)
+        #expect(read.issues.contains { $0.isError && $0.expression == expression }, "\(read.issues.map(\.description))")
+    }
 }
