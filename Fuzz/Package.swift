@@ -5,37 +5,28 @@
 // `main` is libFuzzer's.
 import PackageDescription
 
-let harness: [SwiftSetting] = [
+let harnessSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     // libFuzzer supplies `main`; the harness only defines LLVMFuzzerTestOneInput.
     .unsafeFlags(["-parse-as-library"]),
 ]
 
-func gateway(_ names: String...) -> [Target.Dependency] {
-    names.map { .product(name: $0, package: "iop-fhir-gateway") }
+/// A harness: `Harnesses/<name>/main.swift` against the gateway's library products `products`.
+func harness(_ name: String, _ products: String...) -> Target {
+    .executableTarget(
+        name: name, dependencies: products.map { .product(name: $0, package: "iop-fhir-gateway") },
+        path: "Harnesses/\(name)", swiftSettings: harnessSettings)
 }
 
 let package = Package(
     name: "iop-fhir-gateway-fuzz",
     dependencies: [.package(name: "iop-fhir-gateway", path: "..")],
     targets: [
-        .executableTarget(
-            name: "JSONReaderFuzz", dependencies: gateway("FHIRCore", "FHIRJSON", "FHIRXML"),
-            path: "Harnesses/JSONReaderFuzz", swiftSettings: harness),
-        .executableTarget(
-            name: "XMLReaderFuzz", dependencies: gateway("FHIRCore", "FHIRJSON", "FHIRXML"),
-            path: "Harnesses/XMLReaderFuzz", swiftSettings: harness),
-        .executableTarget(
-            name: "NDJSONFuzz", dependencies: gateway("FHIRCore", "FHIRJSON", "GatewayImport"),
-            path: "Harnesses/NDJSONFuzz", swiftSettings: harness),
-        .executableTarget(
-            name: "FHIRPathFuzz", dependencies: gateway("FHIRCore", "FHIRJSON", "FHIRPath"),
-            path: "Harnesses/FHIRPathFuzz", swiftSettings: harness),
-        .executableTarget(
-            name: "SearchQueryFuzz", dependencies: gateway("FHIRCore", "FHIRSearch", "GatewayStore"),
-            path: "Harnesses/SearchQueryFuzz", swiftSettings: harness),
-        .executableTarget(
-            name: "JWSFuzz", dependencies: gateway("GatewayCrypto"),
-            path: "Harnesses/JWSFuzz", swiftSettings: harness),
+        harness("JSONReaderFuzz", "FHIRCore", "FHIRJSON", "FHIRXML"),
+        harness("XMLReaderFuzz", "FHIRCore", "FHIRJSON", "FHIRXML"),
+        harness("NDJSONFuzz", "FHIRCore", "FHIRJSON", "GatewayImport"),
+        harness("FHIRPathFuzz", "FHIRCore", "FHIRJSON", "FHIRPath"),
+        harness("SearchQueryFuzz", "FHIRCore", "FHIRSearch", "GatewayStore"),
+        harness("JWSFuzz", "GatewayCrypto"),
     ]
 )

@@ -24,11 +24,11 @@ struct CapabilityDocument: Sendable {
     private let startedAt: String
     private let softwareName: String
     private let softwareVersion: String
-    private let basePath: String
+    private let location: FHIRAPIConfiguration
 
     init(statement: FHIRElement?, configuration: FHIRAPIConfiguration) {
         startedAt = StoreTimestamp.now().fhirInstant
-        basePath = configuration.basePath
+        location = configuration
         softwareName = configuration.softwareName
         softwareVersion = configuration.softwareVersion
         var model = statement.flatMap { try? CapabilityStatement(element: $0) } ?? Self.minimal(startedAt: startedAt)
@@ -92,8 +92,8 @@ struct CapabilityDocument: Sendable {
             security.extension.removeAll { $0.url == Self.oauthURIs }
             security.extension.append(Extension(
                 extension: [
-                    Extension(url: "token", value: .uri(FHIRUri(endpoint(TokenEndpoint.path, baseURL: baseURL)))),
-                    Extension(url: "authorize", value: .uri(FHIRUri(endpoint(TokenEndpoint.authorizePath, baseURL: baseURL)))),
+                    Extension(url: "token", value: .uri(FHIRUri(location.url(ofPath: TokenEndpoint.path, besideBase: baseURL)))),
+                    Extension(url: "authorize", value: .uri(FHIRUri(location.url(ofPath: TokenEndpoint.authorizePath, besideBase: baseURL)))),
                 ],
                 url: Self.oauthURIs))
             statement.rest[0].security = security
@@ -105,13 +105,6 @@ struct CapabilityDocument: Sendable {
     /// beside `/.well-known/smart-configuration`). R4's definition requires `token` and
     /// `authorize`; the authorize endpoint says it supports no response type (`TokenEndpoint`).
     static let oauthURIs = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"
-
-    /// An OAuth endpoint beside this base URL (`…/fhir` → `…/auth/token`).
-    private func endpoint(_ path: String, baseURL: String) -> String {
-        var origin = baseURL
-        if origin.hasSuffix(basePath) { origin.removeLast(basePath.count) }
-        return origin + path
-    }
 
     private static func minimal(startedAt: String) -> CapabilityStatement {
         CapabilityStatement(

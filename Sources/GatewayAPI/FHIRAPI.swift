@@ -172,11 +172,6 @@ public struct FHIRAPI: HTTPResponder {
 
     /// The absolute base for links: the configured one, else the request's `Host`.
     private func baseURL(for request: HTTPRequest) -> String {
-        if let configured = configuration.publicBaseURL {
-            return configured.hasSuffix("/") ? String(configured.dropLast()) : configured
-        }
-        let host = request.headers["Host"].flatMap { $0.isEmpty ? nil : $0 } ?? "localhost"
-        let base = configuration.basePath.hasSuffix("/") ? String(configuration.basePath.dropLast()) : configuration.basePath
-        return "http://\(host)\(base)"
+        configuration.baseURL(hostHeader: request.headers["Host"])
     }
 }

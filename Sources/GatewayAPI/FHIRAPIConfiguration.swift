@@ -50,4 +50,22 @@ public struct FHIRAPIConfiguration: Sendable {
         self.softwareVersion = softwareVersion
         self.log = log
     }
+
+    /// The absolute base for links: `publicBaseURL`, else `http://<Host header><basePath>`.
+    public func baseURL(hostHeader: String?) -> String {
+        if let configured = publicBaseURL {
+            return configured.hasSuffix("/") ? String(configured.dropLast()) : configured
+        }
+        let host = hostHeader.flatMap { $0.isEmpty ? nil : $0 } ?? "localhost"
+        let base = basePath.hasSuffix("/") ? String(basePath.dropLast()) : basePath
+        return "http://\(host)\(base)"
+    }
+
+    /// A path beside the FHIR base on the same origin (`…/fhir` → `…/auth/token`).
+    func url(ofPath path: String, besideBase baseURL: String) -> String {
+        var origin = baseURL
+        let base = basePath.hasSuffix("/") ? String(basePath.dropLast()) : basePath
+        if origin.hasSuffix(base) { origin.removeLast(base.count) }
+        return origin + path
+    }
 }

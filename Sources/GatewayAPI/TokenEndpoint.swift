@@ -25,7 +25,8 @@ public struct TokenEndpoint: APIMiddleware {
     let clients: ClientRegistry
     let store: any GatewayStore
     let basePath: String
-    let publicBaseURL: String?
+    /// Where the FHIR base is, as the API works it out (its URL decides the token URL).
+    private let location: FHIRAPIConfiguration
     /// Seconds an access token lives (SMART recommends no more than five minutes).
     let tokenLifetime: Int64
     let log: @Sendable (String) -> Void
@@ -37,7 +38,7 @@ public struct TokenEndpoint: APIMiddleware {
         self.clients = clients
         self.store = store
         self.basePath = basePath
-        self.publicBaseURL = publicBaseURL
+        self.location = FHIRAPIConfiguration(basePath: basePath, publicBaseURL: publicBaseURL)
         self.tokenLifetime = tokenLifetime
         self.log = log
     }
@@ -81,13 +82,7 @@ public struct TokenEndpoint: APIMiddleware {
     /// The URL a client's `aud` must name: the public base's origin when one is configured,
     /// else the request's `Host` (set `--base-url` behind a proxy).
     func tokenURL(for request: HTTPRequest) -> String {
-        if var base = publicBaseURL {
-            while base.hasSuffix("/") { base.removeLast() }
-            if base.hasSuffix(basePath) { base.removeLast(basePath.count) }
-            return base + Self.path
-        }
-        let host = request.headers["Host"].flatMap { $0.isEmpty ? nil : $0 } ?? "localhost"
-        return "http://\(host)\(Self.path)"
+        location.url(ofPath: Self.path, besideBase: location.baseURL(hostHeader: request.headers["Host"]))
     }
 
     private func token(_ request: HTTPRequest) async -> HTTPResponse {

@@ -206,9 +206,7 @@ struct DataBoundaryTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         // The keys and JWKS come from cryptography (the assertions it prints are not used here).
-        let keys = SharedData.repositoryRoot.appendingPathComponent("Tests/Interop/smart_assertions.py").path
-        let made = try await python.run([keys, folder.path, "cedar-ehr", "unused"])
-        try #require(made.status == 0, "smart_assertions.py failed: \(made.output.suffix(2000))")
+        _ = try await TokenEndpointTests.makeAssertions(python: python, in: folder, clientID: "cedar-ehr", audience: "unused")
         let file: [String: Any] = ["clients": [
             ["name": "cedar-ehr", "jwksFile": "jwks.json", "scopes": ["system/*.rs"], "organizations": ["Organization/org-a"]],
             ["name": "local", "tokenSHA256": APIClient.tokenSHA256Hex(AccessHarness.fullToken), "scopes": ["system/*.*"]],

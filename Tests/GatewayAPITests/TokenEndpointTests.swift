@@ -38,6 +38,18 @@ struct TokenEndpointTests {
         return (reply, json)
     }
 
+    /// Runs `Tests/Interop/smart_assertions.py` (PyJWT, cryptography): the client's keys and JWKS
+    /// go into `folder` (`rs.pem`, `es.pem`, `jwks.json`); returns the named assertions it signed.
+    static func makeAssertions(
+        python: ExternalProgram, in folder: URL, clientID: String = clientID, audience: String = audience
+    ) async throws -> [String: String] {
+        let script = SharedData.repositoryRoot.appendingPathComponent("Tests/Interop/smart_assertions.py").path
+        let made = try await python.run([script, folder.path, clientID, audience])
+        try #require(made.status == 0, "smart_assertions.py failed: \(made.output.suffix(2000))")
+        let jsonLine = try #require(made.output.split(separator: "\n").last { $0.hasPrefix("{") })
+        return try #require(try JSONSerialization.jsonObject(with: Data(jsonLine.utf8)) as? [String: String])
+    }
+
     static func configure(_ configuration: inout FHIRAPIConfiguration) {
         configuration.publicBaseURL = "https://gateway.test/fhir"
     }
@@ -48,11 +60,7 @@ struct TokenEndpointTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("token-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let script = SharedData.repositoryRoot.appendingPathComponent("Tests/Interop/smart_assertions.py").path
-        let made = try await python.run([script, folder.path, Self.clientID, Self.audience])
-        try #require(made.status == 0, "smart_assertions.py failed: \(made.output.suffix(2000))")
-        let jsonLine = try #require(made.output.split(separator: "\n").last { $0.hasPrefix("{") })
-        let assertions = try #require(try JSONSerialization.jsonObject(with: Data(jsonLine.utf8)) as? [String: String])
+        let assertions = try await Self.makeAssertions(python: python, in: folder)
         let clients = try Self.registry(jwksFile: "jwks.json", in: folder, scopes: ["system/Patient.rs", "system/Observation.rs"])
 
         try await withAPIServer(clients: clients, configure: Self.configure) { server in
@@ -154,11 +162,7 @@ struct TokenEndpointTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("token-shared-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let script = SharedData.repositoryRoot.appendingPathComponent("Tests/Interop/smart_assertions.py").path
-        let made = try await python.run([script, folder.path, Self.clientID, Self.audience])
-        try #require(made.status == 0, "smart_assertions.py failed: \(made.output.suffix(2000))")
-        let jsonLine = try #require(made.output.split(separator: "\n").last { $0.hasPrefix("{") })
-        let assertions = try #require(try JSONSerialization.jsonObject(with: Data(jsonLine.utf8)) as? [String: String])
+        let assertions = try await Self.makeAssertions(python: python, in: folder)
         let clients = try Self.registry(jwksFile: "jwks.json", in: folder, scopes: ["system/*.rs"])
         let store = try SQLiteGatewayStore(path: folder.appendingPathComponent("shared.sqlite").path)
 
